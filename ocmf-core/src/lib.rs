@@ -1,0 +1,43 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings))))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod algorithm;
+mod curves;
+mod decimal;
+mod envelope;
+mod error;
+mod finding;
+mod grammar;
+mod key;
+mod lint;
+mod payload;
+mod record;
+mod sigdata;
+mod sign;
+
+pub use algorithm::{Algorithm, Curve};
+pub use decimal::ExactDecimal;
+pub use envelope::{Envelope, EnvelopeQuirks, Limits};
+pub use error::{Error, ErrorCode, Lang, Span, Verdict};
+pub use finding::{Finding, FindingCode, Profile, Severity};
+pub use grammar::{
+    Obis, ObisGroup, Pagination, TimeStatus, Timestamp, parse_algorithm, parse_obis,
+    parse_pagination, parse_timestamp,
+};
+pub use key::{KeyEncoding, KeyForm, PublicKey};
+pub use payload::{
+    CableLoss, Decimal, Payload, RawMember, Reading, SignatureSection, Text, UserAssigned,
+};
+pub use record::{
+    KeySource, Options, Report, Unverified, Verified, check, check_with_key_text, parse,
+    parse_bytes, parse_with, str_from_bytes,
+};
+pub use sigdata::SignatureShape;
+pub use sign::{Signed, sign, sign_hex};

@@ -1,0 +1,498 @@
+//! Records: parse into [`Unverified`], verify into [`Verified`], or get one
+//! [`Report`] with a verdict for anything.
+
+use alloc::vec::Vec;
+
+use sha2::{Digest, Sha256};
+
+use crate::algorithm::Algorithm;
+use crate::envelope::{self, Envelope, Limits};
+use crate::error::{Error, ErrorCode, Span, Verdict};
+use crate::finding::{Finding, FindingCode, Profile, Severity};
+use crate::grammar;
+use crate::key::PublicKey;
+use crate::lint;
+use crate::payload::{Payload, SignatureSection};
+use crate::sigdata::{self, SignatureShape};
+
+/// Options for reading and checking records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// The checking profile (default `interop`).
+    pub profile: Profile,
+    /// Limits against hostile input.
+    pub limits: Limits,
+}
+
+impl Options {
+    /// Options with a profile and default limits.
+    #[must_use]
+    pub fn with_profile(profile: Profile) -> Self {
+        Self {
+            profile,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// A record that has been read but whose signature has not been checked.
+///
+/// Nothing in it is trustworthy yet: call [`Unverified::verify`].
+#[derive(Debug, Clone)]
+pub struct Unverified<'a> {
+    /// The sections, with the exact signed bytes.
+    pub envelope: Envelope<'a>,
+    /// The payload, typed.
+    pub payload: Payload<'a>,
+    /// The signature section, typed.
+    pub signature: SignatureSection<'a>,
+}
+
+/// A record whose signature verified under a key.
+#[derive(Debug, Clone, Copy)]
+pub struct Verified<'r, 'a> {
+    record: &'r Unverified<'a>,
+    /// The algorithm the signature was checked with.
+    pub algorithm: Algorithm,
+    /// The shape of the signature bytes.
+    pub shape: SignatureShape,
+    /// Whether `s` was above n/2.
+    pub high_s: bool,
+}
+
+impl<'r, 'a> Verified<'r, 'a> {
+    /// The record.
+    #[must_use]
+    pub const fn record(&self) -> &'r Unverified<'a> {
+        self.record
+    }
+
+    /// The payload, now backed by a valid signature.
+    #[must_use]
+    pub const fn payload(&self) -> &'r Payload<'a> {
+        &self.record.payload
+    }
+}
+
+/// Parses a record with default options.
+///
+/// # Errors
+/// An [`Error`] whose code names what cannot be read and where (verdict `malformed`).
+pub fn parse(record: &str) -> Result<Unverified<'_>, Error> {
+    parse_with(record, &Options::default())
+}
+
+/// Parses a record.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_with<'a>(record: &'a str, options: &Options) -> Result<Unverified<'a>, Error> {
+    let envelope = envelope::split(record, &options.limits)?;
+    let payload = Payload::from_raw(record, envelope.payload_json, options.limits.max_readings)?;
+    let signature = SignatureSection::from_raw(record, envelope.signature_json)?;
+    Ok(Unverified {
+        envelope,
+        payload,
+        signature,
+    })
+}
+
+/// Parses a record given as bytes (checks UTF-8 first).
+///
+/// # Errors
+/// [`ErrorCode::TooLarge`], [`ErrorCode::NotUtf8`], or as [`parse`].
+pub fn parse_bytes<'a>(record: &'a [u8], options: &Options) -> Result<Unverified<'a>, Error> {
+    parse_with(str_from_bytes(record, &options.limits)?, options)
+}
+
+/// Checks the size limit and UTF-8 of raw input.
+///
+/// # Errors
+/// [`ErrorCode::TooLarge`] or [`ErrorCode::NotUtf8`] with the offset.
+pub fn str_from_bytes<'a>(record: &'a [u8], limits: &Limits) -> Result<&'a str, Error> {
+    if record.len() > limits.max_record_bytes {
+        return Err(Error::new(ErrorCode::TooLarge).at_offset(limits.max_record_bytes));
+    }
+    core::str::from_utf8(record)
+        .map_err(|e| Error::new(ErrorCode::NotUtf8).at_offset(e.valid_up_to()))
+}
+
+/// Details of the algorithm decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AlgorithmInfo {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) exact_spelling: bool,
+    pub(crate) defaulted: bool,
+}
+
+impl<'a> Unverified<'a> {
+    /// The exact bytes the meter signed.
+    #[must_use]
+    pub const fn signed_bytes(&self) -> &'a str {
+        self.envelope.payload_raw
+    }
+
+    /// The SHA-256 digest of the signed bytes.
+    #[must_use]
+    pub fn digest(&self) -> [u8; 32] {
+        Sha256::digest(self.envelope.payload_raw.as_bytes()).into()
+    }
+
+    pub(crate) fn algorithm_info(&self) -> Result<AlgorithmInfo, Error> {
+        match &self.signature.algorithm {
+            None => Ok(AlgorithmInfo {
+                algorithm: Algorithm::DEFAULT,
+                exact_spelling: true,
+                defaulted: true,
+            }),
+            Some(sa) => match grammar::parse_algorithm(sa.as_str()) {
+                Ok((algorithm, exact)) => Ok(AlgorithmInfo {
+                    algorithm,
+                    exact_spelling: exact,
+                    defaulted: false,
+                }),
+                Err(not_in_spec) => {
+                    let code = if not_in_spec {
+                        ErrorCode::AlgorithmNotInSpec
+                    } else {
+                        ErrorCode::UnknownAlgorithm
+                    };
+                    Err(Error::new(code).field("SA").at(sa.span))
+                }
+            },
+        }
+    }
+
+    /// The signature algorithm (`SA`, defaulting to ECDSA-secp256r1-SHA256).
+    ///
+    /// # Errors
+    /// [`ErrorCode::UnknownAlgorithm`] or [`ErrorCode::AlgorithmNotInSpec`].
+    pub fn algorithm(&self) -> Result<Algorithm, Error> {
+        self.algorithm_info().map(|i| i.algorithm)
+    }
+
+    /// The public key carried in a 4th section, if any.
+    ///
+    /// # Errors
+    /// As [`PublicKey::parse`].
+    pub fn embedded_key(&self) -> Option<Result<PublicKey, Error>> {
+        self.envelope.key_section.map(PublicKey::parse)
+    }
+
+    /// Decodes the signature bytes for an algorithm.
+    fn signature_bytes(&self, algorithm: Algorithm) -> Result<sigdata::SignatureBytes, Error> {
+        let sd = self
+            .signature
+            .data
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorCode::MissingSignatureData).field("SD"))?;
+        let base64 = match &self.signature.encoding {
+            None => false,
+            Some(se) if se.as_str().eq_ignore_ascii_case("hex") => false,
+            Some(se) if se.as_str().eq_ignore_ascii_case("base64") => true,
+            Some(se) => {
+                return Err(Error::new(ErrorCode::UnknownSignatureEncoding)
+                    .field("SE")
+                    .at(se.span));
+            }
+        };
+        if let Some(sm) = &self.signature.mime {
+            if !sm.as_str().eq_ignore_ascii_case("application/x-der") {
+                return Err(Error::new(ErrorCode::UnknownSignatureMime)
+                    .field("SM")
+                    .at(sm.span));
+            }
+        }
+        sigdata::decode(
+            sd.as_str(),
+            base64,
+            2 * algorithm.curve.field_bytes(),
+            sd.span,
+        )
+    }
+
+    /// Verifies the signature under `key`.
+    ///
+    /// Reads the algorithm, decodes the signature (DER leniently, or raw
+    /// `r‖s`), checks the key can serve the algorithm's curve, and verifies
+    /// over the exact signed bytes. Profile rules are not applied here; see [`check`].
+    ///
+    /// # Errors
+    /// `unsupported` codes (4xx) for the algorithm or a key on another curve,
+    /// `malformed` codes (3xx, 5xx) for unreadable signature or key, and
+    /// [`ErrorCode::InvalidSignature`] when the signature does not verify.
+    pub fn verify<'r>(&'r self, key: &PublicKey) -> Result<Verified<'r, 'a>, Error> {
+        let algorithm = self.algorithm()?;
+        let sig = self.signature_bytes(algorithm)?;
+        let point = key.for_curve(algorithm.curve)?;
+        match point.verify_prehashed(&self.digest(), sig.r(), sig.s()) {
+            Some(high_s) => Ok(Verified {
+                record: self,
+                algorithm,
+                shape: sig.shape,
+                high_s,
+            }),
+            None => Err(Error::new(ErrorCode::InvalidSignature)),
+        }
+    }
+}
+
+/// Where the key a report used came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// Given by the caller.
+    Caller,
+    /// Taken from the record's 4th section.
+    Record,
+}
+
+/// The outcome of checking one record: exactly one verdict, its code, the
+/// findings, and the parsed record when it could be read.
+#[derive(Debug, Clone)]
+pub struct Report<'a> {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The error behind a non-valid verdict (`None` when valid).
+    pub error: Option<Error>,
+    /// Findings under the profile.
+    pub findings: Vec<Finding>,
+    /// The record, when it could be read.
+    pub record: Option<Unverified<'a>>,
+    /// The algorithm, when known.
+    pub algorithm: Option<Algorithm>,
+    /// Whether the signature itself verified (`None`: not checked).
+    pub signature_valid: Option<bool>,
+    /// Where the key came from.
+    pub key_source: Option<KeySource>,
+    /// The profile the record was checked with.
+    pub profile: Profile,
+}
+
+impl Report<'_> {
+    /// The code: 0 for valid, else the error's code.
+    #[must_use]
+    pub fn code(&self) -> ErrorCode {
+        self.error.map_or(ErrorCode::Ok, |e| e.code)
+    }
+
+    /// Whether the verdict is valid.
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        self.verdict == Verdict::Valid
+    }
+}
+
+fn push(
+    findings: &mut Vec<Finding>,
+    profile: Profile,
+    code: FindingCode,
+    field: Option<&'static str>,
+    reading: Option<usize>,
+    span: Option<Span>,
+) {
+    findings.push(Finding {
+        code,
+        severity: code.severity(profile),
+        field,
+        reading,
+        span,
+    });
+}
+
+/// Like [`check`], with the key given as text (any encoding
+/// [`PublicKey::parse`] reads). The record is read first: a record whose
+/// algorithm is unsupported is `unsupported` whatever the key; an unreadable
+/// key is `malformed` (never an invalid signature).
+#[must_use]
+pub fn check_with_key_text<'a>(
+    record: &'a str,
+    key: Option<&str>,
+    options: &Options,
+) -> Report<'a> {
+    let Some(text) = key else {
+        return check(record, None, options);
+    };
+    match PublicKey::parse(text) {
+        Ok(k) => check(record, Some(&k), options),
+        Err(key_error) => {
+            let mut report = check(record, None, options);
+            let keep = matches!(report.verdict, Verdict::Malformed)
+                || report.error.is_some_and(|e| {
+                    e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing
+                });
+            if !keep {
+                report.verdict = key_error.verdict();
+                report.error = Some(key_error);
+                report.signature_valid = None;
+                report.key_source = None;
+            }
+            report
+        }
+    }
+}
+
+/// Checks one record: parse, apply the profile, verify. Never fails; the
+/// verdict says what happened.
+///
+/// `key` is the out-of-band public key; without it a key in the record's
+/// 4th section is used (and reported), else the verdict is `unsupported`
+/// with [`ErrorCode::KeyMissing`].
+#[must_use]
+pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) -> Report<'a> {
+    let profile = options.profile;
+    let mut report = Report {
+        verdict: Verdict::Malformed,
+        error: None,
+        findings: Vec::new(),
+        record: None,
+        algorithm: None,
+        signature_valid: None,
+        key_source: None,
+        profile,
+    };
+    let rec = match parse_with(record, options) {
+        Ok(r) => r,
+        Err(e) => {
+            report.verdict = e.verdict();
+            report.error = Some(e);
+            return report;
+        }
+    };
+    let mut findings = Vec::new();
+    lint::lint(&rec, profile, &mut findings);
+
+    let alg = rec.algorithm_info();
+    if let Ok(info) = &alg {
+        report.algorithm = Some(info.algorithm);
+        if info.defaulted {
+            push(
+                &mut findings,
+                profile,
+                FindingCode::SaDefault,
+                Some("SA"),
+                None,
+                None,
+            );
+        } else if !info.exact_spelling {
+            let span = rec.signature.algorithm.as_ref().map(|t| t.span);
+            push(
+                &mut findings,
+                profile,
+                FindingCode::SaVendorSpelling,
+                Some("SA"),
+                None,
+                span,
+            );
+        }
+    }
+
+    // The key: caller's, else the record's own.
+    let embedded;
+    let key = match key {
+        Some(k) => {
+            report.key_source = Some(KeySource::Caller);
+            Ok(k)
+        }
+        None => match rec.embedded_key() {
+            Some(Ok(k)) => {
+                embedded = k;
+                report.key_source = Some(KeySource::Record);
+                push(
+                    &mut findings,
+                    profile,
+                    FindingCode::KeyFromRecord,
+                    None,
+                    None,
+                    None,
+                );
+                Ok(&embedded)
+            }
+            Some(Err(e)) => Err(e),
+            None => Err(Error::new(ErrorCode::KeyMissing)),
+        },
+    };
+
+    let outcome: Result<(), Error> = alg.map(|i| i.algorithm).and_then(|a| {
+        let sig = rec.signature_bytes(a)?;
+        match sig.shape {
+            SignatureShape::Der => {}
+            SignatureShape::Raw => push(
+                &mut findings,
+                profile,
+                FindingCode::SignatureRaw,
+                Some("SD"),
+                None,
+                None,
+            ),
+            SignatureShape::DerLenient {
+                unsigned_high_bit,
+                superfluous_zero,
+                long_length,
+            } => {
+                for (flag, code) in [
+                    (unsigned_high_bit, FindingCode::DerUnsignedHighBit),
+                    (superfluous_zero, FindingCode::DerSuperfluousZero),
+                    (long_length, FindingCode::DerLongLength),
+                ] {
+                    if flag {
+                        push(&mut findings, profile, code, Some("SD"), None, None);
+                    }
+                }
+            }
+        }
+        let key = key?;
+        match rec.verify(key) {
+            Ok(v) => {
+                report.signature_valid = Some(true);
+                if v.high_s {
+                    push(
+                        &mut findings,
+                        profile,
+                        FindingCode::HighS,
+                        Some("SD"),
+                        None,
+                        None,
+                    );
+                }
+                Ok(())
+            }
+            Err(e) => {
+                if e.code == ErrorCode::InvalidSignature {
+                    report.signature_valid = Some(false);
+                }
+                Err(e)
+            }
+        }
+    });
+
+    if report.signature_valid == Some(true) {
+        lint::reference_transaction_check(&rec, profile, &mut findings);
+    }
+
+    // One verdict. Order: what cannot be supported or read, then what the
+    // profile refuses, then the signature.
+    let profile_error = findings
+        .iter()
+        .find(|f| f.severity == Severity::Error)
+        .map(|f| {
+            let mut e = Error::new(f.code.escalation());
+            e.field = f.field;
+            e.span = f.span;
+            e
+        });
+    let error = match (outcome, profile_error) {
+        (Err(e), _) if e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing => {
+            Some(e)
+        }
+        (Err(e), _) if e.verdict() == Verdict::Malformed => Some(e),
+        (_, Some(p)) => Some(p),
+        (Err(e), None) => Some(e),
+        (Ok(()), None) => None,
+    };
+    report.verdict = error.map_or(Verdict::Valid, |e| e.verdict());
+    report.error = error;
+    report.findings = findings;
+    report.record = Some(rec);
+    report
+}

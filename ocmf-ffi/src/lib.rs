@@ -1,0 +1,1 @@
+//! C ABI for ocmf-core (filled by the C ABI issue).

@@ -1,0 +1,1 @@
+//! Python bindings for ocmf-core (filled by the Python issue).

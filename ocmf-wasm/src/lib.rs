@@ -1,0 +1,1 @@
+//! WebAssembly bindings for ocmf-core (filled by the WASM issue).
