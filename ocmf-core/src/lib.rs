@@ -15,6 +15,7 @@ mod envelope;
 mod error;
 mod finding;
 mod grammar;
+mod json;
 mod key;
 mod lint;
 mod payload;
@@ -31,6 +32,7 @@ pub use grammar::{
     Obis, ObisGroup, Pagination, TimeStatus, Timestamp, parse_algorithm, parse_obis,
     parse_pagination, parse_timestamp,
 };
+pub use json::payload_json;
 pub use key::{KeyEncoding, KeyForm, PublicKey};
 pub use payload::{
     CableLoss, Decimal, Payload, RawMember, Reading, SignatureSection, Text, UserAssigned,
