@@ -149,7 +149,7 @@ impl ObjectScan {
 /// [`ErrorCode::EmptyInput`], [`ErrorCode::TooLarge`], [`ErrorCode::NotOcmf`],
 /// [`ErrorCode::MissingSection`], [`ErrorCode::TooDeep`] or
 /// [`ErrorCode::TrailingData`], each with the byte offset.
-pub fn split<'a>(record: &'a str, limits: &Limits) -> Result<Envelope<'a>, Error> {
+pub(crate) fn split<'a>(record: &'a str, limits: &Limits) -> Result<Envelope<'a>, Error> {
     if record.len() > limits.max_record_bytes {
         return Err(Error::new(ErrorCode::TooLarge).at_offset(limits.max_record_bytes));
     }

@@ -34,14 +34,12 @@ pub enum SignatureShape {
 
 /// Decoded signature integers, stored inline (no heap).
 #[derive(Clone, Copy)]
-pub struct SignatureBytes {
+pub(crate) struct SignatureBytes {
     buf: [u8; MAX_SIG],
     r: (usize, usize),
     s: (usize, usize),
     /// How the bytes were shaped.
-    pub shape: SignatureShape,
-    /// Whether `SE` said base64.
-    pub base64: bool,
+    pub(crate) shape: SignatureShape,
 }
 
 impl core::fmt::Debug for SignatureBytes {
@@ -56,13 +54,13 @@ impl core::fmt::Debug for SignatureBytes {
 impl SignatureBytes {
     /// `r` as unsigned big-endian, leading zeros stripped.
     #[must_use]
-    pub fn r(&self) -> &[u8] {
+    pub(crate) fn r(&self) -> &[u8] {
         &self.buf[self.r.0..self.r.1]
     }
 
     /// `s` as unsigned big-endian, leading zeros stripped.
     #[must_use]
-    pub fn s(&self) -> &[u8] {
+    pub(crate) fn s(&self) -> &[u8] {
         &self.buf[self.s.0..self.s.1]
     }
 }
@@ -152,13 +150,17 @@ fn parse_der(b: &[u8]) -> Option<DerInfo> {
 /// [`ErrorCode::SignatureEncoding`] for bad hex/base64,
 /// [`ErrorCode::SignatureDer`] when the bytes are neither DER nor raw,
 /// [`ErrorCode::SignatureLength`] when an integer is longer than the field.
-pub fn decode(sd: &str, base64: bool, raw_len: usize, span: Span) -> Result<SignatureBytes, Error> {
+pub(crate) fn decode(
+    sd: &str,
+    base64: bool,
+    raw_len: usize,
+    span: Span,
+) -> Result<SignatureBytes, Error> {
     let mut out = SignatureBytes {
         buf: [0; MAX_SIG],
         r: (0, 0),
         s: (0, 0),
         shape: SignatureShape::Der,
-        base64,
     };
     let e = |c| Error::new(c).field("SD").at(span);
     let n = if base64 {
