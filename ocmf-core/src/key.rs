@@ -116,6 +116,13 @@ fn decode_b32(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The text after an `oca:` prefix (case-insensitive), if there is one.
+fn strip_oca(t: &str) -> Option<&str> {
+    t.get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("oca:"))
+        .and_then(|_| t.get(4..))
+}
+
 fn plausible_key_bytes(b: &[u8]) -> bool {
     matches!(b.first(), Some(0x30 | 0x04 | 0x02 | 0x03)) || matches!(b.len(), 48 | 64 | 96)
 }
@@ -144,8 +151,8 @@ impl PublicKey {
             let bytes = decode_b64(&body).ok_or_else(|| err(ErrorCode::KeyEncoding))?;
             return Self::from_bytes_with(&bytes, KeyEncoding::Pem);
         }
-        if t.len() > 4 && t[..4].eq_ignore_ascii_case("oca:") {
-            let mut parts = t[4..].splitn(3, ':');
+        if let Some(body) = strip_oca(t) {
+            let mut parts = body.splitn(3, ':');
             let (enc, _content_type, key) = (parts.next(), parts.next(), parts.next());
             let key = key.ok_or_else(|| err(ErrorCode::KeyEncoding))?;
             let bytes = match enc.map(str::to_ascii_lowercase).as_deref() {
@@ -168,9 +175,7 @@ impl PublicKey {
             // OCPP carries base64 over an `oca:` string or over printed hex.
             if let Ok(inner) = core::str::from_utf8(&bytes) {
                 let inner = inner.trim();
-                if inner.len() > 4
-                    && (inner[..4].eq_ignore_ascii_case("oca:") || decode_hex(inner).is_some())
-                {
+                if strip_oca(inner).is_some() || decode_hex(inner).is_some() {
                     return Self::parse_depth(inner, depth + 1);
                 }
             }

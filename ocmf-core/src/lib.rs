@@ -39,7 +39,7 @@ pub use payload::{
 };
 pub use record::{
     KeySource, Options, Report, Unverified, Verified, check, check_with_key_text, parse,
-    parse_bytes, parse_with, str_from_bytes,
+    parse_bytes, parse_with, str_from_bytes, verify_digest,
 };
 pub use sigdata::SignatureShape;
 pub use sign::{Signed, sign, sign_hex};

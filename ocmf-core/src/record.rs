@@ -237,6 +237,35 @@ impl<'a> Unverified<'a> {
     }
 }
 
+/// Verifies signature bytes (DER read leniently, or raw `r‖s`) over a SHA-256
+/// digest: the step below records, for callers that have their own message
+/// framing, and for the Wycheproof suite. Returns the signature's shape and
+/// whether `s` was high.
+///
+/// # Errors
+/// [`ErrorCode::SignatureDer`] / [`ErrorCode::SignatureLength`] for bytes
+/// that are not a signature, key errors as in [`Unverified::verify`], and
+/// [`ErrorCode::InvalidSignature`].
+pub fn verify_digest(
+    algorithm: Algorithm,
+    key: &PublicKey,
+    digest: &[u8; 32],
+    signature: &[u8],
+) -> Result<(SignatureShape, bool), Error> {
+    let hex = base16ct::upper::encode_string(signature);
+    let sig = sigdata::decode(
+        &hex,
+        false,
+        2 * algorithm.curve.field_bytes(),
+        Span::default(),
+    )?;
+    let point = key.for_curve(algorithm.curve)?;
+    point
+        .verify_prehashed(digest, sig.r(), sig.s())
+        .map(|high| (sig.shape, high))
+        .ok_or(Error::new(ErrorCode::InvalidSignature))
+}
+
 /// Where the key a report used came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

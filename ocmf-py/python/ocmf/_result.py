@@ -1,0 +1,178 @@
+"""Result objects of :func:`ocmf.verify`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple, Optional, Tuple
+
+from ._errors import (
+    InvalidKeyError,
+    MalformedRecordError,
+    OcmfError,
+    SignatureError,
+    UnsupportedError,
+    error_class_for_code,
+)
+
+__all__ = ["Finding", "VerifyResult", "SignedRecord", "decimalize_payload"]
+
+_DECIMAL_FIELDS = ("value", "cumulated_loss")
+
+
+def decimalize_payload(payload: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """Turns the exact decimal texts of readings into :class:`decimal.Decimal` (never float)."""
+    if payload is None:
+        return None
+    for reading in payload.get("readings") or ():
+        for field in _DECIMAL_FIELDS:
+            text = reading.get(field)
+            if isinstance(text, str):
+                reading[field] = Decimal(text)
+    return payload
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding about a record under the chosen profile."""
+
+    code: int
+    name: str
+    severity: str
+    field: Optional[str]
+    reading: Optional[int]
+    span: Optional[Tuple[int, int]]
+    message: str
+
+
+class SignedRecord(NamedTuple):
+    """A record made by :func:`ocmf.sign` and the public key (SEC1 hex) that verifies it."""
+
+    record: str
+    public_key: str
+
+
+class VerifyResult:
+    """The outcome of checking one record: exactly one verdict and its code.
+
+    ``to_json()`` is the canonical JSON report, byte for byte the same as the
+    CLI's and the other bindings'. The details (``findings``, ``record``,
+    ``message`` …) are decoded from it on first access.
+    """
+
+    __slots__ = ("verdict", "code", "signature_valid", "algorithm", "_json", "_data")
+
+    verdict: str
+    code: int
+    signature_valid: Optional[bool]
+    algorithm: Optional[str]
+
+    def __init__(
+        self,
+        verdict: str,
+        code: int,
+        signature_valid: Optional[bool],
+        algorithm: Optional[str],
+        json_text: str,
+    ) -> None:
+        self.verdict = verdict
+        self.code = code
+        self.signature_valid = signature_valid
+        self.algorithm = algorithm
+        self._json = json_text
+        self._data: Optional[dict[str, Any]] = None
+
+    def _details(self) -> dict[str, Any]:
+        if self._data is None:
+            data = json.loads(self._json)
+            decimalize_payload(data.get("record"))
+            self._data = data
+        return self._data
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether the verdict is ``valid``."""
+        return self.verdict == "valid"
+
+    @property
+    def code_name(self) -> str:
+        """The code's stable identifier, e.g. ``invalid_signature``."""
+        return str(self._details()["code_name"])
+
+    @property
+    def message(self) -> str:
+        """The human-readable message (with field and byte position when known)."""
+        return str(self._details()["message"])
+
+    @property
+    def field(self) -> Optional[str]:
+        """The field the error concerns, if any."""
+        value: Optional[str] = self._details()["field"]
+        return value
+
+    @property
+    def span(self) -> Optional[Tuple[int, int]]:
+        """Byte range of the error in the record, if known."""
+        s = self._details()["span"]
+        return (s[0], s[1]) if s is not None else None
+
+    @property
+    def profile(self) -> str:
+        """The profile the record was checked with."""
+        return str(self._details()["profile"])
+
+    @property
+    def key_source(self) -> Optional[str]:
+        """``"caller"``, ``"record"`` (a key from the record's 4th section) or None."""
+        value: Optional[str] = self._details()["key_source"]
+        return value
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Findings under the profile."""
+        return [
+            Finding(
+                code=f["code"],
+                name=f["name"],
+                severity=f["severity"],
+                field=f["field"],
+                reading=f["reading"],
+                span=(f["span"][0], f["span"][1]) if f["span"] is not None else None,
+                message=f["message"],
+            )
+            for f in self._details()["findings"]
+        ]
+
+    @property
+    def record(self) -> Optional[dict[str, Any]]:
+        """The parsed payload (readings' values as :class:`decimal.Decimal`), or None when unreadable."""
+        value: Optional[dict[str, Any]] = self._details()["record"]
+        return value
+
+    def to_json(self) -> str:
+        """The canonical JSON report (one line)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical report as a dict (decimal values as :class:`decimal.Decimal`)."""
+        return self._details()
+
+    def raise_for_verdict(self) -> "VerifyResult":
+        """Returns ``self`` when valid, else raises the matching :class:`OcmfError` subclass."""
+        if self.verdict == "valid":
+            return self
+        cls: type[OcmfError]
+        if self.verdict == "invalid-signature":
+            cls = SignatureError
+        else:
+            cls = error_class_for_code(self.code)
+            if cls not in (MalformedRecordError, UnsupportedError, InvalidKeyError):
+                cls = MalformedRecordError if self.verdict == "malformed" else UnsupportedError
+        raise cls(self.message, self.code)
+
+    def __bool__(self) -> bool:
+        return self.is_valid
+
+    def __repr__(self) -> str:
+        return f"VerifyResult(verdict={self.verdict!r}, code={self.code}, algorithm={self.algorithm!r})"
