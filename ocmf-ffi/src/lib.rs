@@ -471,10 +471,10 @@ pub enum ocmf_profile {
 /// An `ocmf_profile` as passed by C: any `u32`, validated by `profile_of`
 /// (a Rust enum parameter would make an out-of-range value undefined behaviour).
 /// The header names it `ocmf_profile` (see `cbindgen.toml`).
-type ProfileArg = u32;
+pub type ProfileArg = u32;
 
 /// An `ocmf_lang` as passed by C, validated by `lang_of`; `ocmf_lang` in the header.
-type LangArg = u32;
+pub type LangArg = u32;
 
 /// Language of messages, passed as a `uint32_t` (any other value is `OCMF_RESULT_INVALID_ARGUMENT`).
 #[repr(u32)]

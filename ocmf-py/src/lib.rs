@@ -69,7 +69,9 @@ impl Key {
     #[new]
     fn new(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Self> {
         let parsed = if let Ok(s) = key.cast::<PyString>() {
-            PublicKey::parse(&s.to_cow()?)
+            s.to_cow()
+                .map_err(|_| Error::new(ErrorCode::KeyEncoding).field("key"))
+                .and_then(|t| PublicKey::parse(&t))
         } else if let Ok(b) = key.cast::<PyBytes>() {
             PublicKey::from_bytes(b.as_bytes())
         } else {
@@ -118,12 +120,14 @@ impl Key {
 enum Input {
     Text(String),
     Bytes(Vec<u8>),
+    /// A `str` with lone surrogates: it has no UTF-8 form.
+    NotUtf8,
 }
 
 impl Input {
     fn from_py(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         if let Ok(s) = obj.cast::<PyString>() {
-            Ok(Self::Text(s.to_cow()?.into_owned()))
+            Ok(s.to_cow().map_or(Self::NotUtf8, |t| Self::Text(t.into_owned())))
         } else if let Ok(b) = obj.cast::<PyBytes>() {
             Ok(Self::Bytes(b.as_bytes().to_vec()))
         } else if obj.is_none() {
@@ -158,7 +162,9 @@ impl KeyArg {
         } else if let Ok(k) = obj.cast::<Key>() {
             Ok(Self::Decoded(k.get().key.clone()))
         } else if let Ok(s) = obj.cast::<PyString>() {
-            Ok(Self::Text(s.to_cow()?.into_owned()))
+            Ok(s.to_cow().map_or(Self::Bad(Error::new(ErrorCode::KeyEncoding).field("key")), |t| {
+                Self::Text(t.into_owned())
+            }))
         } else if let Ok(b) = obj.cast::<PyBytes>() {
             Ok(match PublicKey::from_bytes(b.as_bytes()) {
                 Ok(k) => Self::Decoded(k),
@@ -208,6 +214,7 @@ fn run<R>(record: &Input, key: &KeyArg, options: &Options, f: impl FnOnce(&Repor
     let text = match record {
         Input::Text(s) => Ok(s.as_str()),
         Input::Bytes(b) => str_from_bytes(b, &options.limits),
+        Input::NotUtf8 => Err(Error::new(ErrorCode::NotUtf8)),
     };
     let report = match text {
         Err(e) => error_report(e, options),
@@ -386,20 +393,33 @@ fn parse(py: Python<'_>, record: &Bound<'_, PyAny>) -> PyResult<String> {
     let text = match &input {
         Input::Text(s) => s.as_str(),
         Input::Bytes(b) => str_from_bytes(b, &options.limits).map_err(|e| core_error(py, &e))?,
+        Input::NotUtf8 => return Err(core_error(py, &Error::new(ErrorCode::NotUtf8))),
     };
     let parsed = parse_with(text, &options).map_err(|e| core_error(py, &e))?;
     Ok(payload_json(&parsed.payload).to_string())
 }
 
-/// sign(payload, secret_hex, algorithm) -> (record, public_key_sec1_hex)
+/// sign(payload, secret_hex, algorithm=None) -> (record, public_key_sec1_hex); None is ECDSA-secp256r1-SHA256.
 #[pyfunction]
-#[pyo3(signature = (payload, secret_hex, algorithm="ECDSA-secp256r1-SHA256"))]
+#[pyo3(signature = (payload, secret_hex, algorithm=None))]
 fn sign(
     py: Python<'_>,
-    payload: &str,
-    secret_hex: &str,
-    algorithm: &str,
+    payload: &Bound<'_, PyString>,
+    secret_hex: &Bound<'_, PyString>,
+    algorithm: Option<&Bound<'_, PyString>>,
 ) -> PyResult<(String, String)> {
+    let text = |s: &Bound<'_, PyString>, code: ErrorCode| {
+        s.to_cow()
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|_| py_error(py, code, &Error::new(code).message(Lang::En)))
+    };
+    let payload = text(payload, ErrorCode::PayloadJson)?;
+    let secret_hex = text(secret_hex, ErrorCode::SecretKey)?;
+    let algorithm = match algorithm {
+        Some(a) => text(a, ErrorCode::UnknownAlgorithm)?,
+        None => ocmf_core::Algorithm::DEFAULT.sa().to_owned(),
+    };
+    let (payload, secret_hex, algorithm) = (payload.as_str(), secret_hex.as_str(), algorithm.as_str());
     let alg = match parse_algorithm(algorithm) {
         Ok((alg, _exact)) => alg,
         Err(not_in_spec) => {

@@ -175,7 +175,7 @@ fn usage_error(field: &'static str) -> JsValue {
 }
 
 /// Whether `value` is an `OcmfError` thrown by this package.
-#[wasm_bindgen(js_name = isOcmfError)]
+#[wasm_bindgen(js_name = isOcmfError, unchecked_return_type = "value is OcmfError")]
 #[must_use]
 pub fn is_ocmf_error(value: &JsValue) -> bool {
     is_ocmf_error_js(value)
@@ -434,9 +434,9 @@ fn to_js_object(v: Value) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(unchecked_return_type = "VerifyReport")]
 pub fn verify(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] record: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions | void")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let (json, _) = report_json(record, options)?;
+    let (json, _) = report_json(record, &options.unwrap_or(JsValue::UNDEFINED))?;
     to_js_object(json)
 }
 
@@ -448,9 +448,9 @@ pub fn verify(
 #[wasm_bindgen(js_name = verifyJson)]
 pub fn verify_json(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] record: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions | void")] options: Option<JsValue>,
 ) -> Result<String, JsValue> {
-    let (json, _) = report_json(record, options)?;
+    let (json, _) = report_json(record, &options.unwrap_or(JsValue::UNDEFINED))?;
     serde_json::to_string(&json).map_err(|_| to_js_error(&Error::new(ErrorCode::Internal)))
 }
 
@@ -492,13 +492,13 @@ fn read_algorithm(v: &JsValue) -> Result<Algorithm, JsValue> {
 pub fn sign(
     #[wasm_bindgen(unchecked_param_type = "string")] payload: &JsValue,
     #[wasm_bindgen(js_name = secretHex, unchecked_param_type = "string")] secret_hex: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] algorithm: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | void")] algorithm: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let payload = payload.as_string().ok_or_else(|| arg_error("payload"))?;
     let secret = secret_hex
         .as_string()
         .ok_or_else(|| arg_error("secretHex"))?;
-    let alg = read_algorithm(algorithm)?;
+    let alg = read_algorithm(&algorithm.unwrap_or(JsValue::UNDEFINED))?;
     let signed = ocmf_core::sign_hex(&payload, &secret, alg).map_err(|e| to_js_error(&e))?;
     to_js_object(serde_json::json!({
         "record": signed.record,
@@ -513,13 +513,9 @@ pub fn sign(
 #[wasm_bindgen(js_name = messageFor)]
 pub fn message_for(
     #[wasm_bindgen(unchecked_param_type = "number")] code: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Lang")] lang: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Lang | void")] lang: Option<JsValue>,
 ) -> Result<String, JsValue> {
-    let lang = read_lang(if lang.is_undefined() || lang.is_null() {
-        None
-    } else {
-        Some(lang.clone())
-    })?;
+    let lang = read_lang(lang.filter(|l| !l.is_undefined() && !l.is_null()))?;
     let n = code.as_f64().ok_or_else(|| arg_error("code"))?;
     let found = ErrorCode::ALL
         .iter()

@@ -171,8 +171,5 @@ class VerifyResult:
                 cls = MalformedRecordError if self.verdict == "malformed" else UnsupportedError
         raise cls(self.message, self.code)
 
-    def __bool__(self) -> bool:
-        return self.is_valid
-
     def __repr__(self) -> str:
         return f"VerifyResult(verdict={self.verdict!r}, code={self.code}, algorithm={self.algorithm!r})"

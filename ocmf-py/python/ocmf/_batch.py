@@ -1,0 +1,202 @@
+"""Batch verification: any iterable, pandas Series or pyarrow array in, columns out.
+
+Records are consumed in chunks of ``chunk_size`` (memory stays bounded for
+generators); each chunk is verified by the native module without the GIL on
+``threads`` worker threads. A key given as text is decoded once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from itertools import islice
+from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Union
+
+from . import _ocmf
+from ._errors import InvalidArgumentError, OcmfError
+from ._ocmf import Key
+
+__all__ = ["BatchRow", "iter_verify", "verify_many", "COLUMNS"]
+
+COLUMNS = ("verdict", "code", "signature_valid", "algorithm")
+
+KeyInput = Union[str, bytes, Key, None]
+_END = object()
+
+
+class BatchRow(NamedTuple):
+    """One record's summary in a batch."""
+
+    verdict: str
+    code: int
+    signature_valid: Optional[bool]
+    algorithm: Optional[str]
+
+
+def _default_threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _chunks(records: Any, chunk_size: int) -> Iterator[List[Any]]:
+    pa = sys.modules.get("pyarrow")
+    if pa is not None and isinstance(records, (pa.Array, pa.ChunkedArray)):
+        parts = records.chunks if isinstance(records, pa.ChunkedArray) else [records]
+        for part in parts:
+            for off in range(0, len(part), chunk_size):
+                yield part.slice(off, chunk_size).to_pylist()
+        return
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(records, (pd.Series, pd.Index)):
+        values = records.to_numpy(dtype=object, na_value=None)
+        for off in range(0, len(values), chunk_size):
+            yield values[off : off + chunk_size].tolist()
+        return
+    if isinstance(records, (str, bytes, bytearray)):
+        raise InvalidArgumentError("records must be an iterable of records, not a single record", 702)
+    try:
+        it = iter(records)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"records must be iterable, not {type(records).__name__}", 702
+        ) from None
+    while True:
+        chunk = list(islice(it, chunk_size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _decode_once(key: Any, cache: dict[Any, Any]) -> Any:
+    """A :class:`Key` for text/bytes keys that decode; the raw value otherwise
+    (the native check then reports the key error with the record's verdict rules)."""
+    if key is None or isinstance(key, Key):
+        return key
+    if isinstance(key, (str, bytes)):
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        try:
+            decoded: Any = Key(key)
+        except OcmfError:
+            decoded = key
+        if len(cache) < 4096:
+            cache[key] = decoded
+        return decoded
+    return key  # the native layer raises InvalidArgumentError
+
+
+def _check_args(threads: Optional[int], chunk_size: int) -> int:
+    if not isinstance(chunk_size, int) or chunk_size < 1:
+        raise InvalidArgumentError("chunk_size must be a positive int", 702)
+    if threads is None:
+        return _default_threads()
+    if not isinstance(threads, int) or threads < 1:
+        raise InvalidArgumentError("threads must be a positive int or None", 702)
+    return threads
+
+
+def _column_chunks(
+    records: Any,
+    key: KeyInput,
+    keys: Optional[Iterable[KeyInput]],
+    profile: str,
+    threads: Optional[int],
+    chunk_size: int,
+) -> Iterator[tuple[list[str], list[int], list[Optional[bool]], list[Optional[str]]]]:
+    workers = _check_args(threads, chunk_size)
+    cache: dict[Any, Any] = {}
+    shared = _decode_once(key, cache)
+    key_iter: Optional[Iterator[Any]] = None
+    if keys is not None:
+        key_iter = (k for part in _chunks(keys, chunk_size) for k in part)
+    for chunk in _chunks(records, chunk_size):
+        chunk_keys = None
+        if key_iter is not None:
+            chunk_keys = [_decode_once(k, cache) for k in islice(key_iter, len(chunk))]
+        yield _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers)
+    if key_iter is not None and next(key_iter, _END) is not _END:
+        raise InvalidArgumentError("more keys than records", 702)
+
+
+def iter_verify(
+    records: Any,
+    key: KeyInput = None,
+    keys: Optional[Iterable[KeyInput]] = None,
+    profile: str = "interop",
+    threads: Optional[int] = None,
+    chunk_size: int = 65536,
+) -> Iterator[BatchRow]:
+    """Yields one :class:`BatchRow` per record, verifying chunk by chunk (a generator)."""
+    for verdicts, codes, sig, alg in _column_chunks(records, key, keys, profile, threads, chunk_size):
+        for row in zip(verdicts, codes, sig, alg):
+            yield BatchRow(*row)
+
+
+def verify_many(
+    records: Any,
+    key: KeyInput = None,
+    keys: Optional[Iterable[KeyInput]] = None,
+    profile: str = "interop",
+    threads: Optional[int] = None,
+    chunk_size: int = 65536,
+    as_: Optional[str] = None,
+) -> Any:
+    """Verifies many records; returns the columns ``verdict``, ``code``,
+    ``signature_valid``, ``algorithm``.
+
+    ``records``: any iterable of str/bytes (None counts as an empty record), a
+    pandas Series, or a pyarrow (Large)String/Binary Array or ChunkedArray.
+    ``key``: one key for all records; ``keys``: one key per record (parallel
+    iterable; overrides ``key``). ``threads``: worker threads per chunk
+    (default: the available cores). ``as_``: ``"arrow"`` (a ``pyarrow.Table``,
+    the default when pyarrow is installed), ``"pandas"`` (a DataFrame) or
+    ``"list"`` (a list of :class:`BatchRow`, the default without pyarrow).
+    """
+    if as_ is None:
+        try:
+            importlib.import_module("pyarrow")
+        except ImportError:
+            as_ = "list"
+        else:
+            as_ = "arrow"
+    if as_ not in ("arrow", "pandas", "list"):
+        raise InvalidArgumentError(f"as_ must be 'arrow', 'pandas' or 'list', not {as_!r}", 702)
+    parts = _column_chunks(records, key, keys, profile, threads, chunk_size)
+    if as_ == "list":
+        return [BatchRow(*row) for cols in parts for row in zip(*cols)]
+    if as_ == "arrow":
+        pa: Any = importlib.import_module("pyarrow")
+        schema = pa.schema(
+            [
+                ("verdict", pa.string()),
+                ("code", pa.uint32()),
+                ("signature_valid", pa.bool_()),
+                ("algorithm", pa.string()),
+            ]
+        )
+        batches = [
+            pa.RecordBatch.from_arrays(
+                [pa.array(col, type=field.type) for col, field in zip(cols, schema)], schema=schema
+            )
+            for cols in parts
+        ]
+        return pa.Table.from_batches(batches, schema=schema)
+    pd: Any = importlib.import_module("pandas")
+    columns: tuple[list[Any], ...] = ([], [], [], [])
+    for cols in parts:
+        chunk_columns: tuple[list[Any], ...] = cols
+        for acc, col in zip(columns, chunk_columns):
+            acc.extend(col)
+    return pd.DataFrame(
+        {
+            "verdict": pd.Series(columns[0], dtype=object),
+            "code": pd.Series(columns[1], dtype="uint32"),
+            "signature_valid": pd.Series(columns[2], dtype="boolean"),
+            "algorithm": pd.Series(columns[3], dtype=object),
+        }
+    )

@@ -1,0 +1,66 @@
+"""Shared corpus loading and the corpus' expected-verdict rule.
+
+``expected`` is a port of ``expected`` in ocmf-core/tests/corpus.rs: it
+computes each record's verdict from the corpus fields (see
+vectors/README.md), nothing is hard-coded per record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+VECTORS = Path(os.environ.get("OCMF_VECTORS", Path(__file__).resolve().parents[2] / "vectors"))
+
+NOT_IN_SPEC = {"EdDSA-Ed25519", "EdDSA-Ed448", "ML-DSA-44", "ML-DSA-65", "ML-DSA-87"}
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    with open(VECTORS / name, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def expected(v: dict[str, Any]) -> Optional[str]:
+    """The verdict the corpus expects, or None for parse-only records."""
+
+    def s(k: str) -> str:
+        x = v.get(k)
+        return x if isinstance(x, str) else ""
+
+    if s("id") == "tps-dzg-2key-002" or s("sa") in NOT_IN_SPEC:
+        return "unsupported"
+    e = s("expected")
+    if e == "valid":
+        return "valid"
+    if e == "invalid-signature":
+        return "invalid-signature"
+    if e == "parse-error":
+        return "malformed"
+    c = s("checked")
+    if c == "valid":
+        return "valid"
+    if c == "invalid":
+        return "invalid-signature"
+    if c.startswith("error: no public key"):
+        return None
+    raise AssertionError(f"{s('id')}: unexpected checked {c}")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[dict[str, Any]]:
+    vectors = load("real.jsonl")
+    assert len(vectors) == 253, "corpus size changed"
+    return vectors
+
+
+@pytest.fixture(scope="session")
+def p256_valid(corpus: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        v
+        for v in corpus
+        if expected(v) == "valid" and v.get("curve") == "secp256r1" and v.get("public_key")
+    ]

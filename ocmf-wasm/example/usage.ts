@@ -1,0 +1,31 @@
+// Type-checked by scripts/ci/wasm with `tsc --noEmit --strict` against the packed package.
+import { verify, verifyJson, inspect, sign, Key, messageFor, isOcmfError, version } from 'ocmf';
+import type { VerifyReport, Reading, OcmfError, Signed } from 'ocmf';
+
+const record = 'OCMF|{"FV":"1.0","RD":[{"TM":"2019-08-13T10:03:15,000+0000 I","TX":"B","RV":0.2596,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}]}|{"SD":"00"}';
+
+// One key decoded once, reused for many records.
+const key = new Key('3059301306072A8648CE3D020106082A8648CE3D030107034200043AEEB45C392357820A58FDFB0857BD77ADA31585C61C430531DFA53B440AFBFDD95AC887C658EA55260F808F55CA948DF235C2108A0D6DC7D4AB1A5E1A7955BE');
+const report: VerifyReport = verify(record, { key, profile: 'interop', lang: 'de' });
+if (report.verdict === 'valid') {
+  const readings: Reading[] = report.record?.readings ?? [];
+  for (const r of readings) console.log(r.time, r.value /* exact decimal text */, r.unit);
+} else {
+  console.log(report.code, report.codeName, report.message);
+}
+for (const f of report.findings) console.log(f.severity, f.name, f.message);
+key.free();
+
+const canonical: string = verifyJson(new TextEncoder().encode(record));
+const signed: Signed = sign('{"FV":"1.0","RD":[]}', '1f'.repeat(32), 'brainpoolP256r1');
+console.log(canonical.length, signed.publicKey, inspect(signed.record).readings.length, version());
+
+try {
+  verify(record, { profile: 'strict' });
+  new Key('not a key');
+} catch (e: unknown) {
+  if (isOcmfError(e)) {
+    const err = e as OcmfError;
+    console.log(err.code, err.codeName, err.field, err.span, messageFor(err.code, 'en'));
+  }
+}

@@ -1,0 +1,106 @@
+// Every record of vectors/real.jsonl gets the verdict of the corpus rule
+// (ported from ocmf-core/tests/corpus.rs `expected`, see vectors/README.md),
+// through the PACKED npm package imported as a user would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verify, verifyJson, Key } from 'ocmf';
+
+const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname;
+const vectors = readFileSync(join(REPO, 'vectors/real.jsonl'), 'utf8')
+  .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+
+const NOT_IN_SPEC = ['EdDSA-Ed25519', 'EdDSA-Ed448', 'ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'];
+
+/** The verdict the corpus expects, or null for parse-only records. */
+function expected(v) {
+  const s = (k) => (typeof v[k] === 'string' ? v[k] : '');
+  if (s('id') === 'tps-dzg-2key-002' || NOT_IN_SPEC.includes(s('sa'))) return 'unsupported';
+  switch (s('expected')) {
+    case 'valid': return 'valid';
+    case 'invalid-signature': return 'invalid-signature';
+    case 'parse-error': return 'malformed';
+    default: {
+      const c = s('checked');
+      if (c === 'valid') return 'valid';
+      if (c === 'invalid') return 'invalid-signature';
+      if (c.startsWith('error: no public key')) return null;
+      throw new Error(`${s('id')}: unexpected checked ${c}`);
+    }
+  }
+}
+
+const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+function camelize(v) {
+  if (Array.isArray(v)) return v.map(camelize);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), camelize(x)]));
+  }
+  return v;
+}
+
+test('corpus size', () => {
+  assert.equal(vectors.length, 253);
+});
+
+test('every corpus record gets its expected verdict', () => {
+  const failures = [];
+  const perCurve = new Map();
+  let parseOnly = 0;
+  let agree = 0;
+  for (const v of vectors) {
+    const want = expected(v);
+    if (want === null) {
+      parseOnly += 1;
+      const r = verify(v.ocmf);
+      if (r.record === null) failures.push(`${v.id}: parse-only record did not parse: ${r.codeName}`);
+      continue;
+    }
+    const r = verify(v.ocmf, { key: v.public_key ?? undefined });
+    const curve = v.curve ?? v.sa ?? 'secp256r1(default)';
+    const e = perCurve.get(curve) ?? [0, 0];
+    e[1] += 1;
+    if (r.verdict === want) { e[0] += 1; agree += 1; } else failures.push(`${v.id}: got ${r.verdict} (${r.codeName}), expected ${want}`);
+    perCurve.set(curve, e);
+  }
+  for (const [c, [ok, n]] of [...perCurve].sort()) console.log(`# corpus ${c}: ${ok}/${n}`);
+  console.log(`# corpus agreement: ${agree}/${vectors.length - parseOnly} (+${parseOnly} parse-only)`);
+  assert.deepEqual(failures, [], `${failures.length} disagreements`);
+});
+
+test('verify object is the camelCase view of verifyJson for every record', () => {
+  let n = 0;
+  for (const v of vectors) {
+    const opts = { key: v.public_key ?? undefined, lang: n % 2 ? 'de' : 'en' };
+    assert.deepEqual(verify(v.ocmf, opts), camelize(JSON.parse(verifyJson(v.ocmf, opts))), v.id);
+    n += 1;
+  }
+  assert.equal(n, vectors.length);
+});
+
+test('a Key decoded once gives the same verdicts as key text', () => {
+  let compared = 0;
+  for (const v of vectors) {
+    if (typeof v.public_key !== 'string') continue;
+    let key;
+    try { key = new Key(v.public_key); } catch (e) {
+      // An unreadable key: verify with the text must then not be valid.
+      assert.equal(typeof e.code, 'number');
+      assert.notEqual(verify(v.ocmf, { key: v.public_key }).verdict, 'valid', v.id);
+      continue;
+    }
+    assert.equal(verify(v.ocmf, { key }).verdict, verify(v.ocmf, { key: v.public_key }).verdict, v.id);
+    key.free();
+    compared += 1;
+  }
+  assert.ok(compared > 100, `only ${compared} keys compared`);
+});
+
+test('bytes and string input agree on the corpus', () => {
+  const enc = new TextEncoder();
+  for (const v of vectors.slice(0, 60)) {
+    const opts = { key: v.public_key ?? undefined };
+    assert.equal(verifyJson(enc.encode(v.ocmf), opts), verifyJson(v.ocmf, opts), v.id);
+  }
+});
