@@ -127,7 +127,8 @@ enum Input {
 impl Input {
     fn from_py(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         if let Ok(s) = obj.cast::<PyString>() {
-            Ok(s.to_cow().map_or(Self::NotUtf8, |t| Self::Text(t.into_owned())))
+            Ok(s.to_cow()
+                .map_or(Self::NotUtf8, |t| Self::Text(t.into_owned())))
         } else if let Ok(b) = obj.cast::<PyBytes>() {
             Ok(Self::Bytes(b.as_bytes().to_vec()))
         } else if obj.is_none() {
@@ -148,7 +149,7 @@ impl Input {
 enum KeyArg {
     None,
     Text(String),
-    Decoded(PublicKey),
+    Decoded(Box<PublicKey>),
     Bad(Error),
 }
 
@@ -160,14 +161,15 @@ impl KeyArg {
         if obj.is_none() {
             Ok(Self::None)
         } else if let Ok(k) = obj.cast::<Key>() {
-            Ok(Self::Decoded(k.get().key.clone()))
+            Ok(Self::Decoded(Box::new(k.get().key.clone())))
         } else if let Ok(s) = obj.cast::<PyString>() {
-            Ok(s.to_cow().map_or(Self::Bad(Error::new(ErrorCode::KeyEncoding).field("key")), |t| {
-                Self::Text(t.into_owned())
-            }))
+            Ok(s.to_cow().map_or(
+                Self::Bad(Error::new(ErrorCode::KeyEncoding).field("key")),
+                |t| Self::Text(t.into_owned()),
+            ))
         } else if let Ok(b) = obj.cast::<PyBytes>() {
             Ok(match PublicKey::from_bytes(b.as_bytes()) {
-                Ok(k) => Self::Decoded(k),
+                Ok(k) => Self::Decoded(Box::new(k)),
                 Err(e) => Self::Bad(e),
             })
         } else {
@@ -255,6 +257,15 @@ impl Row {
     };
 }
 
+/// verify's result: verdict, code, signature_valid, algorithm, canonical JSON.
+type VerifyOut = (
+    &'static str,
+    u32,
+    Option<bool>,
+    Option<&'static str>,
+    String,
+);
+
 /// verify(record, key=None, profile="interop", lang="en") -> (verdict, code, signature_valid, algorithm, json)
 ///
 /// Never raises for a bad record; raises only for a bad argument type,
@@ -267,13 +278,7 @@ fn verify(
     key: Option<&Bound<'_, PyAny>>,
     profile: &str,
     lang: &str,
-) -> PyResult<(
-    &'static str,
-    u32,
-    Option<bool>,
-    Option<&'static str>,
-    String,
-)> {
+) -> PyResult<VerifyOut> {
     let options = parse_profile(py, profile)?;
     let lang = parse_lang(py, lang)?;
     let input = Input::from_py(py, record)?;
@@ -300,10 +305,6 @@ fn verify(
 /// Returns four equally long lists: verdicts, codes, signature_valid, algorithms.
 #[pyfunction]
 #[pyo3(signature = (records, key=None, keys=None, profile="interop", threads=1))]
-#[allow(
-    clippy::type_complexity,
-    reason = "a plain tuple of columns for Python"
-)]
 fn verify_chunk<'py>(
     py: Python<'py>,
     records: &Bound<'py, PyAny>,
@@ -419,7 +420,8 @@ fn sign(
         Some(a) => text(a, ErrorCode::UnknownAlgorithm)?,
         None => ocmf_core::Algorithm::DEFAULT.sa().to_owned(),
     };
-    let (payload, secret_hex, algorithm) = (payload.as_str(), secret_hex.as_str(), algorithm.as_str());
+    let (payload, secret_hex, algorithm) =
+        (payload.as_str(), secret_hex.as_str(), algorithm.as_str());
     let alg = match parse_algorithm(algorithm) {
         Ok((alg, _exact)) => alg,
         Err(not_in_spec) => {

@@ -104,3 +104,26 @@ test('bytes and string input agree on the corpus', () => {
     assert.equal(verifyJson(enc.encode(v.ocmf), opts), verifyJson(v.ocmf, opts), v.id);
   }
 });
+
+test('reference profile predicts the reference tool green tick on every record', () => {
+  const safe = new Map(readFileSync(join(REPO, 'vectors/safe-reference.jsonl'), 'utf8')
+    .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)).map((s) => [s.id, s]));
+  const failures = [];
+  let agree = 0;
+  for (const v of vectors) {
+    const s = safe.get(v.id);
+    assert.ok(s, `${v.id} missing from safe-reference.jsonl`);
+    let key;
+    if (typeof v.public_key === 'string') {
+      try { key = new Key(v.public_key); } catch { key = undefined; }
+    }
+    const r = verify(v.ocmf, { key, profile: 'reference' });
+    // The tool needs a key pasted in; a record-embedded key does not count.
+    const ours = r.verdict === 'valid' && key !== undefined;
+    if (ours === s.safe_gui_green) agree += 1;
+    else failures.push(`${v.id}: reference tool green=${s.safe_gui_green}, ours=${r.verdict} ${r.codeName}`);
+    key?.free();
+  }
+  console.log(`# reference profile agrees on ${agree}/${vectors.length}`);
+  assert.deepEqual(failures, []);
+});
