@@ -19,11 +19,15 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Bytes(record.len() as u64));
     assert!(record.len() > 400, "bench input changed");
-    g.bench_function("parse_record", |b| b.iter(|| parse(black_box(record)).unwrap()));
+    g.bench_function("parse_record", |b| {
+        b.iter(|| parse(black_box(record)).unwrap())
+    });
     g.finish();
 
     let mut g = c.benchmark_group("key");
-    g.bench_function("decode_spki_hex_p256", |b| b.iter(|| PublicKey::parse(black_box(KEY)).unwrap()));
+    g.bench_function("decode_spki_hex_p256", |b| {
+        b.iter(|| PublicKey::parse(black_box(KEY)).unwrap())
+    });
     g.finish();
 
     let mut g = c.benchmark_group("verify");
@@ -52,9 +56,15 @@ fn bench(c: &mut Criterion) {
             let sd = rec.signature.data.as_ref().unwrap().as_str().to_owned();
             let der = hex_decode(&sd);
             let sig = p256::ecdsa::Signature::from_der(&der).unwrap();
-            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&hex_decode(&signed.public_key_sec1_hex)).unwrap();
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&hex_decode(
+                &signed.public_key_sec1_hex,
+            ))
+            .unwrap();
             g.bench_function("bare_p256_verify_prehash", |b| {
-                b.iter(|| vk.verify_prehash(black_box(&digest), black_box(&sig)).unwrap())
+                b.iter(|| {
+                    vk.verify_prehash(black_box(&digest), black_box(&sig))
+                        .unwrap()
+                })
             });
             g.bench_function("bare_p256_sha256_and_verify", |b| {
                 b.iter(|| {
@@ -68,7 +78,10 @@ fn bench(c: &mut Criterion) {
 }
 
 fn hex_decode(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 criterion_group! {

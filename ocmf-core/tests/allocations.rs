@@ -9,7 +9,10 @@ struct Counting;
 static ALLOCS: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards to the system allocator; only counts calls.
-#[allow(unsafe_code, reason = "a counting allocator needs the GlobalAlloc impl")]
+#[allow(
+    unsafe_code,
+    reason = "a counting allocator needs the GlobalAlloc impl"
+)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
@@ -37,9 +40,15 @@ fn allocations_per_record() {
     let (rec, n) = count(|| ocmf_core::parse(record).unwrap());
     let payload = &rec.payload;
     // Field text borrows from the input.
-    assert!(matches!(payload.gateway_id.as_ref().unwrap().value, std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(
+        payload.gateway_id.as_ref().unwrap().value,
+        std::borrow::Cow::Borrowed(_)
+    ));
     let readings = payload.readings.len();
-    println!("allocations: parse of a {}-byte record with {readings} readings: {n}", record.len());
+    println!(
+        "allocations: parse of a {}-byte record with {readings} readings: {n}",
+        record.len()
+    );
     // Containers only: top-level member list, IF list, RD item list, the
     // readings vector, one member list per reading, the signature member list.
     assert!(n <= 6 + 2 * readings, "{n} allocations");
