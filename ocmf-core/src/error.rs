@@ -90,6 +90,20 @@ macro_rules! error_codes {
                     $( (Self::$name, Lang::En) => $en, (Self::$name, Lang::De) => $de, )*
                 }
             }
+
+            /// The same message as a NUL-terminated string (for C callers),
+            /// generated from the same table so the two never drift.
+            #[must_use]
+            pub const fn message_cstr(self, lang: Lang) -> &'static core::ffi::CStr {
+                let bytes: &'static [u8] = match (self, lang) {
+                    $( (Self::$name, Lang::En) => concat!($en, "\0").as_bytes(),
+                       (Self::$name, Lang::De) => concat!($de, "\0").as_bytes(), )*
+                };
+                match core::ffi::CStr::from_bytes_with_nul(bytes) {
+                    Ok(c) => c,
+                    Err(_) => c"",
+                }
+            }
         }
     };
     (@snake Ok) => { "ok" };
@@ -473,6 +487,9 @@ mod tests {
             assert!(!c.message(Lang::En).is_empty());
             assert!(!c.message(Lang::De).is_empty());
             assert_ne!(c.message(Lang::En), "", "{}", c.name());
+            for l in [Lang::En, Lang::De] {
+                assert_eq!(c.message_cstr(l).to_str().unwrap(), c.message(l));
+            }
         }
         assert_eq!(ErrorCode::from_code(1), None);
     }

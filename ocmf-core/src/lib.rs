@@ -38,8 +38,8 @@ pub use payload::{
     CableLoss, Decimal, Payload, RawMember, Reading, SignatureSection, Text, UserAssigned,
 };
 pub use record::{
-    KeySource, Options, Report, Unverified, Verified, check, check_with_key_text, parse,
-    parse_bytes, parse_with, str_from_bytes, verify_digest,
+    KeySource, Options, Report, Unverified, Verified, check, check_with_key_error,
+    check_with_key_text, parse, parse_bytes, parse_with, str_from_bytes, verify_digest,
 };
 pub use sigdata::SignatureShape;
 pub use sign::{Signed, sign, sign_hex};

@@ -344,21 +344,32 @@ pub fn check_with_key_text<'a>(
     };
     match PublicKey::parse(text) {
         Ok(k) => check(record, Some(&k), options),
-        Err(key_error) => {
-            let mut report = check(record, None, options);
-            let keep = matches!(report.verdict, Verdict::Malformed)
-                || report.error.is_some_and(|e| {
-                    e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing
-                });
-            if !keep {
-                report.verdict = key_error.verdict();
-                report.error = Some(key_error);
-                report.signature_valid = None;
-                report.key_source = None;
-            }
-            report
-        }
+        Err(key_error) => check_with_key_error(record, key_error, options),
     }
+}
+
+/// The report for a record whose key could not be decoded (`key_error`):
+/// the record's own `malformed` or `unsupported` verdict wins (an unsupported
+/// algorithm stays unsupported whatever the key); otherwise the key error
+/// decides. Bindings that take keys as bytes use this after their own decoding.
+#[must_use]
+pub fn check_with_key_error<'a>(
+    record: &'a str,
+    key_error: Error,
+    options: &Options,
+) -> Report<'a> {
+    let mut report = check(record, None, options);
+    let keep = matches!(report.verdict, Verdict::Malformed)
+        || report.error.is_some_and(|e| {
+            e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing
+        });
+    if !keep {
+        report.verdict = key_error.verdict();
+        report.error = Some(key_error);
+        report.signature_valid = None;
+        report.key_source = None;
+    }
+    report
 }
 
 /// Checks one record: parse, apply the profile, verify. Never fails; the

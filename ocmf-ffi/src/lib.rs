@@ -148,214 +148,6 @@ pub enum ocmf_result {
     XmlFormat = 806,
 }
 
-/// `(code, English, German)`: the core's messages as C strings.
-const MESSAGES: &[(u32, &CStr, &CStr)] = &[
-    (0, c"ok", c"ok"),
-    (100, c"empty input", c"leere eingabe"),
-    (
-        101,
-        c"record exceeds the maximum size",
-        c"datensatz überschreitet die maximale größe",
-    ),
-    (
-        102,
-        c"record is not valid utf-8 text",
-        c"datensatz ist kein gültiger utf-8-text",
-    ),
-    (
-        103,
-        c"record does not start with the OCMF header",
-        c"datensatz beginnt nicht mit dem OCMF-kopf",
-    ),
-    (
-        104,
-        c"record is missing a section or separator",
-        c"im datensatz fehlt ein abschnitt oder trennzeichen",
-    ),
-    (
-        105,
-        c"unexpected data after the last section",
-        c"unerwartete daten nach dem letzten abschnitt",
-    ),
-    (
-        106,
-        c"white space around a section separator",
-        c"leerraum um ein abschnitts-trennzeichen",
-    ),
-    (
-        107,
-        c"json nesting is too deep",
-        c"json-verschachtelung ist zu tief",
-    ),
-    (
-        108,
-        c"a '|' character inside a json string",
-        c"ein '|'-zeichen innerhalb einer json-zeichenkette",
-    ),
-    (
-        200,
-        c"payload is not valid json",
-        c"nutzdaten sind kein gültiges json",
-    ),
-    (
-        201,
-        c"a field has the wrong type",
-        c"ein feld hat den falschen typ",
-    ),
-    (
-        202,
-        c"a mandatory field is missing",
-        c"ein pflichtfeld fehlt",
-    ),
-    (203, c"a field occurs twice", c"ein feld kommt doppelt vor"),
-    (
-        204,
-        c"a field has an invalid value",
-        c"ein feld hat einen ungültigen wert",
-    ),
-    (
-        205,
-        c"the payload has no readings",
-        c"die nutzdaten enthalten keine messwerte",
-    ),
-    (206, c"too many items", c"zu viele einträge"),
-    (
-        207,
-        c"record breaks a rule of the selected profile",
-        c"datensatz verletzt eine regel des gewählten profils",
-    ),
-    (
-        300,
-        c"signature section is not valid json",
-        c"signaturabschnitt ist kein gültiges json",
-    ),
-    (
-        301,
-        c"signature data (SD) is missing",
-        c"signaturdaten (SD) fehlen",
-    ),
-    (
-        302,
-        c"signature data cannot be decoded",
-        c"signaturdaten können nicht dekodiert werden",
-    ),
-    (
-        303,
-        c"signature is neither der nor raw r||s",
-        c"signatur ist weder der noch rohes r||s",
-    ),
-    (
-        304,
-        c"unknown signature encoding (SE)",
-        c"unbekannte signaturkodierung (SE)",
-    ),
-    (
-        305,
-        c"unknown signature mime type (SM)",
-        c"unbekannter signatur-mime-typ (SM)",
-    ),
-    (
-        306,
-        c"signature integers are too long for the curve",
-        c"signaturwerte sind zu lang für die kurve",
-    ),
-    (
-        400,
-        c"unknown signature algorithm (SA)",
-        c"unbekannter signaturalgorithmus (SA)",
-    ),
-    (
-        401,
-        c"signature algorithm is not part of the OCMF specification",
-        c"signaturalgorithmus ist nicht teil der OCMF-spezifikation",
-    ),
-    (
-        402,
-        c"the public key's curve does not match the signature algorithm",
-        c"die kurve des öffentlichen schlüssels passt nicht zum signaturalgorithmus",
-    ),
-    (
-        403,
-        c"format version (FV) not supported",
-        c"formatversion (FV) wird nicht unterstützt",
-    ),
-    (
-        500,
-        c"no public key given",
-        c"kein öffentlicher schlüssel angegeben",
-    ),
-    (
-        501,
-        c"public key cannot be decoded",
-        c"öffentlicher schlüssel kann nicht dekodiert werden",
-    ),
-    (
-        502,
-        c"public key is not a valid subjectpublickeyinfo",
-        c"öffentlicher schlüssel ist keine gültige subjectpublickeyinfo",
-    ),
-    (
-        503,
-        c"public key uses an unsupported curve",
-        c"öffentlicher schlüssel verwendet eine nicht unterstützte kurve",
-    ),
-    (
-        504,
-        c"public key is not a valid point on the curve",
-        c"öffentlicher schlüssel ist kein gültiger punkt auf der kurve",
-    ),
-    (
-        505,
-        c"public key has an unexpected length",
-        c"öffentlicher schlüssel hat eine unerwartete länge",
-    ),
-    (600, c"signature does not verify", c"signatur ist ungültig"),
-    (700, c"input/output error", c"ein-/ausgabefehler"),
-    (701, c"invalid usage", c"ungültige verwendung"),
-    (702, c"invalid argument", c"ungültiges argument"),
-    (703, c"output buffer too small", c"ausgabepuffer zu klein"),
-    (704, c"internal error", c"interner fehler"),
-    (
-        705,
-        c"secret key cannot be read",
-        c"geheimer schlüssel kann nicht gelesen werden",
-    ),
-    (
-        800,
-        c"the session contains no records",
-        c"der ladevorgang enthält keine datensätze",
-    ),
-    (
-        801,
-        c"the session's records are inconsistent",
-        c"die datensätze des ladevorgangs sind widersprüchlich",
-    ),
-    (
-        802,
-        c"key registry cannot be read",
-        c"schlüsselverzeichnis kann nicht gelesen werden",
-    ),
-    (
-        803,
-        c"valid signature, but the key is not a registered key of this meter",
-        c"gültige signatur, aber der schlüssel ist nicht für diesen zähler registriert",
-    ),
-    (
-        804,
-        c"the registry holds a different key for this meter",
-        c"das verzeichnis enthält einen anderen schlüssel für diesen zähler",
-    ),
-    (
-        805,
-        c"ocpp message or container cannot be read",
-        c"ocpp-nachricht oder container kann nicht gelesen werden",
-    ),
-    (
-        806,
-        c"xml file cannot be read",
-        c"xml-datei kann nicht gelesen werden",
-    ),
-];
 const ALL_RESULTS: &[ocmf_result] = &[
     ocmf_result::Ok,
     ocmf_result::EmptyInput,
@@ -572,23 +364,6 @@ fn error_report(error: Error, profile: Profile) -> Report<'static> {
     }
 }
 
-/// `check_with_key_text`'s rule for a key that is not text and not valid
-/// binary: the record's own malformed/unsupported verdict wins over the key.
-fn check_bad_key<'a>(record: &'a str, key_error: Error, options: &Options) -> Report<'a> {
-    let mut report = check(record, None, options);
-    let keep = report.verdict == Verdict::Malformed
-        || report.error.is_some_and(|e| {
-            e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing
-        });
-    if !keep {
-        report.verdict = key_error.verdict();
-        report.error = Some(key_error);
-        report.signature_valid = None;
-        report.key_source = None;
-    }
-    report
-}
-
 /// Whether `out` (an output buffer) can take `text` plus a NUL.
 fn fits(text: &str, cap: usize, buf: *mut c_char) -> bool {
     !buf.is_null() && text.len() < cap
@@ -658,10 +433,10 @@ pub extern "C" fn ocmf_result_message(code: u32, lang: LangArg) -> *const c_char
     const UNKNOWN: &CStr = c"unknown code";
     boundary(UNKNOWN.as_ptr(), || {
         let german = matches!(lang_of(lang), Ok(Lang::De));
-        MESSAGES
-            .iter()
-            .find(|(n, _, _)| *n == code)
-            .map_or(UNKNOWN, |(_, en, de)| if german { de } else { en })
+        ErrorCode::from_code(code)
+            .map_or(UNKNOWN, |c| {
+                c.message_cstr(if german { Lang::De } else { Lang::En })
+            })
             .as_ptr()
     })
 }
@@ -807,7 +582,7 @@ pub unsafe extern "C" fn ocmf_verify_report(
                     Ok(k) => check_with_key_text(text, Some(k), &options),
                     Err(_) => match PublicKey::from_bytes(k) {
                         Ok(k) => check(text, Some(&k), &options),
-                        Err(e) => check_bad_key(text, e, &options),
+                        Err(e) => ocmf_core::check_with_key_error(text, e, &options),
                     },
                 },
             },
@@ -966,7 +741,6 @@ mod tests {
 
     #[test]
     fn messages_are_the_cores() {
-        assert_eq!(MESSAGES.len(), ErrorCode::ALL.len());
         for code in ErrorCode::ALL {
             for (lang, l) in [(Lang::En, ocmf_lang::En), (Lang::De, ocmf_lang::De)] {
                 let p = ocmf_result_message(code.code(), l as u32);

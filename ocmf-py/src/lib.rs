@@ -195,23 +195,6 @@ fn error_report(error: Error, options: &Options) -> Report<'static> {
     }
 }
 
-/// `check_with_key_text`'s rule for a key that could not be decoded, for
-/// keys given as bytes: the record's own malformed/unsupported verdict wins.
-fn check_bad_key<'a>(record: &'a str, key_error: Error, options: &Options) -> Report<'a> {
-    let mut report = check(record, None, options);
-    let keep = matches!(report.verdict, Verdict::Malformed)
-        || report.error.is_some_and(|e| {
-            e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing
-        });
-    if !keep {
-        report.verdict = key_error.verdict();
-        report.error = Some(key_error);
-        report.signature_valid = None;
-        report.key_source = None;
-    }
-    report
-}
-
 fn run<R>(record: &Input, key: &KeyArg, options: &Options, f: impl FnOnce(&Report<'_>) -> R) -> R {
     let text = match record {
         Input::Text(s) => Ok(s.as_str()),
@@ -224,7 +207,7 @@ fn run<R>(record: &Input, key: &KeyArg, options: &Options, f: impl FnOnce(&Repor
             KeyArg::None => check(text, None, options),
             KeyArg::Text(k) => check_with_key_text(text, Some(k), options),
             KeyArg::Decoded(k) => check(text, Some(k), options),
-            KeyArg::Bad(e) => check_bad_key(text, *e, options),
+            KeyArg::Bad(e) => ocmf_core::check_with_key_error(text, *e, options),
         },
     };
     f(&report)
