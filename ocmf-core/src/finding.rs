@@ -326,6 +326,24 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding with the severity `code` has under `profile`.
+    #[must_use]
+    pub const fn under(
+        code: FindingCode,
+        profile: Profile,
+        field: Option<&'static str>,
+        reading: Option<usize>,
+        span: Option<Span>,
+    ) -> Self {
+        Self {
+            code,
+            severity: code.severity(profile),
+            field,
+            reading,
+            span,
+        }
+    }
+
     /// The explanation in a language.
     #[must_use]
     pub const fn message(&self, lang: Lang) -> &'static str {

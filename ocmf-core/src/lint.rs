@@ -22,13 +22,8 @@ impl Sink<'_> {
         reading: Option<usize>,
         span: Option<Span>,
     ) {
-        self.out.push(Finding {
-            code,
-            severity: code.severity(self.profile),
-            field,
-            reading,
-            span,
-        });
+        self.out
+            .push(Finding::under(code, self.profile, field, reading, span));
     }
 
     fn field(&mut self, code: FindingCode, field: &'static str, t: Option<&Text<'_>>) {

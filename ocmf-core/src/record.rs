@@ -312,23 +312,6 @@ impl Report<'_> {
     }
 }
 
-fn push(
-    findings: &mut Vec<Finding>,
-    profile: Profile,
-    code: FindingCode,
-    field: Option<&'static str>,
-    reading: Option<usize>,
-    span: Option<Span>,
-) {
-    findings.push(Finding {
-        code,
-        severity: code.severity(profile),
-        field,
-        reading,
-        span,
-    });
-}
-
 /// Like [`check`], with the key given as text (any encoding
 /// [`PublicKey::parse`] reads). The record is read first: a record whose
 /// algorithm is unsupported is `unsupported` whatever the key; an unreadable
@@ -406,24 +389,22 @@ pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) ->
     if let Ok(info) = &alg {
         report.algorithm = Some(info.algorithm);
         if info.defaulted {
-            push(
-                &mut findings,
-                profile,
+            findings.push(Finding::under(
                 FindingCode::SaDefault,
+                profile,
                 Some("SA"),
                 None,
                 None,
-            );
+            ));
         } else if !info.exact_spelling {
             let span = rec.signature.algorithm.as_ref().map(|t| t.span);
-            push(
-                &mut findings,
-                profile,
+            findings.push(Finding::under(
                 FindingCode::SaVendorSpelling,
+                profile,
                 Some("SA"),
                 None,
                 span,
-            );
+            ));
         }
     }
 
@@ -438,14 +419,13 @@ pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) ->
             Some(Ok(k)) => {
                 embedded = k;
                 report.key_source = Some(KeySource::Record);
-                push(
-                    &mut findings,
-                    profile,
+                findings.push(Finding::under(
                     FindingCode::KeyFromRecord,
+                    profile,
                     None,
                     None,
                     None,
-                );
+                ));
                 Ok(&embedded)
             }
             Some(Err(e)) => Err(e),
@@ -457,14 +437,13 @@ pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) ->
         let sig = rec.signature_bytes(a)?;
         match sig.shape {
             SignatureShape::Der => {}
-            SignatureShape::Raw => push(
-                &mut findings,
-                profile,
+            SignatureShape::Raw => findings.push(Finding::under(
                 FindingCode::SignatureRaw,
+                profile,
                 Some("SD"),
                 None,
                 None,
-            ),
+            )),
             SignatureShape::DerLenient {
                 unsigned_high_bit,
                 superfluous_zero,
@@ -476,7 +455,7 @@ pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) ->
                     (long_length, FindingCode::DerLongLength),
                 ] {
                     if flag {
-                        push(&mut findings, profile, code, Some("SD"), None, None);
+                        findings.push(Finding::under(code, profile, Some("SD"), None, None));
                     }
                 }
             }
@@ -486,14 +465,13 @@ pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) ->
             Ok(v) => {
                 report.signature_valid = Some(true);
                 if v.high_s {
-                    push(
-                        &mut findings,
-                        profile,
+                    findings.push(Finding::under(
                         FindingCode::HighS,
+                        profile,
                         Some("SD"),
                         None,
                         None,
-                    );
+                    ));
                 }
                 Ok(())
             }
