@@ -9,6 +9,7 @@ extern crate alloc;
 extern crate std;
 
 mod algorithm;
+pub mod batch;
 mod curves;
 mod decimal;
 mod envelope;
@@ -20,8 +21,11 @@ mod key;
 mod lint;
 mod payload;
 mod record;
+pub mod registry;
+pub mod session;
 mod sigdata;
 mod sign;
+pub mod transport;
 
 pub use algorithm::{Algorithm, Curve};
 pub use decimal::ExactDecimal;

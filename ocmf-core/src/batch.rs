@@ -1,0 +1,2 @@
+//! Batch verification: many records, each key decoded (and its tables
+//! built) once.
