@@ -259,11 +259,11 @@ error_codes! {
     /// A session has no records.
     SessionEmpty = 800, "the session contains no records", "der ladevorgang enthält keine datensätze";
     /// The records of a session do not belong together or contradict each other.
-    SessionInconsistent = 801, "the session's records are inconsistent", "die datensätze des ladevorgangs sind widersprüchlich";
+    SessionInconsistent = 801, "the session's records are incomplete or inconsistent", "die datensätze des ladevorgangs sind unvollständig oder widersprüchlich";
     /// A key registry file cannot be read.
     RegistryFormat = 802, "key registry cannot be read", "schlüsselverzeichnis kann nicht gelesen werden";
     /// The signature is valid but the key is not in the trusted registry.
-    KeyUntrusted = 803, "valid signature, but the key is not a registered key of this meter", "gültige signatur, aber der schlüssel ist nicht für diesen zähler registriert";
+    KeyUntrusted = 803, "the key is not registered for this meter, or not valid at the time of the reading", "der schlüssel ist für diesen zähler nicht registriert oder zum zeitpunkt der messung nicht gültig";
     /// The registry holds a different key for this meter.
     KeyRegistryMismatch = 804, "the registry holds a different key for this meter", "das verzeichnis enthält einen anderen schlüssel für diesen zähler";
     /// An OCPP message or container cannot be read.

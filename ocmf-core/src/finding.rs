@@ -302,6 +302,185 @@ findings! {
     KeyFromRecord = 1091, "key_from_record", [W, W, I], Ok,
         "The public key was taken from the record itself; that proves nothing about who signed it.",
         "Der öffentliche Schlüssel stammt aus dem Datensatz selbst; das belegt nicht, wer ihn signiert hat.";
+
+    // Sessions (11xx): the records of one charging session checked together
+    // (`session` module). Written for drivers: plain words, no field names.
+    /// A session with no records.
+    SessionEmpty = 1100, "session_empty", [E, E, E], SessionEmpty,
+        "No charging records were given, so there is nothing to check.",
+        "Es wurden keine Datensätze eines Ladevorgangs übergeben; es gibt nichts zu prüfen.";
+    /// A record of the session cannot be read (its own verdict is `malformed`).
+    SessionRecordUnreadable = 1101, "session_record_unreadable", [E, E, E], SessionInconsistent,
+        "One of the records cannot be read as a signed meter value, so this charging session cannot be checked.",
+        "Einer der Datensätze kann nicht als signierter Messwert gelesen werden; dieser Ladevorgang kann daher nicht geprüft werden.";
+    /// A record of the session is refused by the profile.
+    SessionRecordRejected = 1102, "session_record_rejected", [E, E, E], ProfileViolation,
+        "One of the records breaks a rule of the selected check, so the charging session is not accepted.",
+        "Einer der Datensätze verstößt gegen eine Regel der gewählten Prüfung; der Ladevorgang wird daher nicht anerkannt.";
+    /// A record's signature does not verify.
+    SessionSignatureInvalid = 1103, "session_signature_invalid", [E, E, E], InvalidSignature,
+        "The signature of one of the records does not match: the data was changed after the meter signed it, or it was signed with a different key. The values cannot be used for billing.",
+        "Die Signatur eines Datensatzes passt nicht: Die Daten wurden nach dem Signieren durch den Zähler verändert, oder sie wurden mit einem anderen Schlüssel signiert. Die Werte dürfen nicht abgerechnet werden.";
+    /// A record's signature could not be checked (no key, unsupported algorithm).
+    SessionSignatureUnchecked = 1104, "session_signature_unchecked", [E, E, E], KeyMissing,
+        "The signature of one of the records could not be checked (no key for the meter, or a method this program does not support), so the charging session cannot be confirmed.",
+        "Die Signatur eines Datensatzes konnte nicht geprüft werden (kein Schlüssel für den Zähler oder ein nicht unterstütztes Verfahren); der Ladevorgang kann daher nicht bestätigt werden.";
+    /// The same record text was given twice; the copy is ignored.
+    SessionDuplicateRecord = 1105, "session_duplicate_record", [I, I, I], Ok,
+        "The same record was given more than once; it was counted only once.",
+        "Derselbe Datensatz wurde mehrfach übergeben; er wurde nur einmal berücksichtigt.";
+    /// Pagination counters are not consecutive.
+    SessionPaginationGap = 1110, "session_pagination_gap", [E, E, E], SessionInconsistent,
+        "A record is missing between the start and the end of the charging session: the record numbers are not consecutive.",
+        "Zwischen Beginn und Ende des Ladevorgangs fehlt ein Datensatz: Die Datensatznummern sind nicht fortlaufend.";
+    /// Two different records with the same pagination counter.
+    SessionPaginationDuplicate = 1111, "session_pagination_duplicate", [E, E, E], SessionInconsistent,
+        "Two different records carry the same record number, so at least one of them does not belong to this charging session.",
+        "Zwei verschiedene Datensätze tragen dieselbe Datensatznummer; mindestens einer gehört daher nicht zu diesem Ladevorgang.";
+    /// Transaction (`T`) and fiscal (`F`) pagination mixed.
+    SessionPaginationMixed = 1112, "session_pagination_mixed", [E, E, E], SessionInconsistent,
+        "The records mix charging-session numbering with other numbering, so they do not form one charging session.",
+        "Die Datensätze mischen die Nummerierung eines Ladevorgangs mit einer anderen Nummerierung; sie bilden daher keinen einheitlichen Ladevorgang.";
+    /// A record of a multi-record session has no readable `PG`.
+    SessionPaginationUnreadable = 1113, "session_pagination_unreadable", [E, E, E], SessionInconsistent,
+        "A record has no readable record number, so the order and completeness of the records cannot be confirmed.",
+        "Ein Datensatz hat keine lesbare Datensatznummer; Reihenfolge und Vollständigkeit der Datensätze lassen sich daher nicht bestätigen.";
+    /// Only fiscal (`F`) records: not a transaction.
+    SessionNotTransaction = 1114, "session_not_transaction", [E, W, E], SessionInconsistent,
+        "The records are not marked as belonging to a charging session (they are numbered as readings outside a transaction).",
+        "Die Datensätze sind nicht als Teil eines Ladevorgangs gekennzeichnet (sie sind als Ablesungen außerhalb eines Ladevorgangs nummeriert).";
+    /// A record lies before the begin record or after the end record.
+    SessionRecordOutside = 1115, "session_record_outside", [E, E, E], SessionInconsistent,
+        "A record lies before the start or after the end of the charging session.",
+        "Ein Datensatz liegt vor dem Beginn oder nach dem Ende des Ladevorgangs.";
+    /// `MS` or `GS` differ between records.
+    SessionMeterChanged = 1120, "session_meter_changed", [E, E, E], SessionInconsistent,
+        "The records come from different meters, so they cannot belong to one charging session.",
+        "Die Datensätze stammen von verschiedenen Zählern und können daher nicht zu einem Ladevorgang gehören.";
+    /// The records were verified with different keys.
+    SessionKeyChanged = 1121, "session_key_changed", [E, E, E], SessionInconsistent,
+        "The records were signed with different keys, so they cannot be shown to come from the same meter.",
+        "Die Datensätze wurden mit verschiedenen Schlüsseln signiert; es lässt sich daher nicht zeigen, dass sie vom selben Zähler stammen.";
+    /// The key is not in the trusted registry.
+    SessionKeyUntrusted = 1122, "session_key_untrusted", [W, W, I], KeyUntrusted,
+        "The signature is valid, but the key is not in the list of registered meter keys: it shows the data was not changed, but not which meter signed it.",
+        "Die Signatur ist gültig, aber der Schlüssel steht nicht im Verzeichnis der registrierten Zählerschlüssel: Sie zeigt, dass die Daten unverändert sind, aber nicht, welcher Zähler sie signiert hat.";
+    /// The key carried with the record differs from the registered one.
+    SessionKeyMismatch = 1123, "session_key_mismatch", [E, W, I], KeyRegistryMismatch,
+        "The key delivered with the data is not the key registered for this meter; the registered key was used instead.",
+        "Der mit den Daten gelieferte Schlüssel ist nicht der für diesen Zähler registrierte; stattdessen wurde der registrierte Schlüssel verwendet.";
+    /// The registered key was outside its validity window at the record's time.
+    SessionKeyExpired = 1124, "session_key_expired", [E, E, I], KeyUntrusted,
+        "The meter's registered key was not valid at the time of charging (outside its validity period).",
+        "Der registrierte Schlüssel des Zählers war zum Zeitpunkt des Ladens nicht gültig (außerhalb seines Gültigkeitszeitraums).";
+    /// A billing register has no begin reading (`TX=B`).
+    SessionMissingBegin = 1130, "session_missing_begin", [E, E, E], SessionInconsistent,
+        "The start reading of the charging session is missing, so the charged energy cannot be determined.",
+        "Der Anfangszählerstand des Ladevorgangs fehlt; die geladene Energie kann daher nicht bestimmt werden.";
+    /// A billing register has no end reading (`TX` = E, L, R, A or P).
+    SessionMissingEnd = 1131, "session_missing_end", [E, E, E], SessionInconsistent,
+        "The end reading of the charging session is missing, so the charged energy cannot be determined.",
+        "Der Endzählerstand des Ladevorgangs fehlt; die geladene Energie kann daher nicht bestimmt werden.";
+    /// More than one begin reading for one register.
+    SessionMultipleBegin = 1132, "session_multiple_begin", [E, E, E], SessionInconsistent,
+        "There is more than one start reading for the same meter register, so it is unclear which one counts.",
+        "Für dasselbe Zählwerk gibt es mehr als einen Anfangszählerstand; es ist unklar, welcher gilt.";
+    /// More than one end reading for one register.
+    SessionMultipleEnd = 1133, "session_multiple_end", [E, E, E], SessionInconsistent,
+        "There is more than one end reading for the same meter register, so it is unclear which one counts.",
+        "Für dasselbe Zählwerk gibt es mehr als einen Endzählerstand; es ist unklar, welcher gilt.";
+    /// The end reading precedes the begin reading in record order.
+    SessionEndBeforeBegin = 1134, "session_end_before_begin", [E, E, E], SessionInconsistent,
+        "The end reading comes before the start reading.",
+        "Der Endzählerstand steht vor dem Anfangszählerstand.";
+    /// A register's value goes down.
+    SessionValueDecreasing = 1135, "session_value_decreasing", [E, E, E], SessionInconsistent,
+        "A meter reading is lower than an earlier one. A meter's count never goes down, so these values cannot be used for billing.",
+        "Ein Zählerstand ist niedriger als ein früherer. Ein Zähler zählt nie rückwärts; diese Werte dürfen daher nicht abgerechnet werden.";
+    /// A register's timestamps go backwards.
+    SessionTimeOrder = 1136, "session_time_order", [E, E, E], SessionInconsistent,
+        "A reading is dated earlier than the reading before it (for example, the end lies before the start).",
+        "Ein Messwert ist früher datiert als der vorherige (zum Beispiel liegt das Ende vor dem Beginn).";
+    /// No reading of a billing energy register.
+    SessionNoEnergyRegister = 1137, "session_no_energy_register", [E, E, E], SessionInconsistent,
+        "None of the readings is an energy meter reading that can be billed.",
+        "Keiner der Messwerte ist ein abrechenbarer Energiezählerstand.";
+    /// A begin or end reading without a usable value.
+    SessionValueMissing = 1138, "session_value_missing", [E, E, E], SessionInconsistent,
+        "A start or end reading has no usable energy value.",
+        "Ein Anfangs- oder Endzählerstand hat keinen verwendbaren Energiewert.";
+    /// The session ended with `TX` = A (error) or P (power failure).
+    SessionEndedAbnormally = 1139, "session_ended_abnormally", [W, W, I], Ok,
+        "The charging session was ended by an error or a power failure. The readings up to that point are still signed by the meter.",
+        "Der Ladevorgang wurde durch einen Fehler oder einen Stromausfall beendet. Die Messwerte bis dahin sind weiterhin vom Zähler signiert.";
+    /// `ST` other than `G` on a billing reading (or the event counter changed).
+    SessionMeterError = 1140, "session_meter_error", [E, E, E], SessionInconsistent,
+        "The meter reported an error during charging; the energy value cannot be used for billing.",
+        "Der Zähler hat während des Ladens einen Fehler gemeldet; der Energiewert darf nicht abgerechnet werden.";
+    /// `EF` contains `E` on a billing reading.
+    SessionEnergyFlagged = 1141, "session_energy_flagged", [E, E, E], SessionInconsistent,
+        "The meter marked its energy value as unusable; it cannot be used for billing.",
+        "Der Zähler hat seinen Energiewert als unbrauchbar markiert; er darf nicht abgerechnet werden.";
+    /// `EF` contains `t` on a billing reading.
+    SessionTimeFlagged = 1142, "session_time_flagged", [E, E, E], SessionInconsistent,
+        "The meter marked its time as unusable; the start and end times cannot be used for billing.",
+        "Der Zähler hat seine Zeitangabe als unbrauchbar markiert; Beginn- und Endzeit dürfen nicht abgerechnet werden.";
+    /// A reading with `TX=X` (exception).
+    SessionException = 1143, "session_exception", [E, E, E], SessionInconsistent,
+        "The meter recorded a problem during charging; values from that moment on cannot be used for billing.",
+        "Der Zähler hat während des Ladens ein Problem festgehalten; Werte ab diesem Zeitpunkt dürfen nicht abgerechnet werden.";
+    /// A billing reading without `ST` (after carry-forward).
+    SessionStateMissing = 1144, "session_state_missing", [E, W, E], SessionInconsistent,
+        "A reading does not say whether the meter was working correctly.",
+        "Ein Messwert gibt nicht an, ob der Zähler fehlerfrei gearbeitet hat.";
+    /// The weakest time status is `U`.
+    SessionTimeUnknown = 1150, "session_time_unknown", [W, W, I], Ok,
+        "The meter's clock was not set during this charging session: the times shown may be wrong. The energy amount is not affected.",
+        "Die Uhr des Zählers war bei diesem Ladevorgang nicht gestellt: Die angezeigten Zeiten können falsch sein. Die Energiemenge ist davon nicht betroffen.";
+    /// The weakest time status is `I`.
+    SessionTimeInformative = 1151, "session_time_informative", [I, I, I], Ok,
+        "The meter's clock was not officially synchronised: the times are for information only. The energy amount is not affected.",
+        "Die Uhr des Zählers war nicht amtlich synchronisiert: Die Zeiten dienen nur zur Information. Die Energiemenge ist davon nicht betroffen.";
+    /// Begin time status `R` but end not `R`.
+    SessionTimeRelativeMismatch = 1152, "session_time_relative_mismatch", [E, W, E], SessionInconsistent,
+        "The charging duration cannot be confirmed: the start was timed by the meter's duration clock, but the end was not.",
+        "Die Ladedauer kann nicht bestätigt werden: Der Beginn wurde mit der Dauermessung des Zählers erfasst, das Ende jedoch nicht.";
+    /// A begin or end reading without a readable `TM`.
+    SessionTimeMissing = 1153, "session_time_missing", [E, W, I], SessionInconsistent,
+        "A start or end reading has no readable time.",
+        "Ein Anfangs- oder Endzählerstand hat keine lesbare Zeitangabe.";
+    /// `IL` is MISMATCH, INVALID, OUTDATED or UNKNOWN.
+    SessionIdentificationFailed = 1160, "session_identification_failed", [E, E, E], SessionInconsistent,
+        "The charging station could not confirm the identification used to start charging (for example, an unknown card or an expired certificate), so this session cannot be assigned to you for billing.",
+        "Die Ladestation konnte die Identifikation beim Start des Ladens nicht bestätigen (zum Beispiel eine unbekannte Karte oder ein abgelaufenes Zertifikat); dieser Ladevorgang kann Ihnen daher nicht zur Abrechnung zugeordnet werden.";
+    /// `IL` is NONE or `IS` is false.
+    SessionNotIdentified = 1161, "session_not_identified", [I, I, I], Ok,
+        "This charging session is not linked to a person or a charging card.",
+        "Dieser Ladevorgang ist keiner Person und keiner Ladekarte zugeordnet.";
+    /// `IL` is HEARSAY.
+    SessionIdentificationUnsecured = 1162, "session_identification_unsecured", [I, I, I], Ok,
+        "The user was identified only by an unsecured means (for example, a plain card number that can be copied).",
+        "Der Nutzer wurde nur über ein ungesichertes Merkmal identifiziert (zum Beispiel eine kopierbare Kartennummer).";
+    /// `IS`/`IT`/`ID` differ between records.
+    SessionIdentificationChanged = 1163, "session_identification_changed", [E, W, I], SessionInconsistent,
+        "The user identification differs between the records of this charging session.",
+        "Die Identifikation des Nutzers unterscheidet sich zwischen den Datensätzen dieses Ladevorgangs.";
+    /// Cable-loss compensation is active (`LC` or `CL`).
+    SessionCableLoss = 1170, "session_cable_loss", [I, I, I], Ok,
+        "The meter deducted the losses of the charging cable: you are billed only for the energy that reached your vehicle.",
+        "Der Zähler hat die Verluste des Ladekabels abgezogen: Abgerechnet wird nur die Energie, die Ihr Fahrzeug erreicht hat.";
+    /// `CL` without `LC`.
+    SessionCableLossWithoutParameters = 1171, "session_cable_loss_without_parameters", [E, W, I], SessionInconsistent,
+        "Cable losses were deducted, but the records do not state the cable parameters used.",
+        "Es wurden Kabelverluste abgezogen, aber die Datensätze nennen die verwendeten Kabelparameter nicht.";
+    /// `LC` differs between records.
+    SessionCableLossChanged = 1172, "session_cable_loss_changed", [E, E, I], SessionInconsistent,
+        "The cable-loss parameters differ between the records of this charging session.",
+        "Die Parameter der Kabelverlustkompensation unterscheiden sich zwischen den Datensätzen dieses Ladevorgangs.";
+    /// `CL` negative, decreasing, or not zero at `TX=B`.
+    SessionCableLossInvalid = 1173, "session_cable_loss_invalid", [E, W, I], SessionInconsistent,
+        "The recorded cable loss is negative, goes down, or does not start at zero, so it cannot be trusted.",
+        "Der erfasste Kabelverlust ist negativ, sinkt oder beginnt nicht bei null; er ist daher nicht vertrauenswürdig.";
 }
 
 impl fmt::Display for FindingCode {

@@ -87,23 +87,27 @@ pub struct Timestamp {
     pub canonical: bool,
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// algorithm); shared by every timestamp reader in the crate.
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 impl Timestamp {
     /// Milliseconds since 1970-01-01T00:00:00Z (may be negative).
     #[must_use]
     pub fn unix_millis(&self) -> i64 {
-        // Days from civil (Howard Hinnant's algorithm).
-        let (y, m, d) = (
+        let days = days_from_civil(
             i64::from(self.year),
             i64::from(self.month),
             i64::from(self.day),
         );
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
         let secs = days * 86_400
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60

@@ -5,7 +5,7 @@ use alloc::{string::String, vec::Vec};
 
 use serde_json::{Map, Value, json};
 
-use crate::error::Lang;
+use crate::error::{Error, ErrorCode, Lang};
 use crate::finding::Finding;
 use crate::payload::{Decimal, Payload, Reading, Text, UserAssigned};
 use crate::record::{KeySource, Report};
@@ -95,17 +95,7 @@ impl Report<'_> {
     /// `record` (the payload with readings, or null when unreadable).
     #[must_use]
     pub fn to_json(&self, lang: Lang) -> Value {
-        let code = self.code();
-        let mut m = Map::new();
-        m.insert("verdict".into(), self.verdict.as_str().into());
-        m.insert("code".into(), code.code().into());
-        m.insert("code_name".into(), code.name().into());
-        m.insert(
-            "message".into(),
-            self.error
-                .map_or_else(|| String::from(code.message(lang)), |e| e.message(lang))
-                .into(),
-        );
+        let mut m = verdict_head(self.verdict.as_str(), self.code(), self.error, lang);
         m.insert("field".into(), self.error.and_then(|e| e.field).into());
         m.insert(
             "span".into(),
@@ -144,4 +134,25 @@ impl Report<'_> {
     pub fn to_json_string(&self, lang: Lang) -> String {
         serde_json::to_string(&self.to_json(lang)).unwrap_or_default()
     }
+}
+
+/// The members every verdict object starts with: `verdict`, `code`,
+/// `code_name` and `message` (the error's own message when there is one).
+pub(crate) fn verdict_head(
+    verdict: &str,
+    code: ErrorCode,
+    error: Option<Error>,
+    lang: Lang,
+) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("verdict".into(), verdict.into());
+    m.insert("code".into(), code.code().into());
+    m.insert("code_name".into(), code.name().into());
+    m.insert(
+        "message".into(),
+        error
+            .map_or_else(|| String::from(code.message(lang)), |e| e.message(lang))
+            .into(),
+    );
+    m
 }

@@ -353,6 +353,10 @@ fn lint_reading(
     }
 }
 
+/// Identification levels the reference software treats as a failed
+/// identification (shared with the session check).
+pub(crate) const IL_ERRORS: &[&str] = &["MISMATCH", "INVALID", "OUTDATED", "UNKNOWN"];
+
 /// OBIS groups read the way the reference software reads them: every group
 /// as hexadecimal, separators ignored.
 fn reference_obis(ri: &str) -> Option<(u32, u32, u32, Option<u32>)> {
@@ -375,13 +379,20 @@ fn reference_obis(ri: &str) -> Option<(u32, u32, u32, Option<u32>)> {
     Some((a, c, d, f))
 }
 
-fn reference_relevant(ri: &str) -> Option<(bool, bool)> {
+/// The reference software's billing classification of an OBIS code, without
+/// its storage-group (F) filter: `(billing register, compensated, F group)`.
+/// Shared with the session check, which accepts any F group.
+pub(crate) fn billing_obis(ri: &str) -> Option<(bool, bool, Option<u32>)> {
     let (a, c, d, f) = reference_obis(ri)?;
-    let relevant = a == 1
-        && d == 8
-        && (c == 1 || c == 0x98 || c == 0x9E || (0xB0..=0xC7).contains(&c))
-        && f.is_none_or(|f| matches!(f, 0 | 0xFF | 0x255 | 0x200));
+    let billing =
+        a == 1 && d == 8 && (c == 1 || c == 0x98 || c == 0x9E || (0xB0..=0xC7).contains(&c));
     let compensated = matches!(c, 0x98 | 0xB1 | 0xB3 | 0xC1 | 0xC3);
+    Some((billing, compensated, f))
+}
+
+fn reference_relevant(ri: &str) -> Option<(bool, bool)> {
+    let (billing, compensated, f) = billing_obis(ri)?;
+    let relevant = billing && f.is_none_or(|f| matches!(f, 0 | 0xFF | 0x255 | 0x200));
     Some((relevant, compensated))
 }
 
@@ -419,7 +430,7 @@ fn reference_transaction_ok(rec: &Unverified<'_>) -> bool {
     let p = &rec.payload;
     if p.identification_level
         .as_ref()
-        .is_some_and(|il| ["MISMATCH", "INVALID", "OUTDATED", "UNKNOWN"].contains(&il.as_str()))
+        .is_some_and(|il| IL_ERRORS.contains(&il.as_str()))
     {
         return false;
     }

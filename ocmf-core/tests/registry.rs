@@ -1,0 +1,490 @@
+//! Trusted-key registries: the JSON and CSV forms, their errors (with line
+//! numbers), and the resolution rule of `check_trusted` on real records.
+
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+use ocmf_core::registry::{
+    KeyEntry, Registry, RegistryErrorKind, Trust, check_trusted, key_fingerprint,
+};
+use ocmf_core::{Algorithm, Curve, ErrorCode, KeySource, Lang, Options, PublicKey, Verdict, sign};
+use serde_json::Value;
+
+fn data(name: &str) -> String {
+    let path = format!("{}/tests/data/registry/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn vector(id: &str) -> (String, Option<String>) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/real.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v["id"] == id {
+            return (
+                v["ocmf"].as_str().unwrap().to_owned(),
+                v["public_key"].as_str().map(str::to_owned),
+            );
+        }
+    }
+    panic!("no vector {id}");
+}
+
+fn without_lines(r: &Registry) -> Vec<KeyEntry> {
+    r.entries()
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.line = 0;
+            e
+        })
+        .collect()
+}
+
+#[test]
+fn json_and_csv_describe_the_same_registry() {
+    let j = Registry::from_json(&data("keys.json")).unwrap();
+    let c = Registry::from_csv(&data("keys.csv")).unwrap();
+    assert_eq!(j.len(), 6);
+    assert_eq!(without_lines(&j), without_lines(&c));
+    // `load` detects the form.
+    assert_eq!(Registry::load(&data("keys.json")).unwrap(), j);
+    assert_eq!(Registry::load(&data("keys.csv")).unwrap(), c);
+    // With a byte-order mark, as spreadsheet programs write it.
+    let bom = format!("\u{feff}{}", data("keys.csv"));
+    assert_eq!(
+        without_lines(&Registry::load(&bom).unwrap()),
+        without_lines(&c)
+    );
+    let e = &j.entries()[0];
+    assert_eq!(e.meter_serial.as_deref(), Some("001BZR1521070006"));
+    assert_eq!(e.source, "manufacturer");
+    assert_eq!(e.valid_from, None);
+    // 2021-12-31 as an end bound is the last millisecond of that day (UTC).
+    assert_eq!(e.valid_until, Some(1_640_995_199_999));
+    assert_eq!(e.line, 6);
+    // 2022-01-01T00:00:00+01:00
+    assert_eq!(j.entries()[1].valid_from, Some(1_640_991_600_000));
+    assert_eq!(j.entries()[3].meter_serial, None);
+    assert_eq!(j.entries()[3].gateway_serial.as_deref(), Some("17619300"));
+    // The document-wide source applies where an entry names none.
+    assert_eq!(j.entries()[4].source, "test fixtures");
+    assert_eq!(c.entries()[2].line, 6);
+}
+
+/// (file, kind, line, column or 0 when not asserted, field)
+#[test]
+fn malformed_files_are_registry_format_errors_with_lines() {
+    let cases: [(&str, RegistryErrorKind, usize, usize, Option<&str>); 12] = [
+        ("bad-syntax.json", RegistryErrorKind::Json, 4, 5, None),
+        (
+            "unknown-member.json",
+            RegistryErrorKind::Structure,
+            6,
+            0,
+            None,
+        ),
+        (
+            "bad-time.json",
+            RegistryErrorKind::Time,
+            2,
+            3,
+            Some("valid_from"),
+        ),
+        (
+            "wrong-format.json",
+            RegistryErrorKind::FormatVersion,
+            1,
+            1,
+            Some("format"),
+        ),
+        (
+            "bad-key.csv",
+            RegistryErrorKind::Key(ErrorCode::KeyEncoding),
+            3,
+            3,
+            Some("public_key"),
+        ),
+        ("bad-quote.csv", RegistryErrorKind::Quote, 2, 8, None),
+        ("field-count.csv", RegistryErrorKind::FieldCount, 4, 1, None),
+        (
+            "unknown-column.csv",
+            RegistryErrorKind::UnknownColumn,
+            1,
+            25,
+            None,
+        ),
+        (
+            "window.csv",
+            RegistryErrorKind::Window,
+            2,
+            0,
+            Some("valid_until"),
+        ),
+        (
+            "no-serial.csv",
+            RegistryErrorKind::Missing,
+            2,
+            1,
+            Some("meter_serial"),
+        ),
+        ("empty.csv", RegistryErrorKind::Empty, 1, 1, None),
+        ("keys.csv", RegistryErrorKind::Json, 0, 0, None), // as JSON: not JSON
+    ];
+    for (name, kind, line, column, field) in cases {
+        let text = data(name);
+        let err = if name == "keys.csv" {
+            Registry::from_json(&text).unwrap_err()
+        } else {
+            Registry::load(&text).unwrap_err()
+        };
+        assert_eq!(err.kind, kind, "{name}: {err}");
+        if line > 0 {
+            assert_eq!(err.line, line, "{name}: {err}");
+        }
+        if column > 0 {
+            assert_eq!(err.column, column, "{name}: {err}");
+        }
+        assert_eq!(err.field, field, "{name}");
+        assert_eq!(err.code(), ErrorCode::RegistryFormat);
+        let as_error: ocmf_core::Error = err.into();
+        assert_eq!(as_error.code, ErrorCode::RegistryFormat);
+        assert_eq!(as_error.code.code(), 802);
+        // The span points into the file at the reported line.
+        let before = &text[..err.span.start.min(text.len())];
+        assert_eq!(before.matches('\n').count() + 1, err.line, "{name}");
+        assert!(
+            err.message(Lang::En)
+                .contains(&format!("line {}", err.line))
+        );
+        assert!(
+            err.message(Lang::De)
+                .contains(&format!("zeile {}", err.line))
+        );
+    }
+    // The window error points at the end date.
+    let text = data("window.csv");
+    let err = Registry::from_csv(&text).unwrap_err();
+    let line2 = text.lines().nth(1).unwrap();
+    assert_eq!(err.column, line2.find("2024-01-31").unwrap() + 1);
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_the_encoding() {
+    use sha2::Digest;
+    // KEBA's key (Y ends in 0xBE, even) and a BAUER key (Y ends in 0x15, odd).
+    for (spki, prefix) in [
+        (
+            "3059301306072A8648CE3D020106082A8648CE3D030107034200043AEEB45C392357820A58FDFB0857BD77ADA31585C61C430531DFA53B440AFBFDD95AC887C658EA55260F808F55CA948DF235C2108A0D6DC7D4AB1A5E1A7955BE",
+            "02",
+        ),
+        (
+            "3059301306072a8648ce3d020106082a8648ce3d0301070342000413bd745d84ea9b0f943e9724d6d91d7b19e73e474eac0561dc1d7d16235726c663b7f552d5deb98549c72d2f918324c55ce5b892a6251143c4aae775ac691815",
+            "03",
+        ),
+    ] {
+        let point = &spki[spki.len() - 130..];
+        let bare = &point[2..];
+        let compressed = format!("{prefix}{}", &point[2..66]);
+        let b64 = {
+            use base64ct::Encoding;
+            base64ct::Base64::encode_string(&hex::decode(spki).unwrap())
+        };
+        let fps: Vec<String> = [spki, point, bare, &compressed.to_lowercase(), &b64]
+            .iter()
+            .map(|t| key_fingerprint(&PublicKey::parse(t).unwrap()))
+            .collect();
+        assert!(fps.iter().all(|f| f == &fps[0]), "{fps:?}");
+        assert_eq!(fps[0].len(), 16);
+        assert!(
+            fps[0]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase())
+        );
+        // The documented definition: SHA-256 over 02|03 ‖ X, first 16 hex digits.
+        let want = hex::encode_upper(sha2::Sha256::digest(hex::decode(&compressed).unwrap()));
+        assert_eq!(fps[0], want[..16]);
+    }
+}
+
+#[test]
+fn registered_keys_are_trusted_and_rotation_picks_the_one_valid_then() {
+    let reg = Registry::from_json(&data("keys.json")).unwrap();
+    let opts = Options::default();
+    // October 2021: the first BAUER key.
+    let (rec, _) = vector("tps-bsm-evt-001");
+    let t = check_trusted(&rec, None, &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Valid, "{:?}", t.report.error);
+    assert_eq!(
+        t.trust,
+        Trust::Trusted {
+            source: "manufacturer".into(),
+            key_index: 0
+        }
+    );
+    assert_eq!(
+        t.key_fingerprint.as_deref(),
+        Some(reg.entries()[0].fingerprint().as_str())
+    );
+    // July 2022: the second key of the same meter.
+    let (rec, _) = vector("bsm-evcharging-001");
+    let t = check_trusted(&rec, None, &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(
+        t.trust,
+        Trust::Trusted {
+            source: "manufacturer".into(),
+            key_index: 1
+        }
+    );
+    assert_ne!(
+        reg.entries()[0].fingerprint(),
+        reg.entries()[1].fingerprint()
+    );
+    // KEBA records have no MS: the entry binds the gateway serial.
+    let (rec, key) = vector("tps-fromweb-001");
+    let t = check_trusted(&rec, key.as_deref(), &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(
+        t.trust,
+        Trust::Trusted {
+            source: "PTB key database".into(),
+            key_index: 3
+        }
+    );
+    assert_eq!(t.carried_key_fingerprint, t.key_fingerprint);
+    // Brainpool, bound by MS and GS.
+    let (rec, _) = vector("tps-nzr-bp256-002");
+    let t = check_trusted(&rec, None, &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(t.trust.as_str(), "trusted");
+}
+
+#[test]
+fn overlapping_windows_use_the_key_that_verifies() {
+    let alg = Algorithm::ecdsa_sha256(Curve::P256);
+    let p = r#"{"FV":"1.0","PG":"T1","MS":"ROT-1","IS":false,"IT":"NONE","RD":[{"TM":"2024-05-01T10:00:00,000+0000 S","TX":"B","RV":1,"RI":"1-0:1.8.0","RU":"kWh","ST":"G"}]}"#;
+    let new = sign(p, &[0x33; 32], alg).unwrap();
+    let old = sign(p, &[0x44; 32], alg).unwrap();
+    let csv = format!(
+        "meter_serial,public_key,valid_from,valid_until,source\nROT-1,{},2020-01-01,2024-12-31,old\nROT-1,{},2024-01-01,,new\n",
+        old.public_key_sec1_hex, new.public_key_sec1_hex
+    );
+    let reg = Registry::from_csv(&csv).unwrap();
+    let t = check_trusted(&new.record, None, &reg, &Options::default());
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(
+        t.trust,
+        Trust::Trusted {
+            source: "new".into(),
+            key_index: 1
+        }
+    );
+    let t = check_trusted(&old.record, None, &reg, &Options::default());
+    assert_eq!(
+        t.trust,
+        Trust::Trusted {
+            source: "old".into(),
+            key_index: 0
+        }
+    );
+    // After the old key's window the old signature is checked with the
+    // only key valid then, and fails.
+    let later = p.replace("2024-05-01", "2025-05-01");
+    let old_later = sign(&later, &[0x44; 32], alg).unwrap();
+    let t = check_trusted(&old_later.record, None, &reg, &Options::default());
+    assert_eq!(t.report.verdict, Verdict::InvalidSignature);
+    assert_eq!(
+        t.trust,
+        Trust::Trusted {
+            source: "new".into(),
+            key_index: 1
+        }
+    );
+    // Carrying the old key then: it is registered, but expired.
+    let t = check_trusted(
+        &old_later.record,
+        Some(&old.public_key_sec1_hex),
+        &reg,
+        &Options::default(),
+    );
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(
+        t.trust,
+        Trust::Expired {
+            source: "old".into(),
+            key_index: 0
+        }
+    );
+    assert_eq!(t.trust.code(), ErrorCode::KeyUntrusted);
+}
+
+#[test]
+fn expired_mismatching_untrusted_and_unknown() {
+    let reg = Registry::from_csv(&data("keys.csv")).unwrap();
+    let opts = Options::default();
+    // DZG record of October 2021, key registered only for January–June 2021.
+    let (rec, key) = vector("tps-dzg00-001");
+    let t = check_trusted(&rec, None, &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(
+        t.trust,
+        Trust::Expired {
+            source: "test fixtures".into(),
+            key_index: 4
+        }
+    );
+    let t = check_trusted(&rec, key.as_deref(), &reg, &opts);
+    assert_eq!(t.trust.as_str(), "expired");
+
+    // The second record of this DZG session was published with another key
+    // (a P-256 key, though the record says secp256k1). The registry holds the
+    // meter's key: mismatch, and the record is verified with the registered key.
+    let (rec2, wrong) = vector("tps-dzg-2key-002");
+    let t = check_trusted(&rec2, wrong.as_deref(), &reg, &opts);
+    assert_eq!(t.trust, Trust::Mismatch { registered: 5 });
+    assert_eq!(t.trust.code(), ErrorCode::KeyRegistryMismatch);
+    assert_eq!(
+        t.key_fingerprint.as_deref(),
+        Some(reg.entries()[5].fingerprint().as_str())
+    );
+    assert_ne!(t.carried_key_fingerprint, t.key_fingerprint);
+    assert!(matches!(
+        t.report.verdict,
+        Verdict::Valid | Verdict::InvalidSignature
+    ));
+    assert_eq!(t.report.key_source, Some(KeySource::Caller));
+
+    // A generated record signed with the carried key, while the registry
+    // holds another key for the meter: the registered key decides.
+    let alg = Algorithm::ecdsa_sha256(Curve::P256);
+    let p = r#"{"FV":"1.0","PG":"T1","MS":"1DZG0033022268","RD":[{"TM":"2024-05-01T10:00:00,000+0000 S","TX":"B","RV":1,"RI":"1-0:1.8.0","RU":"kWh","ST":"G"}]}"#;
+    let s = sign(p, &[0x55; 32], alg).unwrap();
+    let t = check_trusted(&s.record, Some(&s.public_key_sec1_hex), &reg, &opts);
+    assert_eq!(t.trust, Trust::Mismatch { registered: 5 });
+    assert_ne!(t.report.verdict, Verdict::Valid);
+
+    // No entry for this meter: the carried key verifies, untrusted.
+    let (rec, key) = vector("ob7-destre10178001--001");
+    let t = check_trusted(&rec, key.as_deref(), &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(t.trust, Trust::Untrusted);
+    assert_eq!(t.trust.code(), ErrorCode::KeyUntrusted);
+    // … and without any key: unknown.
+    let t = check_trusted(&rec, None, &reg, &opts);
+    assert_eq!(t.trust, Trust::Unknown);
+    assert_eq!(t.report.code(), ErrorCode::KeyMissing);
+    // An unreadable carried key without registry entry is the key's error.
+    let t = check_trusted(&rec, Some("not a key"), &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Malformed);
+    assert_eq!(
+        t.carried_key_error.map(|e| e.code),
+        Some(ErrorCode::KeyEncoding)
+    );
+    // An unreadable carried key with a registry entry: the registry decides.
+    let (rec, _) = vector("bsm-evcharging-002");
+    let t = check_trusted(&rec, Some("not a key"), &reg, &opts);
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(t.trust.as_str(), "trusted");
+    assert!(t.carried_key_error.is_some());
+}
+
+#[test]
+fn a_key_in_the_fourth_section_is_untrusted_or_compared() {
+    let (rec, key) = vector("tps-fromweb-001");
+    let with_key = format!("{rec}|{}", key.unwrap());
+    let empty = Registry::new();
+    let t = check_trusted(&with_key, None, &empty, &Options::default());
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(t.report.key_source, Some(KeySource::Record));
+    assert_eq!(t.trust, Trust::Untrusted);
+    let reg = Registry::from_json(&data("keys.json")).unwrap();
+    let t = check_trusted(&with_key, None, &reg, &Options::default());
+    assert_eq!(t.trust.as_str(), "trusted");
+}
+
+#[test]
+fn trusted_report_json_names_trust_and_key() {
+    let reg = Registry::from_json(&data("keys.json")).unwrap();
+    let (rec, _) = vector("bsm-evcharging-002");
+    let t = check_trusted(&rec, None, &reg, &Options::default());
+    let text = t.to_json_string(Lang::En);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&v).unwrap(), text, "keys sorted");
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(v["trust"]["status"], "trusted");
+    assert_eq!(v["trust"]["source"], "manufacturer");
+    assert_eq!(v["trust"]["key_index"], 1);
+    assert_eq!(v["trust"]["code"], 0);
+    assert_eq!(
+        v["key_fingerprint"],
+        reg.entries()[1].fingerprint().as_str()
+    );
+    assert!(v["record_time_ms"].is_i64());
+    let de: Value = serde_json::from_str(&t.to_json_string(Lang::De)).unwrap();
+    assert!(
+        de["trust"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("registrierte")
+    );
+}
+
+#[test]
+fn registries_never_panic_on_garbage() {
+    for text in [
+        "",
+        "{",
+        "[",
+        "[]",
+        "{}",
+        "{\"keys\":{}}",
+        "[1,2]",
+        "[{}]",
+        "\"x\"",
+        ",,,\n,,,",
+        "public_key\n",
+        "meter_serial,public_key\n\"",
+        "meter_serial,public_key\nA,\"\"\"",
+        "meter_serial,public_key,valid_from\nA,04,2024-13-45",
+        "{\"keys\":[{\"meter_serial\":\"A\",\"public_key\":\"04\",\"valid_from\":\"\u{1F600}\"}]}",
+    ] {
+        let _ = Registry::load(text);
+        let _ = Registry::from_csv(text);
+        let _ = Registry::from_json(text);
+    }
+    // An empty but well-formed registry is fine.
+    assert!(Registry::load("[]").unwrap().is_empty());
+    assert!(
+        Registry::load("meter_serial,public_key\n")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_documented_examples_load_and_agree() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/registry-formats.md"
+    ))
+    .unwrap();
+    let block = |lang: &str| {
+        let start = doc.find(&format!("```{lang}\n")).unwrap() + lang.len() + 4;
+        let end = start + doc[start..].find("```").unwrap();
+        doc[start..end].to_owned()
+    };
+    let j = Registry::load(&block("json")).unwrap();
+    let c = Registry::load(&block("csv")).unwrap();
+    assert_eq!(j.len(), 3);
+    assert_eq!(without_lines(&j), without_lines(&c));
+    let (rec, _) = vector("bsm-evcharging-001");
+    let t = check_trusted(&rec, None, &j, &Options::default());
+    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(
+        t.trust,
+        Trust::Trusted {
+            source: "manufacturer".into(),
+            key_index: 1
+        }
+    );
+}
