@@ -12,7 +12,7 @@ use base64ct::{Base64, Base64Unpadded, Encoding};
 use spki::{ObjectIdentifier, SubjectPublicKeyInfoRef, der::Decode};
 
 use crate::algorithm::Curve;
-use crate::curves::CurveKey;
+use crate::curves::{Backend, CurveKey};
 use crate::error::{Error, ErrorCode};
 
 /// How the key text was encoded.
@@ -228,7 +228,7 @@ impl PublicKey {
             }
             _ => return Err(err(ErrorCode::KeyLength)),
         };
-        let mut decoded = [None; 7];
+        let mut decoded = [const { None }; 7];
         let candidates: &[Curve] = match declared {
             Some(ref c) => core::slice::from_ref(c),
             None => &Curve::ALL,
@@ -287,6 +287,28 @@ impl PublicKey {
                 ErrorCode::KeyCurveMismatch
             })
         })
+    }
+
+    /// This key, verifying with `backend` (default [`Backend::Auto`]).
+    ///
+    /// The verdict never depends on the backend; the choice exists for
+    /// cross-checking and benchmarking.
+    #[must_use]
+    pub fn with_backend(mut self, backend: Backend) -> Self {
+        for k in self.decoded.iter_mut().flatten() {
+            k.set_backend(backend);
+        }
+        self
+    }
+
+    /// The backend this key verifies with.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.decoded
+            .iter()
+            .flatten()
+            .next()
+            .map_or(Backend::Auto, CurveKey::backend)
     }
 
     /// The curves this key can be used with.

@@ -12,9 +12,12 @@
 //! scalar arithmetic and RFC 6979 nonces; secret scalars never enter a
 //! variable-time routine here.
 
+pub(crate) mod fast;
+#[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+mod native;
 pub(crate) mod secp192k1;
 
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 
 use ecdsa::{EcdsaCurve, Signature, hazmat};
 use elliptic_curve::{
@@ -22,22 +25,154 @@ use elliptic_curve::{
     scalar::IsHigh,
     sec1::{FromSec1Point, ModulusSize, Sec1Point, ToSec1Point},
 };
+use primeorder::PrimeCurveParams;
 
 use crate::algorithm::Curve;
 
-/// A decoded public key: a point of one curve, checked to be on the curve
-/// and not the identity. Decoding happens once; the point is reused for
-/// every record verified under it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CurveKey {
-    Secp192k1(secp192k1::ProjectivePoint),
-    P192(p192::ProjectivePoint),
-    P256(p256::ProjectivePoint),
-    Secp256k1(k256::ProjectivePoint),
-    P384(p384::ProjectivePoint),
-    Bp256(bp256::r1::ProjectivePoint),
-    Bp384(bp384::r1::ProjectivePoint),
+/// Which group arithmetic verifies a signature. The verdict logic (decoding,
+/// DER leniency, range checks, high-S, the decision) is the same for all;
+/// only the computation of `x(u1·G + u2·Q)` differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Backend {
+    /// The fastest measured: [`Backend::PureRust`] with per-key tables from a
+    /// key's second use on (faster than AWS-LC on P-256 and P-384; see
+    /// `benches/README.md`); for a key's first use the native backend where
+    /// there is one.
+    #[default]
+    Auto,
+    /// Our pure-Rust engine with per-key precomputed tables (secp256k1
+    /// uses the `k256` crate's own optimised arithmetic).
+    PureRust,
+    /// The native backend (AWS-LC via `aws-lc-rs`, feature `native-backend`,
+    /// not on `wasm32`) where it supports the curve (P-256, P-384), else
+    /// [`Backend::PureRust`].
+    Native,
+    /// Plain RustCrypto `ecdsa::hazmat::verify_prehashed` with no tables:
+    /// the reference the others are tested against.
+    Reference,
 }
+
+impl Backend {
+    /// Whether this build has a native backend for `curve`.
+    #[must_use]
+    pub fn native_supports(curve: Curve) -> bool {
+        #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+        {
+            native::supports(curve)
+        }
+        #[cfg(not(all(feature = "native-backend", not(target_arch = "wasm32"))))]
+        {
+            let _ = curve;
+            false
+        }
+    }
+}
+
+/// A key on a `primeorder` curve with its verification tables.
+///
+/// With `std` the tables are built on the key's second verification (a key
+/// parsed for one record does not pay for them; see `OnceLock`), without
+/// `std` when the key is decoded.
+pub(crate) struct TabledKey<C: PrimeCurveParams> {
+    point: elliptic_curve::ProjectivePoint<C>,
+    affine: Option<fast::Affine<Fe<C>>>,
+    #[cfg(feature = "std")]
+    tables: std::sync::OnceLock<Option<fast::KeyTables<C>>>,
+    #[cfg(feature = "std")]
+    used: core::sync::atomic::AtomicBool,
+    #[cfg(not(feature = "std"))]
+    tables: Option<fast::KeyTables<C>>,
+    #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+    native: Option<native::NativeKey>,
+}
+
+impl<C: PrimeCurveParams> Clone for TabledKey<C> {
+    fn clone(&self) -> Self {
+        Self {
+            point: self.point,
+            affine: self.affine,
+            tables: self.tables.clone(),
+            #[cfg(feature = "std")]
+            used: core::sync::atomic::AtomicBool::new(
+                self.used.load(core::sync::atomic::Ordering::Relaxed),
+            ),
+            #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+            native: self.native.clone(),
+        }
+    }
+}
+
+impl<C: PrimeCurveParams> TabledKey<C> {
+    /// The key side for the pure-Rust engine: tables when built (or worth
+    /// building: from the second use on), else the bare point.
+    fn side(&self) -> Option<fast::KeySide<'_, C>> {
+        #[cfg(feature = "std")]
+        {
+            use core::sync::atomic::Ordering;
+            if let Some(t) = self.tables.get() {
+                return t.as_ref().map(fast::KeySide::Tabled);
+            }
+            if !self.used.swap(true, Ordering::Relaxed) {
+                return self.affine.as_ref().map(fast::KeySide::Plain);
+            }
+            let affine = self.affine?;
+            self.tables
+                .get_or_init(|| fast::KeyTables::from_affine(&affine))
+                .as_ref()
+                .map(fast::KeySide::Tabled)
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            self.tables
+                .as_ref()
+                .map(fast::KeySide::Tabled)
+                .or_else(|| self.affine.as_ref().map(fast::KeySide::Plain))
+        }
+    }
+}
+
+type Fe<C> = <C as elliptic_curve::hazmat::FieldArithmetic>::FieldElement;
+
+/// A decoded public key: a point of one curve, checked to be on the curve
+/// and not the identity. Decoding happens once (with the per-key tables);
+/// the key is reused for every record verified under it.
+#[derive(Clone)]
+pub(crate) enum CurveKey {
+    Secp192k1(Box<TabledKey<secp192k1::Secp192k1>>, Backend),
+    P192(Box<TabledKey<p192::NistP192>>, Backend),
+    P256(Box<TabledKey<p256::NistP256>>, Backend),
+    Secp256k1(k256::ProjectivePoint, Backend),
+    P384(Box<TabledKey<p384::NistP384>>, Backend),
+    Bp256(Box<TabledKey<bp256::r1::BrainpoolP256r1>>, Backend),
+    Bp384(Box<TabledKey<bp384::r1::BrainpoolP384r1>>, Backend),
+}
+
+impl core::fmt::Debug for CurveKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CurveKey")
+            .field("curve", &self.curve())
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for CurveKey {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Secp192k1(a, _), Self::Secp192k1(b, _)) => a.point == b.point,
+            (Self::P192(a, _), Self::P192(b, _)) => a.point == b.point,
+            (Self::P256(a, _), Self::P256(b, _)) => a.point == b.point,
+            (Self::Secp256k1(a, _), Self::Secp256k1(b, _)) => a == b,
+            (Self::P384(a, _), Self::P384(b, _)) => a.point == b.point,
+            (Self::Bp256(a, _), Self::Bp256(b, _)) => a.point == b.point,
+            (Self::Bp384(a, _), Self::Bp384(b, _)) => a.point == b.point,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for CurveKey {}
 
 fn decode_point<C>(sec1: &[u8]) -> Option<elliptic_curve::ProjectivePoint<C>>
 where
@@ -51,12 +186,34 @@ where
     a.filter(|_| !p.is_identity()).map(Into::into)
 }
 
-fn verify_rs<C>(
-    q: &elliptic_curve::ProjectivePoint<C>,
-    digest: &[u8; 32],
-    r: &[u8],
-    s: &[u8],
-) -> Option<bool>
+fn decode_tabled<C>(curve: Curve, sec1: &[u8]) -> Option<Box<TabledKey<C>>>
+where
+    C: PrimeCurveParams,
+    C::AffinePoint: FromSec1Point<C>,
+{
+    let p = Sec1Point::<C>::from_bytes(sec1).ok()?;
+    if p.is_identity() {
+        return None;
+    }
+    let a: primeorder::AffinePoint<C> = Option::from(C::AffinePoint::from_sec1_point(&p))?;
+    let _ = curve;
+    let affine = fast::affine_of::<C>(&a);
+    Some(Box::new(TabledKey {
+        point: a.into(),
+        affine,
+        #[cfg(feature = "std")]
+        tables: std::sync::OnceLock::new(),
+        #[cfg(feature = "std")]
+        used: core::sync::atomic::AtomicBool::new(false),
+        #[cfg(not(feature = "std"))]
+        tables: affine.and_then(|q| fast::KeyTables::from_affine(&q)),
+        #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+        native: native::NativeKey::new(curve, &a),
+    }))
+}
+
+/// `r`, `s` as range-checked scalars (`1 ≤ r, s < n`) and whether `s > n/2`.
+fn scalars<C>(r: &[u8], s: &[u8]) -> Option<(Signature<C>, bool)>
 where
     C: EcdsaCurve + CurveArithmetic,
 {
@@ -65,16 +222,185 @@ where
     if r.len() > n || s.len() > n {
         return None;
     }
-    rb[n - r.len()..].copy_from_slice(r);
-    sb[n - s.len()..].copy_from_slice(s);
+    rb.get_mut(n - r.len()..)?.copy_from_slice(r);
+    sb.get_mut(n - s.len()..)?.copy_from_slice(s);
     // Out-of-range or zero r/s is an invalid signature, not a malformed one.
     let sig = Signature::<C>::from_scalars(rb, sb).ok()?;
     let high_s = bool::from(sig.s().is_high());
     // OCMF has no low-S rule: verifying (r, n - s) is equivalent, and some
-    // curve types (secp256k1) refuse high-S, so normalise first.
-    hazmat::verify_prehashed::<C>(q, digest, &sig.normalize_s())
+    // curve types (secp256k1) refuse high-S, so normalise.
+    Some((sig.normalize_s(), high_s))
+}
+
+/// The reference path: RustCrypto's own verification.
+fn verify_reference<C>(
+    q: &elliptic_curve::ProjectivePoint<C>,
+    digest: &[u8; 32],
+    r: &[u8],
+    s: &[u8],
+) -> Option<bool>
+where
+    C: EcdsaCurve + CurveArithmetic,
+{
+    let (sig, high_s) = scalars::<C>(r, s)?;
+    hazmat::verify_prehashed::<C>(q, digest, &sig)
         .ok()
         .map(|()| high_s)
+}
+
+/// Generator tables, built once per process (`std`) or per call otherwise.
+macro_rules! gen_table {
+    ($c:ty, $f:expr) => {{
+        #[cfg(feature = "std")]
+        {
+            type Table = Option<
+                Vec<fast::Affine<<$c as elliptic_curve::hazmat::FieldArithmetic>::FieldElement>>,
+            >;
+            static G: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+            let t = G.get_or_init(fast::generator_table::<$c>);
+            $f(t.as_deref())
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            let t = fast::generator_table::<$c>();
+            $f(t.as_deref())
+        }
+    }};
+}
+
+/// The shared decision for every `primeorder` curve and every backend.
+fn verify_tabled<C>(
+    key: &TabledKey<C>,
+    backend: Backend,
+    gen_tbl: Option<&[fast::Affine<Fe<C>>]>,
+    digest: &[u8; 32],
+    r: &[u8],
+    s: &[u8],
+) -> Option<bool>
+where
+    C: PrimeCurveParams + EcdsaCurve,
+{
+    if backend == Backend::Reference {
+        return verify_reference::<C>(&key.point, digest, r, s);
+    }
+    let (sig, high_s) = scalars::<C>(r, s)?;
+    #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+    let native_verify = |nk: &native::NativeKey| {
+        let (rb, sb) = sig.split_bytes();
+        nk.verify(digest, &rb, &sb).then_some(high_s)
+    };
+    #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+    if let (Backend::Native, Some(nk)) = (backend, &key.native) {
+        return native_verify(nk);
+    }
+    let side = key.side();
+    // A key's first use under `Auto` goes native where there is a native
+    // backend: AWS-LC beats our engine until the key has its tables.
+    #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+    if let (Backend::Auto, Some(fast::KeySide::Plain(_)), Some(nk)) = (backend, side, &key.native) {
+        return native_verify(nk);
+    }
+    match (gen_tbl, side) {
+        (Some(g), Some(side)) => {
+            let (rs, ss) = sig.split_scalars();
+            let z = fast::digest_scalar::<C>(digest);
+            fast::verify::<C>(g, side, &z, &rs, &ss).then_some(high_s)
+        }
+        // Tables could not be built (never for a decoded key): reference path.
+        _ => verify_reference::<C>(&key.point, digest, r, s),
+    }
+}
+
+macro_rules! per_curve {
+    ($curve:expr, $m:ident, $($args:tt)*) => {
+        match $curve {
+            Curve::Secp192k1 => $m!(secp192k1::Secp192k1, Secp192k1, $($args)*),
+            Curve::P192 => $m!(p192::NistP192, P192, $($args)*),
+            Curve::P256 => $m!(p256::NistP256, P256, $($args)*),
+            Curve::Secp256k1 => $m!(k256::Secp256k1, Secp256k1, $($args)*),
+            Curve::P384 => $m!(p384::NistP384, P384, $($args)*),
+            Curve::BrainpoolP256r1 => $m!(bp256::r1::BrainpoolP256r1, Bp256, $($args)*),
+            Curve::BrainpoolP384r1 => $m!(bp384::r1::BrainpoolP384r1, Bp384, $($args)*),
+        }
+    };
+}
+
+impl CurveKey {
+    /// Decodes a SEC1 point (compressed or uncompressed) on `curve` and
+    /// builds its verification tables.
+    pub(crate) fn decode(curve: Curve, sec1: &[u8]) -> Option<Self> {
+        let b = Backend::Auto;
+        Some(match curve {
+            Curve::Secp192k1 => Self::Secp192k1(decode_tabled(curve, sec1)?, b),
+            Curve::P192 => Self::P192(decode_tabled(curve, sec1)?, b),
+            Curve::P256 => Self::P256(decode_tabled(curve, sec1)?, b),
+            Curve::Secp256k1 => Self::Secp256k1(decode_point::<k256::Secp256k1>(sec1)?, b),
+            Curve::P384 => Self::P384(decode_tabled(curve, sec1)?, b),
+            Curve::BrainpoolP256r1 => Self::Bp256(decode_tabled(curve, sec1)?, b),
+            Curve::BrainpoolP384r1 => Self::Bp384(decode_tabled(curve, sec1)?, b),
+        })
+    }
+
+    /// The key's curve.
+    pub(crate) const fn curve(&self) -> Curve {
+        match self {
+            Self::Secp192k1(..) => Curve::Secp192k1,
+            Self::P192(..) => Curve::P192,
+            Self::P256(..) => Curve::P256,
+            Self::Secp256k1(..) => Curve::Secp256k1,
+            Self::P384(..) => Curve::P384,
+            Self::Bp256(..) => Curve::BrainpoolP256r1,
+            Self::Bp384(..) => Curve::BrainpoolP384r1,
+        }
+    }
+
+    /// The backend this key verifies with.
+    pub(crate) const fn backend(&self) -> Backend {
+        match self {
+            Self::Secp192k1(_, b)
+            | Self::P192(_, b)
+            | Self::P256(_, b)
+            | Self::Secp256k1(_, b)
+            | Self::P384(_, b)
+            | Self::Bp256(_, b)
+            | Self::Bp384(_, b) => *b,
+        }
+    }
+
+    /// Chooses the backend this key verifies with.
+    pub(crate) fn set_backend(&mut self, backend: Backend) {
+        match self {
+            Self::Secp192k1(_, b)
+            | Self::P192(_, b)
+            | Self::P256(_, b)
+            | Self::Secp256k1(_, b)
+            | Self::P384(_, b)
+            | Self::Bp256(_, b)
+            | Self::Bp384(_, b) => *b = backend,
+        }
+    }
+
+    /// ECDSA verification of a SHA-256 digest with unsigned big-endian `r`, `s`
+    /// (no longer than the field size; checked by the caller).
+    /// `None` when the signature does not verify, else whether `s` was high.
+    pub(crate) fn verify_prehashed(&self, digest: &[u8; 32], r: &[u8], s: &[u8]) -> Option<bool> {
+        macro_rules! tabled {
+            ($c:ty, $k:expr, $b:expr) => {
+                gen_table!($c, |g| verify_tabled::<$c>($k, *$b, g, digest, r, s))
+            };
+        }
+        match self {
+            Self::Secp192k1(k, b) => tabled!(secp192k1::Secp192k1, k, b),
+            Self::P192(k, b) => tabled!(p192::NistP192, k, b),
+            Self::P256(k, b) => tabled!(p256::NistP256, k, b),
+            // k256 brings its own GLV endomorphism and tables; it is already
+            // the fastest pure-Rust secp256k1 we have.
+            Self::Secp256k1(q, _) => verify_reference::<k256::Secp256k1>(q, digest, r, s),
+            Self::P384(k, b) => tabled!(p384::NistP384, k, b),
+            Self::Bp256(k, b) => tabled!(bp256::r1::BrainpoolP256r1, k, b),
+            Self::Bp384(k, b) => tabled!(bp384::r1::BrainpoolP384r1, k, b),
+        }
+    }
 }
 
 fn sign_rs<C>(secret: &[u8], digest: &[u8; 32]) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>)>
@@ -95,60 +421,6 @@ where
     let (r, s) = sig.split_bytes();
     let public = sk.verifying_key().as_affine().to_sec1_point(false);
     Some((r.to_vec(), s.to_vec(), public.as_bytes().to_vec()))
-}
-
-macro_rules! per_curve {
-    ($curve:expr, $m:ident, $($args:tt)*) => {
-        match $curve {
-            Curve::Secp192k1 => $m!(secp192k1::Secp192k1, Secp192k1, $($args)*),
-            Curve::P192 => $m!(p192::NistP192, P192, $($args)*),
-            Curve::P256 => $m!(p256::NistP256, P256, $($args)*),
-            Curve::Secp256k1 => $m!(k256::Secp256k1, Secp256k1, $($args)*),
-            Curve::P384 => $m!(p384::NistP384, P384, $($args)*),
-            Curve::BrainpoolP256r1 => $m!(bp256::r1::BrainpoolP256r1, Bp256, $($args)*),
-            Curve::BrainpoolP384r1 => $m!(bp384::r1::BrainpoolP384r1, Bp384, $($args)*),
-        }
-    };
-}
-
-impl CurveKey {
-    /// Decodes a SEC1 point (compressed or uncompressed) on `curve`.
-    pub(crate) fn decode(curve: Curve, sec1: &[u8]) -> Option<Self> {
-        macro_rules! dec {
-            ($c:ty, $v:ident, $b:expr) => {
-                decode_point::<$c>($b).map(CurveKey::$v)
-            };
-        }
-        per_curve!(curve, dec, sec1)
-    }
-
-    /// The key's curve.
-    pub(crate) const fn curve(&self) -> Curve {
-        match self {
-            Self::Secp192k1(_) => Curve::Secp192k1,
-            Self::P192(_) => Curve::P192,
-            Self::P256(_) => Curve::P256,
-            Self::Secp256k1(_) => Curve::Secp256k1,
-            Self::P384(_) => Curve::P384,
-            Self::Bp256(_) => Curve::BrainpoolP256r1,
-            Self::Bp384(_) => Curve::BrainpoolP384r1,
-        }
-    }
-
-    /// ECDSA verification of a SHA-256 digest with unsigned big-endian `r`, `s`
-    /// (no longer than the field size; checked by the caller).
-    /// `None` when the signature does not verify, else whether `s` was high.
-    pub(crate) fn verify_prehashed(&self, digest: &[u8; 32], r: &[u8], s: &[u8]) -> Option<bool> {
-        match self {
-            Self::Secp192k1(q) => verify_rs::<secp192k1::Secp192k1>(q, digest, r, s),
-            Self::P192(q) => verify_rs::<p192::NistP192>(q, digest, r, s),
-            Self::P256(q) => verify_rs::<p256::NistP256>(q, digest, r, s),
-            Self::Secp256k1(q) => verify_rs::<k256::Secp256k1>(q, digest, r, s),
-            Self::P384(q) => verify_rs::<p384::NistP384>(q, digest, r, s),
-            Self::Bp256(q) => verify_rs::<bp256::r1::BrainpoolP256r1>(q, digest, r, s),
-            Self::Bp384(q) => verify_rs::<bp384::r1::BrainpoolP384r1>(q, digest, r, s),
-        }
-    }
 }
 
 /// RFC 6979 deterministic ECDSA over a SHA-256 digest.

@@ -1,0 +1,689 @@
+//! Pure-Rust ECDSA group arithmetic tuned for verification, for every curve
+//! built on `primeorder` (P-192, P-256, P-384, brainpoolP256r1/P384r1,
+//! secp192k1).
+//!
+//! Field arithmetic is the curve crate's own (RustCrypto, Montgomery form);
+//! only the point arithmetic and the scalar-multiplication strategy are ours,
+//! because `primeorder` offers neither per-key precomputation nor cheap
+//! Jacobian formulas (its complete formulas cost about twice as many field
+//! multiplications, and every verify there doubles 256 times):
+//!
+//! - Jacobian coordinates with `a = -3`, `a = 0` and generic-`a` doubling and
+//!   mixed (Jacobian + affine) addition;
+//! - each point `P` (the generator once per process, the public key once per
+//!   decoded key) gets `T` sub-bases `2^(j·L)·P` (`L = bits / T`) with a table
+//!   of odd multiples in affine form; a scalar is cut into `T` chunks of `L`
+//!   bits, each chunk written in width-`w` NAF, and all chunks of `u1` and `u2`
+//!   share one run of `L` doublings (interleaved multi-scalar multiplication);
+//! - the final check compares `r·Z² == X` (and `(r + n)·Z² == X` when
+//!   `r + n < p`) without inverting `Z`.
+//!
+//! Everything here works on public data (keys, signatures, digests) and is
+//! variable-time on purpose. Signing never comes here.
+
+use alloc::vec::Vec;
+
+use elliptic_curve::{
+    CurveArithmetic, FieldBytes,
+    ff::{Field, PrimeField},
+    hazmat::FieldArithmetic,
+    ops::{Invert, Reduce},
+    sec1::ToSec1Point,
+};
+use primeorder::{PrimeCurveParams, PrimeFieldExt};
+
+/// Field element type of curve `C`.
+type Fe<C> = <C as FieldArithmetic>::FieldElement;
+/// Scalar type of curve `C`.
+type Sc<C> = <C as CurveArithmetic>::Scalar;
+
+/// Sub-bases per point: the number of doublings per verify is `bits / T`.
+const T: usize = 8;
+/// wNAF width of the per-key tables: `T · 2^(W_KEY-2)` points per key.
+pub(crate) const W_KEY: usize = 5;
+/// wNAF width of the generator tables (built once per process).
+pub(crate) const W_GEN: usize = 7;
+/// Largest chunk: 384 / 8 = 48 bits; a wNAF has at most `L + 1` digits.
+const MAX_DIGITS: usize = 50;
+
+/// An affine point (never the identity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Affine<F> {
+    x: F,
+    y: F,
+}
+
+/// A Jacobian point `(X / Z², Y / Z³)`; `Z = 0` is the identity.
+#[derive(Clone, Copy, Debug)]
+struct Jac<F> {
+    x: F,
+    y: F,
+    z: F,
+}
+
+/// The shape of the curve coefficient `a`, which picks the doubling formula.
+#[derive(Clone, Copy, Debug)]
+enum CoeffA<F> {
+    Zero,
+    MinusThree,
+    Other(F),
+}
+
+fn coeff_a<C: PrimeCurveParams>() -> CoeffA<Fe<C>> {
+    let a = C::EQUATION_A;
+    let three = Fe::<C>::ONE.double() + Fe::<C>::ONE;
+    if bool::from(a.is_zero()) {
+        CoeffA::Zero
+    } else if a == -three {
+        CoeffA::MinusThree
+    } else {
+        CoeffA::Other(a)
+    }
+}
+
+impl<F: Field> Jac<F> {
+    const IDENTITY: Self = Self {
+        x: F::ONE,
+        y: F::ONE,
+        z: F::ZERO,
+    };
+
+    fn is_identity(&self) -> bool {
+        bool::from(self.z.is_zero())
+    }
+
+    fn from_affine(p: &Affine<F>) -> Self {
+        Self {
+            x: p.x,
+            y: p.y,
+            z: F::ONE,
+        }
+    }
+
+    /// `2·self` (the identity doubles to itself: `Z3` is a multiple of `Z1`).
+    fn double(&self, a: &CoeffA<F>) -> Self {
+        let (x1, y1, z1) = (self.x, self.y, self.z);
+        match a {
+            // dbl-2001-b: 3M + 5S.
+            CoeffA::MinusThree => {
+                let delta = z1.square();
+                let gamma = y1.square();
+                let beta = x1 * gamma;
+                let t = (x1 - delta) * (x1 + delta);
+                let alpha = t.double() + t;
+                let beta4 = beta.double().double();
+                let x3 = alpha.square() - beta4.double();
+                let z3 = (y1 + z1).square() - gamma - delta;
+                let g2 = gamma.square().double();
+                let y3 = alpha * (beta4 - x3) - g2.double().double();
+                Self {
+                    x: x3,
+                    y: y3,
+                    z: z3,
+                }
+            }
+            // dbl-2009-l: 2M + 5S.
+            CoeffA::Zero => {
+                let a2 = x1.square();
+                let b = y1.square();
+                let c = b.square();
+                let d = ((x1 + b).square() - a2 - c).double();
+                let e = a2.double() + a2;
+                let x3 = e.square() - d.double();
+                let y3 = e * (d - x3) - c.double().double().double();
+                let z3 = (y1 * z1).double();
+                Self {
+                    x: x3,
+                    y: y3,
+                    z: z3,
+                }
+            }
+            // dbl-2007-bl: 1M + 8S + 1·a.
+            CoeffA::Other(a) => {
+                let xx = x1.square();
+                let yy = y1.square();
+                let yyyy = yy.square();
+                let zz = z1.square();
+                let s = ((x1 + yy).square() - xx - yyyy).double();
+                let m = xx.double() + xx + *a * zz.square();
+                let x3 = m.square() - s.double();
+                let y3 = m * (s - x3) - yyyy.double().double().double();
+                let z3 = (y1 + z1).square() - yy - zz;
+                Self {
+                    x: x3,
+                    y: y3,
+                    z: z3,
+                }
+            }
+        }
+    }
+
+    /// `self + q` with `q` affine (madd-2007-bl: 7M + 4S), every special case handled.
+    fn add_affine(&self, q: &Affine<F>, a: &CoeffA<F>) -> Self {
+        if self.is_identity() {
+            return Self::from_affine(q);
+        }
+        let (x1, y1, z1) = (self.x, self.y, self.z);
+        let z1z1 = z1.square();
+        let u2 = q.x * z1z1;
+        let s2 = q.y * z1 * z1z1;
+        let h = u2 - x1;
+        let r = (s2 - y1).double();
+        if bool::from(h.is_zero()) {
+            return if bool::from(r.is_zero()) {
+                self.double(a)
+            } else {
+                Self::IDENTITY
+            };
+        }
+        let hh = h.square();
+        let i = hh.double().double();
+        let j = h * i;
+        let v = x1 * i;
+        let x3 = r.square() - j - v.double();
+        let y3 = r * (v - x3) - (y1 * j).double();
+        let z3 = (z1 + h).square() - z1z1 - hh;
+        Self {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+
+    /// `self + q`, both Jacobian (add-2007-bl: 11M + 5S); only for building tables.
+    fn add(&self, q: &Self, a: &CoeffA<F>) -> Self {
+        if self.is_identity() {
+            return *q;
+        }
+        if q.is_identity() {
+            return *self;
+        }
+        let z1z1 = self.z.square();
+        let z2z2 = q.z.square();
+        let u1 = self.x * z2z2;
+        let u2 = q.x * z1z1;
+        let s1 = self.y * q.z * z2z2;
+        let s2 = q.y * self.z * z1z1;
+        let h = u2 - u1;
+        let r = (s2 - s1).double();
+        if bool::from(h.is_zero()) {
+            return if bool::from(r.is_zero()) {
+                self.double(a)
+            } else {
+                Self::IDENTITY
+            };
+        }
+        let i = h.double().square();
+        let j = h * i;
+        let v = u1 * i;
+        let x3 = r.square() - j - v.double();
+        let y3 = r * (v - x3) - (s1 * j).double();
+        let z3 = ((self.z + q.z).square() - z1z1 - z2z2) * h;
+        Self {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+}
+
+/// Affine forms of Jacobian points with one field inversion (Montgomery's
+/// trick). `None` if any point is the identity.
+fn normalize_all<F: Field>(pts: &[Jac<F>]) -> Option<Vec<Affine<F>>> {
+    let mut prefix = Vec::with_capacity(pts.len());
+    let mut acc = F::ONE;
+    for p in pts {
+        if p.is_identity() {
+            return None;
+        }
+        prefix.push(acc);
+        acc *= p.z;
+    }
+    let mut inv: F = Option::from(acc.invert())?;
+    let mut out = Vec::with_capacity(pts.len());
+    out.resize(
+        pts.len(),
+        Affine {
+            x: F::ZERO,
+            y: F::ZERO,
+        },
+    );
+    for ((p, pre), slot) in pts.iter().zip(prefix.iter()).zip(out.iter_mut()).rev() {
+        let zinv = inv * pre;
+        inv *= p.z;
+        let zinv2 = zinv.square();
+        *slot = Affine {
+            x: p.x * zinv2,
+            y: p.y * zinv2 * zinv,
+        };
+    }
+    Some(out)
+}
+
+/// Bits of the field / scalar (all curves here have `n` and `p` of the same byte size).
+fn bits<C: PrimeCurveParams>() -> usize {
+    FieldBytes::<C>::default().len() * 8
+}
+
+/// Odd multiples `(2i + 1)·2^(j·L)·P` for `j < T`, `i < 2^(w-2)`, laid out
+/// `[j · 2^(w-2) + i]`.
+fn build_table<C: PrimeCurveParams>(p: &Affine<Fe<C>>, w: usize) -> Option<Vec<Affine<Fe<C>>>> {
+    let a = coeff_a::<C>();
+    let l = bits::<C>() / T;
+    let per = 1usize << (w - 2);
+    let mut jac = Vec::with_capacity(T * per);
+    let mut base = Jac::from_affine(p);
+    for j in 0..T {
+        if j > 0 {
+            for _ in 0..l {
+                base = base.double(&a);
+            }
+        }
+        let twice = base.double(&a);
+        let mut m = base;
+        jac.push(m);
+        for _ in 1..per {
+            m = m.add(&twice, &a);
+            jac.push(m);
+        }
+    }
+    normalize_all(&jac)
+}
+
+/// The generator table of curve `C`.
+pub(crate) fn generator_table<C: PrimeCurveParams>() -> Option<Vec<Affine<Fe<C>>>> {
+    let (x, y) = C::GENERATOR;
+    build_table::<C>(&Affine { x, y }, W_GEN)
+}
+
+/// Width-`w` NAF of `k` (at most 63 bits) into `out`, least significant digit first.
+fn wnaf(mut k: u64, w: usize, out: &mut [i8; MAX_DIGITS]) {
+    *out = [0; MAX_DIGITS];
+    let window = 1u64 << w;
+    let half = 1u64 << (w - 1);
+    let mask = window - 1;
+    let mut i = 0;
+    while k != 0 && i < MAX_DIGITS {
+        if k & 1 == 1 {
+            let m = k & mask;
+            if m >= half {
+                // Digit m - 2^w (negative); k + (2^w - m) has its low w bits zero.
+                k += window - m;
+                out[i] = -i8::try_from(window - m).unwrap_or(0);
+            } else {
+                k -= m;
+                out[i] = i8::try_from(m).unwrap_or(0);
+            }
+        }
+        k >>= 1;
+        i += 1;
+    }
+}
+
+/// The `T` chunks of `L` bits of a big-endian scalar, each as a wNAF.
+fn recode(be: &[u8], l: usize, w: usize, out: &mut [[i8; MAX_DIGITS]; T]) {
+    for (j, digits) in out.iter_mut().enumerate() {
+        let mut chunk = 0u64;
+        for b in 0..l {
+            let bit = j * l + b;
+            let byte = be.len().checked_sub(1 + bit / 8).and_then(|i| be.get(i));
+            if byte.is_some_and(|v| (v >> (bit % 8)) & 1 == 1) {
+                chunk |= 1 << b;
+            }
+        }
+        wnaf(chunk, w, digits);
+    }
+}
+
+/// Most digits of a full-scalar wNAF (384 bits + carry).
+const MAX_BIG_DIGITS: usize = 386;
+/// wNAF width for a key without tables (first use): 8 odd multiples.
+const W_PLAIN: usize = 5;
+
+/// Width-`w` NAF of a big-endian scalar (at most 48 bytes), least
+/// significant digit first; returns the number of digits.
+fn wnaf_big(be: &[u8], w: usize, out: &mut [i8; MAX_BIG_DIGITS]) -> usize {
+    let mut k = [0u64; 7];
+    for (i, b) in be.iter().rev().enumerate() {
+        if let Some(limb) = k.get_mut(i / 8) {
+            *limb |= u64::from(*b) << (8 * (i % 8));
+        }
+    }
+    let window = 1u64 << w;
+    let half = 1u64 << (w - 1);
+    let mut len = 0;
+    while k.iter().any(|l| *l != 0) && len < MAX_BIG_DIGITS {
+        let mut d = 0i8;
+        if k[0] & 1 == 1 {
+            let m = k[0] & (window - 1);
+            if m >= half {
+                d = -i8::try_from(window - m).unwrap_or(0);
+                // k += 2^w - m (carry through the limbs).
+                let mut carry = window - m;
+                for l in &mut k {
+                    let (v, o) = l.overflowing_add(carry);
+                    *l = v;
+                    carry = u64::from(o);
+                    if carry == 0 {
+                        break;
+                    }
+                }
+            } else {
+                d = i8::try_from(m).unwrap_or(0);
+                k[0] -= m; // m is the low bits of k[0]: no borrow
+            }
+        }
+        if let Some(slot) = out.get_mut(len) {
+            *slot = d;
+        }
+        // k >>= 1
+        for i in 0..k.len() {
+            let hi = k.get(i + 1).map_or(0, |n| n << 63);
+            k[i] = (k[i] >> 1) | hi;
+        }
+        len += 1;
+    }
+    len
+}
+
+/// A public key ready for fast verification: the point and its tables.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyTables<C: PrimeCurveParams> {
+    table: Vec<Affine<Fe<C>>>,
+}
+
+impl<C: PrimeCurveParams> KeyTables<C> {
+    /// Builds the tables for `q` (a point of the curve, not the identity);
+    /// `None` only if a table entry were the identity, which a prime-order
+    /// group excludes.
+    pub(crate) fn from_affine(q: &Affine<Fe<C>>) -> Option<Self> {
+        build_table::<C>(q, W_KEY).map(|table| Self { table })
+    }
+}
+
+/// The affine coordinates of a point (not the identity) in our form.
+pub(crate) fn affine_of<C: PrimeCurveParams>(
+    q: &primeorder::AffinePoint<C>,
+) -> Option<Affine<Fe<C>>> {
+    let enc = q.to_sec1_point(false);
+    let b = enc.as_bytes();
+    let n = FieldBytes::<C>::default().len();
+    Some(Affine {
+        x: fe_from_be::<C>(b.get(1..1 + n)?)?,
+        y: fe_from_be::<C>(b.get(1 + n..1 + 2 * n)?)?,
+    })
+}
+
+/// The key side of a verification: per-key tables, or just the point (a
+/// key used once does not pay for tables).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum KeySide<'k, C: PrimeCurveParams> {
+    /// Tables built by [`KeyTables::new`].
+    Tabled(&'k KeyTables<C>),
+    /// The bare point.
+    Plain(&'k Affine<Fe<C>>),
+}
+
+fn fe_from_be<C: PrimeCurveParams>(be: &[u8]) -> Option<Fe<C>> {
+    let mut repr = <Fe<C> as PrimeField>::Repr::default();
+    if AsRef::<[u8]>::as_ref(&repr).len() != be.len() {
+        return None;
+    }
+    AsMut::<[u8]>::as_mut(&mut repr).copy_from_slice(be);
+    if <Fe<C> as PrimeFieldExt>::REPR_ENDIANNESS == primefield::ByteOrder::LittleEndian {
+        AsMut::<[u8]>::as_mut(&mut repr).reverse();
+    }
+    Option::from(Fe::<C>::from_repr(repr))
+}
+
+/// Adds big-endian `a + b` of equal length; `None` on overflow.
+fn add_be(a: &[u8], b: &[u8], out: &mut [u8]) -> Option<()> {
+    let mut carry = 0u16;
+    for ((x, y), o) in a.iter().zip(b).zip(out.iter_mut()).rev() {
+        let s = u16::from(*x) + u16::from(*y) + carry;
+        *o = (s & 0xFF) as u8;
+        carry = s >> 8;
+    }
+    (carry == 0).then_some(())
+}
+
+/// ECDSA group check: `x(u1·G + u2·Q) ≡ r (mod n)` with `u1 = z/s`,
+/// `u2 = r/s`. `r`, `s` are already range-checked non-zero scalars; `z` is
+/// the digest reduced as ECDSA prescribes. The caller owns every other
+/// decision (encoding, high-S, verdict).
+pub(crate) fn verify<C: PrimeCurveParams>(
+    gen_table: &[Affine<Fe<C>>],
+    key: KeySide<'_, C>,
+    z: &Sc<C>,
+    r: &Sc<C>,
+    s: &Sc<C>,
+) -> bool {
+    let Some(s_inv) = Option::<Sc<C>>::from(Invert::invert_vartime(s)) else {
+        return false;
+    };
+    let u1 = *z * s_inv;
+    let u2 = *r * s_inv;
+    let a = coeff_a::<C>();
+    let l = bits::<C>() / T;
+    let mut n1 = [[0i8; MAX_DIGITS]; T];
+    recode(u1.to_be_repr().as_ref(), l, W_GEN, &mut n1);
+    let per_g = 1usize << (W_GEN - 2);
+    let add_gen = |acc: Jac<Fe<C>>, i: usize| -> Option<Jac<Fe<C>>> {
+        let mut acc = acc;
+        for (digits, tbl) in n1.iter().zip(gen_table.chunks(per_g)) {
+            let d = digits.get(i).copied().unwrap_or(0);
+            if d != 0 {
+                let p = tbl.get(usize::from(d.unsigned_abs() >> 1))?;
+                acc = if d > 0 {
+                    acc.add_affine(p, &a)
+                } else {
+                    acc.add_affine(&Affine { x: p.x, y: -p.y }, &a)
+                };
+            }
+        }
+        Some(acc)
+    };
+    let mut acc = Jac::<Fe<C>>::IDENTITY;
+    match key {
+        KeySide::Tabled(key) => {
+            let mut n2 = [[0i8; MAX_DIGITS]; T];
+            recode(u2.to_be_repr().as_ref(), l, W_KEY, &mut n2);
+            let per_q = 1usize << (W_KEY - 2);
+            for i in (0..=l).rev() {
+                if !acc.is_identity() {
+                    acc = acc.double(&a);
+                }
+                let Some(next) = add_gen(acc, i) else {
+                    return false;
+                };
+                acc = next;
+                for (digits, tbl) in n2.iter().zip(key.table.chunks(per_q)) {
+                    let d = digits.get(i).copied().unwrap_or(0);
+                    if d == 0 {
+                        continue;
+                    }
+                    let Some(p) = tbl.get(usize::from(d.unsigned_abs() >> 1)) else {
+                        return false;
+                    };
+                    acc = if d > 0 {
+                        acc.add_affine(p, &a)
+                    } else {
+                        acc.add_affine(&Affine { x: p.x, y: -p.y }, &a)
+                    };
+                }
+            }
+        }
+        KeySide::Plain(q) => {
+            // Odd multiples Q, 3Q, ..., in Jacobian form (no inversion).
+            let mut odd = [Jac::<Fe<C>>::IDENTITY; 1 << (W_PLAIN - 2)];
+            let q1 = Jac::from_affine(q);
+            let q2 = q1.double(&a);
+            let mut m = q1;
+            for slot in &mut odd {
+                *slot = m;
+                m = m.add(&q2, &a);
+            }
+            let mut n2 = [0i8; MAX_BIG_DIGITS];
+            let len = wnaf_big(u2.to_be_repr().as_ref(), W_PLAIN, &mut n2);
+            for i in (0..len.max(l + 1)).rev() {
+                if !acc.is_identity() {
+                    acc = acc.double(&a);
+                }
+                let d = n2.get(i).copied().unwrap_or(0);
+                if d != 0 {
+                    let Some(p) = odd.get(usize::from(d.unsigned_abs() >> 1)) else {
+                        return false;
+                    };
+                    acc = if d > 0 {
+                        acc.add(p, &a)
+                    } else {
+                        acc.add(
+                            &Jac {
+                                x: p.x,
+                                y: -p.y,
+                                z: p.z,
+                            },
+                            &a,
+                        )
+                    };
+                }
+                if i <= l {
+                    let Some(next) = add_gen(acc, i) else {
+                        return false;
+                    };
+                    acc = next;
+                }
+            }
+        }
+    }
+    if acc.is_identity() {
+        return false;
+    }
+    let zz = acc.z.square();
+    let r_be = r.to_be_repr();
+    let r_be = r_be.as_ref();
+    if fe_from_be::<C>(r_be).is_some_and(|rf| rf * zz == acc.x) {
+        return true;
+    }
+    // x ≡ r (mod n) also when x = r + n < p.
+    let n_minus_1 = (-Sc::<C>::ONE).to_be_repr();
+    let mut buf = [0u8; 48];
+    let Some(rn) = buf.get_mut(..r_be.len()) else {
+        return false;
+    };
+    let mut one = [0u8; 48];
+    let Some(one) = one.get_mut(..r_be.len()) else {
+        return false;
+    };
+    if let Some(last) = one.last_mut() {
+        *last = 1;
+    }
+    let mut r1 = [0u8; 48];
+    let Some(r1) = r1.get_mut(..r_be.len()) else {
+        return false;
+    };
+    if add_be(r_be, one, r1).is_none() || add_be(r1, n_minus_1.as_ref(), rn).is_none() {
+        return false;
+    }
+    fe_from_be::<C>(rn).is_some_and(|rf| rf * zz == acc.x)
+}
+
+/// The ECDSA integer `z` of a SHA-256 digest: its leftmost `bits(n)` bits, reduced mod `n`.
+pub(crate) fn digest_scalar<C: PrimeCurveParams>(digest: &[u8; 32]) -> Sc<C> {
+    let mut fb = FieldBytes::<C>::default();
+    let n = fb.len();
+    if n >= digest.len() {
+        if let Some(tail) = fb.get_mut(n - digest.len()..) {
+            tail.copy_from_slice(digest);
+        }
+    } else if let Some(head) = digest.get(..n) {
+        fb.copy_from_slice(head);
+    }
+    <Sc<C> as Reduce<FieldBytes<C>>>::reduce(&fb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wnaf_reconstructs() {
+        let mut d = [0i8; MAX_DIGITS];
+        for w in [4usize, 5, 6, 7] {
+            for k in [
+                0u64,
+                1,
+                2,
+                3,
+                0x7f,
+                0xdead_beef,
+                (1 << 48) - 1,
+                0x8000_0000_0000,
+            ] {
+                wnaf(k, w, &mut d);
+                let mut v: i128 = 0;
+                for (i, x) in d.iter().enumerate() {
+                    v += i128::from(*x) << i;
+                    if *x != 0 {
+                        assert!(x % 2 != 0 && i32::from(x.unsigned_abs()) < (1 << (w - 1)));
+                    }
+                }
+                assert_eq!(v, i128::from(k), "k={k:x} w={w}");
+            }
+        }
+    }
+
+    #[test]
+    fn big_wnaf_reconstructs() {
+        let mut d = [0i8; MAX_BIG_DIGITS];
+        let cases: [&[u8]; 4] = [
+            &[0xff; 48],
+            &[0x80, 0, 0, 0, 0, 0, 0, 0, 1],
+            &[1],
+            &[0x7f; 32],
+        ];
+        for be in cases {
+            let len = wnaf_big(be, 5, &mut d);
+            // Rebuild the value as big-endian bytes from the digits (i128 per step is
+            // too small: accumulate as a little-endian signed digit sum in u16 lanes).
+            let mut acc = alloc::vec![0i64; 60];
+            for (i, x) in d[..len].iter().enumerate() {
+                acc[i / 8] += i64::from(*x) << (i % 8);
+            }
+            // Normalise carries into bytes.
+            let mut bytes = alloc::vec![0u8; 60];
+            let mut carry = 0i64;
+            for (i, v) in acc.iter().enumerate() {
+                let t = v + carry;
+                bytes[i] = u8::try_from(t.rem_euclid(256)).unwrap();
+                carry = t.div_euclid(256);
+            }
+            assert_eq!(carry, 0);
+            let want: Vec<u8> = be.iter().rev().copied().collect();
+            assert_eq!(&bytes[..want.len()], &want[..]);
+            assert!(bytes[want.len()..].iter().all(|b| *b == 0));
+        }
+    }
+
+    #[test]
+    fn table_entries_match_rustcrypto_multiples() {
+        type C = p256::NistP256;
+        let g = p256::ProjectivePoint::GENERATOR;
+        let tbl = generator_table::<C>().unwrap();
+        let l = 256 / T;
+        let per = 1usize << (W_GEN - 2);
+        for (j, i) in [(0usize, 0usize), (0, 5), (3, 7), (T - 1, per - 1)] {
+            let mut k = p256::Scalar::from(u64::try_from(2 * i + 1).unwrap());
+            for _ in 0..j * l {
+                k = k.double();
+            }
+            let want = (g * k).to_affine();
+            let want = want.to_sec1_point(false);
+            let got = tbl[j * per + i];
+            let mut enc = alloc::vec![4u8];
+            enc.extend_from_slice(got.x.to_repr().as_ref());
+            enc.extend_from_slice(got.y.to_repr().as_ref());
+            assert_eq!(enc.as_slice(), want.as_bytes(), "j={j} i={i}");
+        }
+    }
+}
