@@ -53,9 +53,15 @@ impl ExactDecimal {
             let e: i64 = e.parse().ok()?;
             scale = scale.checked_sub(e)?;
         }
-        while scale < 0 {
-            m = m.checked_mul(10)?;
-            scale += 1;
+        if scale < 0 {
+            // One multiplication, not a loop: a zero mantissa never
+            // overflows, so `0e999999999999999` would spin for hours (found
+            // by the `grammar` fuzz target).
+            if m != 0 {
+                let f = 10i128.checked_pow(u32::try_from(scale.unsigned_abs()).ok()?)?;
+                m = m.checked_mul(f)?;
+            }
+            scale = 0;
         }
         let scale = u32::try_from(scale).ok().filter(|s| *s <= MAX_SCALE)?;
         Some(Self {

@@ -1,0 +1,6 @@
+//! Up to 16 records (0x00-separated) checked together as one charging session.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| ocmf_fuzz::session(data));

@@ -1,0 +1,6 @@
+//! Any input through transport detection and extraction (OCPP, hex, PTB, XML).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| ocmf_fuzz::transport_extract(data));
