@@ -1,12 +1,19 @@
-//! `ocmf`: verify, inspect and sign OCMF records from the command line.
+//! `ocmf`: verify, inspect and sign OCMF records, check charging sessions and
+//! extract signed values from OCPP logs and transparency-software XML.
 //!
-//! Exit codes: 0 all valid, 1 some invalid signature, 2 malformed /
-//! unsupported / usage, 3 I/O.
+//! Every input is auto-detected (plain or hex records, OCPP 1.6 / 2.x
+//! messages and OCPP-J logs, TPS XML, PTB container).
+//!
+//! Exit codes: 0 all valid, 1 some invalid (signature, or a session that does
+//! not check out), 2 malformed / unsupported / incomplete / usage, 3 I/O.
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use ocmf_core::registry::{Registry, TrustedReport, check_trusted};
+use ocmf_core::session::{SessionContext, SessionRecord, SessionReport, SessionVerdict, evaluate};
+use ocmf_core::transport::{Extraction, InputFormat, extract_bytes};
 use ocmf_core::{Lang, Options, Profile, PublicKey, Report, Severity, Verdict};
 
 #[derive(Parser)]
@@ -41,6 +48,9 @@ struct Common {
     /// A file holding the public key
     #[arg(long)]
     key_file: Option<String>,
+    /// Trusted-key registry (JSON or CSV, see docs/registry-formats.md)
+    #[arg(long, value_name = "REGISTRY")]
+    keys: Option<String>,
     /// Checking profile
     #[arg(long, value_enum, default_value = "interop")]
     profile: ProfileArg,
@@ -50,17 +60,54 @@ struct Common {
     /// Language of messages
     #[arg(long, value_enum, default_value = "en")]
     lang: LangArg,
-    /// Input file with one record per line, or - for standard input
+}
+
+#[derive(clap::Args)]
+struct OneInput {
+    #[command(flatten)]
+    common: Common,
+    /// Input file (records, OCPP log, TPS XML, ...), or - for standard input
     #[arg(default_value = "-")]
     file: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ConvertTo {
+    /// The XML format of the reference transparency software
+    Xml,
+    /// One plain OCMF record per line
+    Ocmf,
+    /// One hex-encoded OCMF record per line
+    Hex,
+    /// The extraction as JSON (values, errors, groups)
+    Json,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Verify records and print one verdict per record
-    Verify(Common),
+    Verify(OneInput),
     /// Show a readable table of each record: meter, readings, findings
-    Inspect(Common),
+    Inspect(OneInput),
+    /// Check the records of one charging session together (all files form one session)
+    Session {
+        #[command(flatten)]
+        common: Common,
+        /// Files with the session's records, in any supported container, or - for standard input
+        #[arg(default_value = "-", num_args = 1..)]
+        files: Vec<String>,
+    },
+    /// Extract every signed value from an OCPP log (or any container) and check each session found
+    Extract(OneInput),
+    /// Convert the signed values of any container into another format
+    Convert {
+        /// Output format
+        #[arg(long, value_enum, default_value = "xml")]
+        to: ConvertTo,
+        /// Input file, or - for standard input
+        #[arg(default_value = "-")]
+        file: String,
+    },
     /// Sign a payload (JSON object) with a secret key (for simulators and tests)
     Sign {
         /// Secret scalar as hex
@@ -79,14 +126,25 @@ const EXIT_INVALID: u8 = 1;
 const EXIT_MALFORMED: u8 = 2;
 const EXIT_IO: u8 = 3;
 
-fn read_input(path: &str) -> io::Result<String> {
-    let mut s = String::new();
+fn read_input(path: &str) -> io::Result<Vec<u8>> {
     if path == "-" {
-        io::stdin().lock().read_to_string(&mut s)?;
+        let mut s = Vec::new();
+        io::stdin().lock().read_to_end(&mut s)?;
+        Ok(s)
     } else {
-        s = std::fs::read_to_string(path)?;
+        std::fs::read(path)
     }
-    Ok(s)
+}
+
+/// Reads and extracts one input; prints the I/O error and returns the exit code on failure.
+fn load(path: &str) -> Result<Extraction, u8> {
+    match read_input(path) {
+        Ok(bytes) => Ok(extract_bytes(&bytes)),
+        Err(e) => {
+            eprintln!("ocmf: cannot read {path}: {e}");
+            Err(EXIT_IO)
+        }
+    }
 }
 
 /// Splits input into records: one per non-empty line; a record spanning
@@ -255,52 +313,199 @@ fn print_table(out: &mut impl Write, n: usize, report: &Report<'_>, lang: Lang) 
     Ok(())
 }
 
-fn run_check(c: &Common, inspect: bool) -> u8 {
-    let lang = lang(c.lang);
-    let key_text = match (&c.key, &c.key_file) {
-        (Some(k), _) => Some(k.clone()),
-        (None, Some(f)) => match std::fs::read_to_string(f) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                eprintln!("ocmf: cannot read key file {f}: {e}");
-                return EXIT_IO;
+/// What every checking command shares: the explicit key, the registry,
+/// the options and the language.
+struct Setup {
+    lang: Lang,
+    key_text: Option<String>,
+    key: Option<Result<PublicKey, ocmf_core::Error>>,
+    registry: Option<Registry>,
+    options: Options,
+}
+
+impl Setup {
+    fn new(c: &Common) -> Result<Self, u8> {
+        let lang = lang(c.lang);
+        let key_text = match (&c.key, &c.key_file) {
+            (Some(k), _) => Some(k.clone()),
+            (None, Some(f)) => match std::fs::read_to_string(f) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    eprintln!("ocmf: cannot read key file {f}: {e}");
+                    return Err(EXIT_IO);
+                }
+            },
+            (None, None) => None,
+        };
+        let registry = match &c.keys {
+            None => None,
+            Some(f) => match std::fs::read_to_string(f) {
+                Ok(text) => match Registry::load(&text) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        eprintln!("ocmf: {f}: {}", e.message(lang));
+                        return Err(EXIT_MALFORMED);
+                    }
+                },
+                Err(e) => {
+                    eprintln!("ocmf: cannot read key registry {f}: {e}");
+                    return Err(EXIT_IO);
+                }
+            },
+        };
+        // Decode the key once for all records; an unreadable key is reported
+        // per record (after the record's own algorithm check).
+        let key = key_text.as_deref().map(PublicKey::parse);
+        Ok(Self {
+            lang,
+            key_text,
+            key,
+            registry,
+            options: Options::with_profile(profile(c.profile)),
+        })
+    }
+
+    /// Checks one record: with the registry when there is one (the key the
+    /// user gave, else the key carried with the record, is compared with the
+    /// registered keys), else with the user's key or the carried key.
+    fn check<'a>(&self, record: &'a str, carried: Option<&str>) -> Checked<'a> {
+        let key_text = self.key_text.as_deref().or(carried);
+        if let Some(reg) = &self.registry {
+            return Checked::Trusted(check_trusted(record, key_text, reg, &self.options));
+        }
+        Checked::Plain(match (&self.key, carried) {
+            (Some(Ok(k)), _) => ocmf_core::check(record, Some(k), &self.options),
+            (Some(Err(_)), _) | (None, Some(_)) => {
+                ocmf_core::check_with_key_text(record, key_text, &self.options)
             }
-        },
-        (None, None) => None,
-    };
-    let input = match read_input(&c.file) {
+            (None, None) => ocmf_core::check(record, None, &self.options),
+        })
+    }
+
+    /// The session context for [`evaluate`]; an unreadable `--key` is an
+    /// error here (a session has no per-record slot for it).
+    fn context(&self) -> Result<SessionContext<'_>, u8> {
+        let key = match &self.key {
+            Some(Err(e)) => {
+                eprintln!(
+                    "ocmf: the key cannot be read: {} ({})",
+                    e.message(self.lang),
+                    e.code.name()
+                );
+                return Err(EXIT_MALFORMED);
+            }
+            Some(Ok(k)) => Some(k),
+            None => None,
+        };
+        Ok(SessionContext {
+            key,
+            registry: self.registry.as_ref(),
+            options: self.options,
+        })
+    }
+}
+
+enum Checked<'a> {
+    Plain(Report<'a>),
+    Trusted(TrustedReport<'a>),
+}
+
+impl<'a> Checked<'a> {
+    fn report(&self) -> &Report<'a> {
+        match self {
+            Self::Plain(r) => r,
+            Self::Trusted(t) => &t.report,
+        }
+    }
+
+    fn to_json_string(&self, lang: Lang) -> String {
+        match self {
+            Self::Plain(r) => r.to_json_string(lang),
+            Self::Trusted(t) => t.to_json_string(lang),
+        }
+    }
+}
+
+/// Prints what could not be read; returns whether there was anything.
+fn print_errors(ex: &Extraction, path: &str, json: bool, out: &mut impl Write) -> io::Result<bool> {
+    for e in &ex.errors {
+        if json {
+            let v = serde_json::json!({
+                "verdict": "malformed",
+                "code": e.code.code(),
+                "code_name": e.code.name(),
+                "file": path,
+                "line": e.line,
+                "message": e.message,
+            });
+            writeln!(out, "{v}")?;
+        } else {
+            eprintln!("ocmf: {path}: {e}");
+        }
+    }
+    Ok(!ex.errors.is_empty())
+}
+
+fn run_check(c: &OneInput, inspect: bool) -> u8 {
+    let setup = match Setup::new(&c.common) {
         Ok(s) => s,
+        Err(code) => return code,
+    };
+    let lang = setup.lang;
+    let bytes = match read_input(&c.file) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("ocmf: cannot read {}: {e}", c.file);
             return EXIT_IO;
         }
     };
-    // Decode the key once for all records; an unreadable key is reported per
-    // record (after the record's own algorithm check).
-    let key = key_text.as_deref().map(PublicKey::parse);
-    let options = Options::with_profile(profile(c.profile));
     let mut verdicts = Vec::new();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let recs = records(&input);
-    if recs.is_empty() {
+    // Plain record text is split into records here, so that every piece
+    // gets the record parser's own verdict (a broken record is "malformed"
+    // with its precise code, not a transport error); any container (OCPP,
+    // XML, hex, PTB) goes through the transport layer with its carried keys.
+    let plain = std::str::from_utf8(&bytes).ok().filter(|t| {
+        matches!(
+            ocmf_core::transport::detect(t),
+            InputFormat::OcmfText | InputFormat::Unknown | InputFormat::Empty
+        )
+    });
+    let ex;
+    let items: Vec<(&str, Option<&str>)> = if let Some(text) = plain {
+        records(text).into_iter().map(|r| (r, None)).collect()
+    } else {
+        ex = extract_bytes(&bytes);
+        match print_errors(&ex, &c.file, c.common.json, &mut out) {
+            Ok(true) => verdicts.push(Verdict::Malformed),
+            Ok(false) => {}
+            Err(_) => return EXIT_IO,
+        }
+        ex.values
+            .iter()
+            .map(|v| (v.record.as_str(), v.public_key.as_deref()))
+            .collect()
+    };
+    if items.is_empty() {
         eprintln!("ocmf: no record in {}", c.file);
         return EXIT_MALFORMED;
     }
-    for (n, rec) in recs.iter().enumerate() {
-        let report = match &key {
-            Some(Ok(k)) => ocmf_core::check(rec, Some(k), &options),
-            Some(Err(_)) => ocmf_core::check_with_key_text(rec, key_text.as_deref(), &options),
-            None => ocmf_core::check(rec, None, &options),
-        };
+    for (n, &(record, carried)) in items.iter().enumerate() {
+        let checked = setup.check(record, carried);
+        let report = checked.report();
         verdicts.push(report.verdict);
-        let res = if c.json {
-            writeln!(out, "{}", report.to_json_string(lang))
+        let res = if c.common.json {
+            writeln!(out, "{}", checked.to_json_string(lang))
         } else if inspect {
-            print_table(&mut out, n + 1, &report, lang)
+            print_table(&mut out, n + 1, report, lang)
         } else {
-            print_human(&mut out, n + 1, &report, lang)
+            print_human(&mut out, n + 1, report, lang)
         };
+        let res = res.and_then(|()| match (&checked, c.common.json) {
+            (Checked::Trusted(t), false) => print_trust(&mut out, t, lang),
+            _ => Ok(()),
+        });
         if res.is_err() {
             return EXIT_IO;
         }
@@ -311,9 +516,280 @@ fn run_check(c: &Common, inspect: bool) -> u8 {
     exit_for(&verdicts)
 }
 
-fn run_sign(secret: &str, algorithm: &str, file: &str) -> u8 {
-    let payload = match read_input(file) {
+fn print_trust(out: &mut impl Write, t: &TrustedReport<'_>, lang: Lang) -> io::Result<()> {
+    let label = if lang == Lang::De {
+        "Schlüssel"
+    } else {
+        "key"
+    };
+    writeln!(
+        out,
+        "  {label}: {} {} — {}",
+        t.trust.as_str(),
+        t.key_fingerprint.as_deref().unwrap_or("-"),
+        t.trust.explain(lang)
+    )
+}
+
+fn session_exit(v: SessionVerdict) -> u8 {
+    match v {
+        SessionVerdict::Valid => 0,
+        SessionVerdict::Invalid => EXIT_INVALID,
+        _ => EXIT_MALFORMED,
+    }
+}
+
+fn print_session(
+    out: &mut impl Write,
+    title: &str,
+    s: &SessionReport<'_>,
+    lang: Lang,
+) -> io::Result<()> {
+    let de = lang == Lang::De;
+    writeln!(out, "{title}: {} — {}", s.verdict, s.verdict.explain(lang))?;
+    if let Some(m) = &s.meter_serial {
+        writeln!(out, "  {}: {m}", if de { "Zähler" } else { "meter" })?;
+    }
+    if let Some(e) = &s.energy {
+        writeln!(
+            out,
+            "  {}: {} kWh ({} Wh){}",
+            if de { "Energie" } else { "energy" },
+            e.kwh,
+            e.wh,
+            e.register
+                .as_deref()
+                .map_or(String::new(), |r| format!(", {r}"))
+        )?;
+    }
+    if let (Some(a), Some(b)) = (&s.start, &s.end) {
+        writeln!(
+            out,
+            "  {}: {} → {}",
+            if de { "Zeit" } else { "time" },
+            a.text,
+            b.text
+        )?;
+    }
+    if let Some(d) = s.duration_seconds() {
+        writeln!(out, "  {}: {d} s", if de { "Dauer" } else { "duration" })?;
+    }
+    if let Some(t) = &s.trust {
+        writeln!(
+            out,
+            "  {}: {} — {}",
+            if de { "Schlüssel" } else { "key" },
+            t.as_str(),
+            t.explain(lang)
+        )?;
+    }
+    for r in &s.records {
+        let rep = &r.checked.report;
+        writeln!(
+            out,
+            "  record {}{}: {} ({})",
+            r.index + 1,
+            r.label.map_or(String::new(), |l| format!(" [{l}]")),
+            rep.verdict,
+            rep.code().name()
+        )?;
+    }
+    for f in &s.findings {
+        if f.finding.severity >= Severity::Warning {
+            writeln!(
+                out,
+                "  [{}] {} ({}){}: {}",
+                f.finding.severity.as_str(),
+                f.finding.code.name(),
+                f.finding.code.code(),
+                f.detail
+                    .as_deref()
+                    .map_or(String::new(), |d| format!(" {d}")),
+                f.message(lang)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn run_session(c: &Common, files: &[String]) -> u8 {
+    let setup = match Setup::new(c) {
         Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut inputs = Vec::new();
+    for f in files {
+        match load(f) {
+            Ok(ex) => inputs.push((f.as_str(), ex)),
+            Err(code) => return code,
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut unreadable = false;
+    let mut labels = Vec::new();
+    for (f, ex) in &inputs {
+        for e in &ex.errors {
+            unreadable = true;
+            eprintln!("ocmf: {f}: {e}");
+        }
+        for v in &ex.values {
+            labels.push(match v.origin.line {
+                Some(l) => format!("{f}:{l}"),
+                None => (*f).to_owned(),
+            });
+        }
+    }
+    let values = inputs.iter().flat_map(|(_, ex)| ex.values.iter());
+    let records: Vec<SessionRecord<'_>> = values
+        .zip(&labels)
+        .map(|(v, l)| SessionRecord {
+            record: &v.record,
+            key: v.public_key.as_deref(),
+            label: Some(l),
+        })
+        .collect();
+    let ctx = match setup.context() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let report = evaluate(&records, &ctx);
+    let res = if c.json {
+        writeln!(out, "{}", report.to_json_string(setup.lang))
+    } else {
+        print_session(&mut out, "session", &report, setup.lang)
+    };
+    if res.and_then(|()| out.flush()).is_err() {
+        return EXIT_IO;
+    }
+    let code = session_exit(report.verdict);
+    if unreadable {
+        code.max(EXIT_MALFORMED)
+    } else {
+        code
+    }
+}
+
+fn run_extract(c: &OneInput) -> u8 {
+    let setup = match Setup::new(&c.common) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let lang = setup.lang;
+    let ex = match load(&c.file) {
+        Ok(ex) => ex,
+        Err(code) => return code,
+    };
+    let ctx = match setup.context() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut worst = if ex.errors.is_empty() {
+        0
+    } else {
+        EXIT_MALFORMED
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut res = Ok(());
+    if !c.common.json {
+        let de = lang == Lang::De;
+        res = writeln!(
+            out,
+            "{}: {} ({}), {} {}, {} {}, {} {}",
+            c.file,
+            ex.format.as_str(),
+            if de { "Format" } else { "format" },
+            ex.values.len(),
+            if de {
+                "signierte Werte"
+            } else {
+                "signed values"
+            },
+            ex.duplicates,
+            if de { "Duplikate" } else { "duplicates" },
+            ex.errors.len(),
+            if de { "Fehler" } else { "errors" },
+        );
+        for e in &ex.errors {
+            res = res.and_then(|()| writeln!(out, "  {e}"));
+        }
+    }
+    let sessions = ex.sessions(&ctx);
+    for g in &sessions {
+        worst = worst.max(session_exit(g.report.verdict));
+        if !c.common.json {
+            let title = format!(
+                "station {} transaction {} evse {}",
+                g.group.station.as_deref().unwrap_or("-"),
+                g.group.transaction_id.as_deref().unwrap_or("-"),
+                g.group.evse.map_or("-".to_owned(), |e| e.to_string())
+            );
+            res = res.and_then(|()| print_session(&mut out, &title, &g.report, lang));
+        }
+    }
+    if c.common.json {
+        let v = ex.json_with_sessions(&sessions, lang);
+        res = res.and_then(|()| writeln!(out, "{v}"));
+    }
+    if res.and_then(|()| out.flush()).is_err() {
+        return EXIT_IO;
+    }
+    if sessions.is_empty() {
+        EXIT_MALFORMED
+    } else {
+        worst
+    }
+}
+
+fn run_convert(to: ConvertTo, file: &str) -> u8 {
+    let ex = match load(file) {
+        Ok(ex) => ex,
+        Err(code) => return code,
+    };
+    for e in &ex.errors {
+        eprintln!("ocmf: {file}: {e}");
+    }
+    let text = match to {
+        ConvertTo::Xml => ex.to_xml(),
+        ConvertTo::Json => ex.to_json_string(),
+        ConvertTo::Ocmf => ex
+            .values
+            .iter()
+            .map(|v| format!("{}\n", v.record))
+            .collect(),
+        ConvertTo::Hex => ex
+            .values
+            .iter()
+            .map(|v| {
+                let mut line: String = v.record.bytes().map(|b| format!("{b:02X}")).collect();
+                line.push('\n');
+                line
+            })
+            .collect(),
+    };
+    let mut out = io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return EXIT_IO;
+    }
+    if ex.values.is_empty() || !ex.errors.is_empty() {
+        EXIT_MALFORMED
+    } else {
+        0
+    }
+}
+
+fn run_sign(secret: &str, algorithm: &str, file: &str) -> u8 {
+    let payload = match read_input(file).map(String::from_utf8) {
+        Ok(Ok(s)) => s,
+        Ok(Err(_)) => {
+            eprintln!("ocmf: {file} is not UTF-8");
+            return EXIT_MALFORMED;
+        }
         Err(e) => {
             eprintln!("ocmf: cannot read {file}: {e}");
             return EXIT_IO;
@@ -353,6 +829,9 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Command::Verify(c) => run_check(c, false),
         Command::Inspect(c) => run_check(c, true),
+        Command::Session { common, files } => run_session(common, files),
+        Command::Extract(c) => run_extract(c),
+        Command::Convert { to, file } => run_convert(*to, file),
         Command::Sign {
             secret,
             algorithm,
