@@ -3,25 +3,28 @@
  * Format) signed meter values.
  *
  * Rules of this API (they hold for every function):
- *  - Every symbol is prefixed `ocmf_` / `OCMF_`. Handles (`ocmf_key`) are
- *    opaque; create them with their `_parse` function and release them with
- *    their `_free` function, which accepts NULL.
+ *  - Every symbol is prefixed `ocmf_` / `OCMF_`. Handles (`ocmf_key`,
+ *    `ocmf_registry`) are opaque; create them with their `_parse` / `_load`
+ *    function and release them with their `_free` function, which accepts NULL.
  *  - Inputs are `const uint8_t *ptr, size_t len`: never NUL-terminated, and
  *    only read during the call. A NULL pointer is accepted only with len 0.
  *  - Every function returns an `ocmf_result`: 0 (OCMF_RESULT_OK) or the
  *    core's stable error code (the same numbers in every binding).
  *    `ocmf_result_message()` gives its text in English or German.
  *  - Outputs go through out-params that are written only on success. The
- *    documented exceptions: the verify functions write their verdict/report
- *    for every code below 700 (a non-valid record is a successful check), and
- *    on OCMF_RESULT_BUFFER_TOO_SMALL `*out_len` receives the capacity needed.
+ *    documented exceptions: the functions that answer about data (verify,
+ *    verify_trusted, session_evaluate, extract, to_xml) write their answer
+ *    for every code except the call's own failures (7xx; and NOT_UTF8 for a
+ *    session record): a non-valid record or session is a successful check.
+ *    On OCMF_RESULT_BUFFER_TOO_SMALL `*out_len` receives the capacity needed.
  *  - Text outputs are NUL-terminated; `*out_len` is their length without the
  *    NUL. Static strings (`ocmf_version`, `ocmf_result_message`) are never freed.
  *  - A Rust panic never crosses this boundary: it is caught and reported as
  *    OCMF_RESULT_INTERNAL (704).
  *  - There is no global or thread-local state: every function may be called
- *    from any thread concurrently. An `ocmf_key` is immutable once parsed and
- *    may be shared between threads; free it once, after all users are done.
+ *    from any thread concurrently. An `ocmf_key` or `ocmf_registry` is
+ *    immutable once made and may be shared between threads; free it once,
+ *    after all users are done.
  *  - Enum parameters (`ocmf_profile`, `ocmf_lang`) are passed as uint32_t;
  *    a value outside the enum is OCMF_RESULT_INVALID_ARGUMENT.
  */
@@ -184,6 +187,58 @@ typedef uint32_t ocmf_verdict;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// How far the key a record was verified with can be trusted (see
+// `ocmf_verify_trusted`).
+enum ocmf_trust
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A key registered for the record's meter, valid at the record's time.
+  OCMF_TRUST_TRUSTED = 0,
+  // The registry has no entry for the meter; the key came with the
+  // record (or from the caller): the signature shows the data is
+  // unchanged, not who signed it.
+  OCMF_TRUST_UNTRUSTED = 1,
+  // The meter is registered with another key than the one that came with
+  // the record; the record was verified with the registered key.
+  OCMF_TRUST_MISMATCH = 2,
+  // The registered key was outside its validity window at the record's time.
+  OCMF_TRUST_EXPIRED = 3,
+  // No key at all.
+  OCMF_TRUST_UNKNOWN = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ocmf_trust ocmf_trust;
+#else
+typedef uint32_t ocmf_trust;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The verdict on a whole charging session (see `ocmf_session_evaluate`).
+enum ocmf_session_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // All records verify and agree; the energy may be billed.
+  OCMF_SESSION_VERDICT_VALID = 0,
+  // Something needed is missing (begin, end, a key); nothing contradicts.
+  OCMF_SESSION_VERDICT_INCOMPLETE = 1,
+  // The records could be read, but something is wrong.
+  OCMF_SESSION_VERDICT_INVALID = 2,
+  // No records, or a record cannot be read.
+  OCMF_SESSION_VERDICT_MALFORMED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ocmf_session_verdict ocmf_session_verdict;
+#else
+typedef uint32_t ocmf_session_verdict;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Checking profile, passed as a `uint32_t` (any other value is `OCMF_RESULT_INVALID_ARGUMENT`).
 enum ocmf_profile
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -228,6 +283,55 @@ typedef uint32_t ocmf_lang;
 // records and shareable between threads. Create with `ocmf_key_parse`,
 // release with `ocmf_key_free`.
 typedef struct ocmf_key ocmf_key;
+
+// A set of trusted keys (meter serial → public key, with validity windows),
+// read from the JSON or CSV registry format (`docs/registry-formats.md`).
+//
+// Opaque and immutable once loaded: one registry may be used by any number
+// of threads at the same time (every function takes it as `const`). Create
+// with `ocmf_registry_load`, release with `ocmf_registry_free` once, after
+// every thread is done with it.
+typedef struct ocmf_registry ocmf_registry;
+
+// One record of a session, as received (see `ocmf_session_evaluate`).
+// Every pointer is NULL (with length 0) or points to as many readable bytes
+// as its length says; nothing needs to be NUL-terminated.
+typedef struct ocmf_session_record {
+  // The record text `OCMF|…|…` (UTF-8).
+  const uint8_t *record;
+  // Length of `record` in bytes.
+  size_t record_len;
+  // The key text that came with the record (e.g. the OCPP message's
+  // `publicKey`), or NULL; bytes that are not UTF-8 are binary DER/SEC1.
+  const uint8_t *key;
+  // Length of `key` in bytes.
+  size_t key_len;
+  // A label echoed in the report (file name, message id), or NULL.
+  const uint8_t *label;
+  // Length of `label` in bytes.
+  size_t label_len;
+} ocmf_session_record;
+
+// Counts of an `ocmf_extract` call, so that a caller needs no JSON parser
+// for the headline.
+typedef struct ocmf_extract_summary {
+  // Signed values found (duplicates dropped).
+  size_t values;
+  // Things that could not be read (one per bad line, message or element).
+  size_t errors;
+  // Duplicate values dropped.
+  size_t duplicates;
+  // Charging sessions (groups) the values form.
+  size_t sessions;
+  // Sessions whose verdict is valid.
+  size_t valid;
+  // Sessions whose verdict is incomplete.
+  size_t incomplete;
+  // Sessions whose verdict is invalid.
+  size_t invalid;
+  // Sessions whose verdict is malformed.
+  size_t malformed;
+} ocmf_extract_summary;
 
 #ifdef __cplusplus
 extern "C" {
@@ -366,6 +470,225 @@ ocmf_result ocmf_sign(const uint8_t *payload,
                       char *key_buf,
                       size_t key_cap,
                       size_t *key_out_len);
+
+// Writes the fingerprint of a key (the first 16 hex digits, uppercase, of
+// the SHA-256 of its compressed SEC1 point: the same for every encoding of
+// the same key; the `key_fingerprint` of the trusted reports) plus a NUL
+// into `buf`.
+//
+// Returns `OCMF_RESULT_OK` with `*out_len` = 16,
+// `OCMF_RESULT_INVALID_ARGUMENT` for a NULL `key` or `out_len`, or
+// `OCMF_RESULT_BUFFER_TOO_SMALL` with `*out_len` = the capacity needed (17).
+//
+// # Safety
+// `key` must be NULL or a live key from `ocmf_key_parse`; `buf` must be
+// NULL or valid for `cap` writes; `out_len` must be NULL or valid for one write.
+ocmf_result ocmf_key_fingerprint(const struct ocmf_key *key,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *out_len);
+
+// Reads a trusted-key registry, JSON or CSV (`docs/registry-formats.md`;
+// a file whose first non-blank character is `{` or `[` is JSON), UTF-8 with
+// an optional byte-order mark. On success `*out` receives a new registry,
+// to be released with `ocmf_registry_free`.
+//
+// Returns `OCMF_RESULT_OK`, `OCMF_RESULT_REGISTRY_FORMAT` (802) for a file
+// that cannot be read (syntax, unknown column or member, a key that cannot
+// be decoded, a bad time or window, an empty file),
+// `OCMF_RESULT_NOT_UTF8` (102) for bytes that are not UTF-8, or
+// `OCMF_RESULT_INVALID_ARGUMENT` for a NULL `out` (or NULL `data` with a
+// non-zero length); `*out` is written only on success. When `err_line` is
+// not NULL it receives the 1-based line of the problem for 802 and 102,
+// and 0 otherwise. `ocmf_registry_error_message` gives the full message
+// (line, column, field, cause).
+//
+// # Safety
+// `data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+// `out` must be NULL or valid for one pointer write; `err_line` must be
+// NULL or valid for one write.
+ocmf_result ocmf_registry_load(const uint8_t *data,
+                               size_t len,
+                               struct ocmf_registry **out,
+                               size_t *err_line);
+
+// Writes the message of the problem `ocmf_registry_load` finds in the same
+// bytes, in a language (`ocmf_lang`), plus a NUL into `buf`, e.g.
+// `key registry cannot be read: line 2, column 4: public key cannot be
+// decoded (public_key): …`.
+//
+// Returns the code `ocmf_registry_load` returns for these bytes: for 802
+// and 102 the message is written, for `OCMF_RESULT_OK` (the bytes load) an
+// empty string; `*out_len` holds its length. `OCMF_RESULT_BUFFER_TOO_SMALL`:
+// `*out_len` receives the capacity needed, `buf` is untouched.
+//
+// # Safety
+// As `ocmf_registry_load` for `data`; `buf` must be NULL or valid for
+// `cap` writes; `out_len` must be NULL or valid for one write.
+ocmf_result ocmf_registry_error_message(const uint8_t *data,
+                                        size_t len,
+                                        ocmf_lang lang,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_len);
+
+// Writes the number of keys in a registry to `*out_count`.
+//
+// Returns `OCMF_RESULT_OK`, or `OCMF_RESULT_INVALID_ARGUMENT` for a NULL
+// argument (nothing written).
+//
+// # Safety
+// `registry` must be NULL or a live registry; `out_count` must be NULL or
+// valid for one write.
+ocmf_result ocmf_registry_len(const struct ocmf_registry *registry, size_t *out_count);
+
+// Releases a registry from `ocmf_registry_load`. NULL is accepted and ignored.
+//
+// # Safety
+// `registry` must be NULL or a registry from `ocmf_registry_load` not yet
+// freed, and no other thread may still be using it.
+void ocmf_registry_free(struct ocmf_registry *registry);
+
+// Checks one record against a registry: it is verified with the key
+// registered for its meter (`MS`, `GS`) when the registry has one, else with
+// the key that came with it (`key_text`, else a key in a 4th record
+// section), and the trust in that key is decided (`ocmf_trust`). Writes the
+// canonical JSON report (`ocmf_verify_report`'s, plus `trust`,
+// `key_fingerprint`, `carried_key_fingerprint`, `carried_key_error`,
+// `record_time_ms`) plus a NUL into `buf`, and the trust to `*out_trust`.
+//
+// `key_text` is the key that came with the record (text, or binary
+// DER/SEC1 when not UTF-8), or NULL. A NULL `registry` is an empty one
+// (every key is then untrusted). `profile` is an `ocmf_profile`, `lang` an
+// `ocmf_lang`.
+//
+// Returns the record report's code, as `ocmf_verify_report`: OK means the
+// signature verifies and the record passes the profile, *not* that the key
+// is trusted: look at `*out_trust`. For every code below 700 the JSON and
+// `*out_trust` were written and `*out_len` holds the JSON's length.
+// `OCMF_RESULT_BUFFER_TOO_SMALL`: only `*out_len` is written (the capacity
+// needed). `OCMF_RESULT_INVALID_ARGUMENT`: a NULL `out_trust` or `out_len`,
+// NULL `record` with a length, unknown profile or language.
+//
+// # Safety
+// `record` and `key_text` must be NULL (a NULL `record` with `len == 0`) or
+// point to as many readable bytes as their lengths say; `registry` must be
+// NULL or a live registry; `out_trust` must be NULL or valid for one write;
+// `buf` must be NULL or valid for `cap` writes; `out_len` must be NULL or
+// valid for one write.
+ocmf_result ocmf_verify_trusted(const uint8_t *record,
+                                size_t len,
+                                const uint8_t *key_text,
+                                size_t key_len,
+                                const struct ocmf_registry *registry,
+                                ocmf_profile profile,
+                                ocmf_lang lang,
+                                ocmf_trust *out_trust,
+                                char *buf,
+                                size_t cap,
+                                size_t *out_len);
+
+// Checks the records of one charging session together: each record on its
+// own (with the registry's key, as `ocmf_verify_trusted`), then against
+// each other (pagination, one meter and key, begin and end readings,
+// monotonic values and times, meter status, identification, cable loss).
+// Records may come in any order. Writes the session verdict to
+// `*out_verdict` and the canonical session JSON (verdict, code, energy in
+// kWh and Wh as exact decimal text, start, end, duration, trust, findings
+// with severity, record index, span and English and German messages,
+// per-record reports) plus a NUL into `buf`.
+//
+// `records` is an array of `count` records (NULL with 0: the session is
+// empty). `key` is a key the user gave for every record (it overrides the
+// records' own keys and is compared with the registry), or NULL.
+// `registry` may be NULL (no trusted keys). `profile` is an `ocmf_profile`,
+// `lang` an `ocmf_lang` (the per-finding messages carry both languages).
+//
+// Returns the session's code: `OCMF_RESULT_OK` for a valid session, else
+// the reason (`OCMF_RESULT_SESSION_EMPTY` 800, `_SESSION_INCONSISTENT` 801,
+// a record's code such as 600 or 1xx, a key code such as 500, …); for all
+// of these the verdict and the JSON were written and `*out_len` holds the
+// JSON's length. Nothing is written for the failures of the call itself:
+// `OCMF_RESULT_INVALID_ARGUMENT` (a NULL out-parameter, a NULL pointer with
+// a length, unknown profile or language), `OCMF_RESULT_NOT_UTF8` (a
+// record's bytes are not UTF-8: the core checks sessions of text records),
+// `OCMF_RESULT_INTERNAL`, and `OCMF_RESULT_BUFFER_TOO_SMALL`, which writes
+// only `*out_len` (the capacity needed).
+//
+// # Safety
+// `records` must be NULL (with `count == 0`) or point to `count` records
+// whose pointers follow `ocmf_session_record`'s rules; `key` and
+// `registry` must be NULL or live handles; `out_verdict` must be NULL or
+// valid for one write; `buf` must be NULL or valid for `cap` writes;
+// `out_len` must be NULL or valid for one write.
+ocmf_result ocmf_session_evaluate(const struct ocmf_session_record *records,
+                                  size_t count,
+                                  const struct ocmf_key *key,
+                                  const struct ocmf_registry *registry,
+                                  ocmf_profile profile,
+                                  ocmf_lang lang,
+                                  ocmf_session_verdict *out_verdict,
+                                  char *buf,
+                                  size_t cap,
+                                  size_t *out_len);
+
+// Reads any supported input (an OCPP-J log, one OCPP message, the
+// transparency software's XML, the PTB container, `OCMF|…` or hex records
+// one per line; detected), extracts every signed value byte-exact, sorts
+// the values into charging sessions and checks each session as
+// `ocmf_session_evaluate` does (each value's carried key goes with it).
+// Writes the canonical JSON `{"extraction": {format, values, errors,
+// duplicates, groups}, "sessions": [{station, transaction_id, evse,
+// values, report}]}` plus a NUL into `buf`, and, when `out_summary` is not
+// NULL, the counts (costs one more evaluation of the sessions).
+//
+// `key`, `registry`, `profile`, `lang` as for `ocmf_session_evaluate`.
+//
+// Returns `OCMF_RESULT_OK` when the whole input was read, else the code of
+// the first thing that could not be read (`OCMF_RESULT_TRANSPORT_FORMAT`
+// 805, `_XML_FORMAT` 806, `_NOT_UTF8` 102, `_TOO_LARGE` 101; its line is in
+// the JSON's `errors`): what could be read is still extracted, and for
+// these codes the JSON and the summary were written. Nothing is written for
+// `OCMF_RESULT_INVALID_ARGUMENT`, `_INTERNAL` and `_BUFFER_TOO_SMALL`
+// (which writes only `*out_len`, the capacity needed).
+//
+// # Safety
+// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+// `key` and `registry` must be NULL or live handles; `out_summary` must be
+// NULL or valid for one write; `buf` must be NULL or valid for `cap`
+// writes; `out_len` must be NULL or valid for one write.
+ocmf_result ocmf_extract(const uint8_t *input_data,
+                         size_t len,
+                         const struct ocmf_key *key,
+                         const struct ocmf_registry *registry,
+                         ocmf_profile profile,
+                         ocmf_lang lang,
+                         struct ocmf_extract_summary *out_summary,
+                         char *buf,
+                         size_t cap,
+                         size_t *out_len);
+
+// Reads any supported input, as `ocmf_extract` does, and writes its signed
+// values as the reference transparency software's XML (`<values><value
+// transactionId=… context=…><signedData format="OCMF" encoding="plain">…
+// </signedData><publicKey>…</publicKey></value>…</values>`; records
+// byte-exact) plus a NUL into `buf`. The XML reads back with
+// `ocmf_extract` into the same sessions.
+//
+// Returns `OCMF_RESULT_OK`, or the code of the first thing in the input
+// that could not be read (805, 806, 102, 101), with the XML of the values
+// that could be read written all the same; `OCMF_RESULT_BUFFER_TOO_SMALL`
+// writes only `*out_len` (the capacity needed).
+//
+// # Safety
+// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+// `buf` must be NULL or valid for `cap` writes; `out_len` must be NULL or
+// valid for one write.
+ocmf_result ocmf_to_xml(const uint8_t *input_data,
+                        size_t len,
+                        char *buf,
+                        size_t cap,
+                        size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

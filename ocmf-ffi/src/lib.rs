@@ -11,14 +11,17 @@
 //!   exceptions, `*out_len` on `OCMF_RESULT_BUFFER_TOO_SMALL` and the verdict
 //!   of a non-valid report, are documented per function);
 //! - every `_free` accepts NULL;
-//! - every export runs inside [`boundary`]: a Rust panic becomes
+//! - every export runs inside `boundary`: a Rust panic becomes
 //!   `OCMF_RESULT_INTERNAL` (704) and never unwinds into C;
 //! - there is no global or thread-local state: every function is thread-safe,
 //!   and an `ocmf_key` is immutable, so one key may be shared by many threads.
 //!
-//! Sessions and key registries (8xx codes) are not in `ocmf-core` yet; their
-//! handles (`ocmf_session`, `ocmf_registry`) will be added here once the core
-//! has them. Their result codes are already part of [`ocmf_result`].
+//! Trusted keys, sessions and transports (the 8xx codes) follow the same
+//! rules: an `ocmf_registry` (from `ocmf_registry_load`) is immutable and may
+//! be shared by any number of threads; `ocmf_verify_trusted`,
+//! `ocmf_session_evaluate`, `ocmf_extract` and `ocmf_to_xml` write the
+//! core's canonical JSON / XML text with the same buffer protocol as
+//! `ocmf_verify_report`.
 
 #![allow(unsafe_code, reason = "C ABI")]
 #![allow(non_camel_case_types, reason = "C type names follow C conventions")]
@@ -26,6 +29,11 @@
 use core::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use std::borrow::Cow;
+
+use ocmf_core::registry::{Registry, Trust, TrustedReport, check_trusted, key_fingerprint};
+use ocmf_core::session::{SessionContext, SessionRecord, SessionVerdict, evaluate};
+use ocmf_core::transport::extract_bytes;
 use ocmf_core::{
     Algorithm, Curve, Error, ErrorCode, Lang, Options, Profile, PublicKey, Report, Verdict, check,
     check_with_key_text, parse_algorithm, parse_with, payload_json, sign_hex, str_from_bytes,
@@ -285,6 +293,120 @@ pub struct ocmf_key {
     key: PublicKey,
 }
 
+/// A set of trusted keys (meter serial → public key, with validity windows),
+/// read from the JSON or CSV registry format (`docs/registry-formats.md`).
+///
+/// Opaque and immutable once loaded: one registry may be used by any number
+/// of threads at the same time (every function takes it as `const`). Create
+/// with `ocmf_registry_load`, release with `ocmf_registry_free` once, after
+/// every thread is done with it.
+pub struct ocmf_registry {
+    registry: Registry,
+}
+
+/// How far the key a record was verified with can be trusted (see
+/// `ocmf_verify_trusted`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ocmf_trust {
+    /// A key registered for the record's meter, valid at the record's time.
+    Trusted = 0,
+    /// The registry has no entry for the meter; the key came with the
+    /// record (or from the caller): the signature shows the data is
+    /// unchanged, not who signed it.
+    Untrusted = 1,
+    /// The meter is registered with another key than the one that came with
+    /// the record; the record was verified with the registered key.
+    Mismatch = 2,
+    /// The registered key was outside its validity window at the record's time.
+    Expired = 3,
+    /// No key at all.
+    Unknown = 4,
+}
+
+impl ocmf_trust {
+    fn from_core(t: &Trust) -> Self {
+        match t {
+            Trust::Trusted { .. } => Self::Trusted,
+            Trust::Untrusted => Self::Untrusted,
+            Trust::Mismatch { .. } => Self::Mismatch,
+            Trust::Expired { .. } => Self::Expired,
+            // `Trust` is non-exhaustive: anything new trusts nothing.
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// The verdict on a whole charging session (see `ocmf_session_evaluate`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ocmf_session_verdict {
+    /// All records verify and agree; the energy may be billed.
+    Valid = 0,
+    /// Something needed is missing (begin, end, a key); nothing contradicts.
+    Incomplete = 1,
+    /// The records could be read, but something is wrong.
+    Invalid = 2,
+    /// No records, or a record cannot be read.
+    Malformed = 3,
+}
+
+impl ocmf_session_verdict {
+    fn from_core(v: SessionVerdict) -> Self {
+        match v {
+            SessionVerdict::Valid => Self::Valid,
+            SessionVerdict::Incomplete => Self::Incomplete,
+            SessionVerdict::Invalid => Self::Invalid,
+            // `SessionVerdict` is non-exhaustive: anything new is "cannot be read".
+            _ => Self::Malformed,
+        }
+    }
+}
+
+/// One record of a session, as received (see `ocmf_session_evaluate`).
+/// Every pointer is NULL (with length 0) or points to as many readable bytes
+/// as its length says; nothing needs to be NUL-terminated.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ocmf_session_record {
+    /// The record text `OCMF|…|…` (UTF-8).
+    pub record: *const u8,
+    /// Length of `record` in bytes.
+    pub record_len: usize,
+    /// The key text that came with the record (e.g. the OCPP message's
+    /// `publicKey`), or NULL; bytes that are not UTF-8 are binary DER/SEC1.
+    pub key: *const u8,
+    /// Length of `key` in bytes.
+    pub key_len: usize,
+    /// A label echoed in the report (file name, message id), or NULL.
+    pub label: *const u8,
+    /// Length of `label` in bytes.
+    pub label_len: usize,
+}
+
+/// Counts of an `ocmf_extract` call, so that a caller needs no JSON parser
+/// for the headline.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ocmf_extract_summary {
+    /// Signed values found (duplicates dropped).
+    pub values: usize,
+    /// Things that could not be read (one per bad line, message or element).
+    pub errors: usize,
+    /// Duplicate values dropped.
+    pub duplicates: usize,
+    /// Charging sessions (groups) the values form.
+    pub sessions: usize,
+    /// Sessions whose verdict is valid.
+    pub valid: usize,
+    /// Sessions whose verdict is incomplete.
+    pub incomplete: usize,
+    /// Sessions whose verdict is invalid.
+    pub invalid: usize,
+    /// Sessions whose verdict is malformed.
+    pub malformed: usize,
+}
+
 // ------------------------------------------------------------------ helpers
 
 /// The panic boundary every export runs in: a panic yields `fallback`.
@@ -408,6 +530,117 @@ unsafe fn write_text(
         *out_len = text.len();
     }
     Ok(())
+}
+
+/// Key bytes as the key text the core's trusted and session checks take:
+/// UTF-8 as is, anything else (binary DER/SEC1) as uppercase hex, which
+/// `PublicKey::parse` reads as the same bytes. Hand-written (six lines)
+/// rather than a hex crate, to keep this crate's dependencies to the core.
+fn key_as_text(bytes: &[u8]) -> Cow<'_, str> {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            let mut s = String::with_capacity(bytes.len() * 2);
+            for b in bytes {
+                s.push(char::from(HEX[usize::from(b >> 4)]));
+                s.push(char::from(HEX[usize::from(b & 0x0f)]));
+            }
+            Cow::Owned(s)
+        }
+    }
+}
+
+/// A trusted report for a record that never reached the parser (too large,
+/// not UTF-8): what `check_trusted` gives for a record it cannot parse.
+fn unreadable_trusted(
+    error: Error,
+    carried: Option<&str>,
+    profile: Profile,
+) -> TrustedReport<'static> {
+    let carried = carried
+        .filter(|t| !t.trim().is_empty())
+        .map(PublicKey::parse);
+    TrustedReport {
+        report: error_report(error, profile),
+        trust: Trust::Unknown,
+        key_fingerprint: None,
+        carried_key_fingerprint: carried.and_then(Result::ok).map(|k| key_fingerprint(&k)),
+        carried_key_error: None,
+        record_time_ms: None,
+    }
+}
+
+/// Borrows `count` session records at `ptr`; NULL is accepted only with `count == 0`.
+///
+/// # Safety
+/// `ptr` must be NULL or point to `count` readable, initialised records that
+/// stay valid and unmodified for `'a`.
+unsafe fn records_in<'a>(
+    ptr: *const ocmf_session_record,
+    count: usize,
+) -> Result<&'a [ocmf_session_record], ocmf_result> {
+    if count == 0 {
+        return Ok(&[]);
+    }
+    let fits = count
+        .checked_mul(core::mem::size_of::<ocmf_session_record>())
+        .is_some_and(|n| isize::try_from(n).is_ok());
+    if ptr.is_null() || !fits || !ptr.is_aligned() {
+        return Err(ocmf_result::InvalidArgument);
+    }
+    // SAFETY: non-null, aligned, size checked; the caller guarantees validity.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, count) })
+}
+
+/// The registry behind a handle, or the empty registry for NULL.
+///
+/// # Safety
+/// `registry` must be NULL or a live registry from `ocmf_registry_load`.
+unsafe fn registry_of<'a>(registry: *const ocmf_registry) -> &'a Registry {
+    static EMPTY: Registry = Registry::new();
+    // SAFETY: NULL or live (the caller's contract).
+    unsafe { registry.as_ref() }.map_or(&EMPTY, |r| &r.registry)
+}
+
+/// The session context for a key handle, a registry handle and a profile.
+///
+/// # Safety
+/// `key` and `registry` must be NULL or live handles.
+unsafe fn context<'a>(
+    key: *const ocmf_key,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+) -> Result<SessionContext<'a>, ocmf_result> {
+    let options = Options::with_profile(profile_of(profile)?);
+    // SAFETY: NULL or live handles (the caller's contract).
+    let (key, registry) = unsafe { (key.as_ref(), registry.as_ref()) };
+    Ok(SessionContext {
+        key: key.map(|k| &k.key),
+        registry: registry.map(|r| &r.registry),
+        options,
+    })
+}
+
+/// 1-based line of byte `offset` in `bytes`.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes
+        .get(..offset)
+        .map_or(1, |p| p.iter().filter(|&&c| c == b'\n').count() + 1)
+}
+
+/// Reads registry bytes: the registry, or the result code with the
+/// problem's 1-based line and the core's message in `lang`.
+fn load_registry(bytes: &[u8], lang: Lang) -> Result<Registry, (ocmf_result, usize, String)> {
+    let text = core::str::from_utf8(bytes).map_err(|e| {
+        let err = Error::new(ErrorCode::NotUtf8).at_offset(e.valid_up_to());
+        (
+            ocmf_result::NotUtf8,
+            line_of(bytes, e.valid_up_to()),
+            err.message(lang),
+        )
+    })?;
+    Registry::load(text).map_err(|e| (ocmf_result::from_core(e.code()), e.line, e.message(lang)))
 }
 
 // ------------------------------------------------------------------ exports
@@ -715,6 +948,440 @@ pub unsafe extern "C" fn ocmf_sign(
     })
 }
 
+/// Writes the fingerprint of a key (the first 16 hex digits, uppercase, of
+/// the SHA-256 of its compressed SEC1 point: the same for every encoding of
+/// the same key; the `key_fingerprint` of the trusted reports) plus a NUL
+/// into `buf`.
+///
+/// Returns `OCMF_RESULT_OK` with `*out_len` = 16,
+/// `OCMF_RESULT_INVALID_ARGUMENT` for a NULL `key` or `out_len`, or
+/// `OCMF_RESULT_BUFFER_TOO_SMALL` with `*out_len` = the capacity needed (17).
+///
+/// # Safety
+/// `key` must be NULL or a live key from `ocmf_key_parse`; `buf` must be
+/// NULL or valid for `cap` writes; `out_len` must be NULL or valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_key_fingerprint(
+    key: *const ocmf_key,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        // SAFETY: NULL or a live key (the caller's contract).
+        let key = unsafe { key.as_ref() }.ok_or(ocmf_result::InvalidArgument)?;
+        let fp = key_fingerprint(&key.key);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&fp, buf, cap, out_len) }?;
+        Ok(ocmf_result::Ok)
+    })
+}
+
+/// Reads a trusted-key registry, JSON or CSV (`docs/registry-formats.md`;
+/// a file whose first non-blank character is `{` or `[` is JSON), UTF-8 with
+/// an optional byte-order mark. On success `*out` receives a new registry,
+/// to be released with `ocmf_registry_free`.
+///
+/// Returns `OCMF_RESULT_OK`, `OCMF_RESULT_REGISTRY_FORMAT` (802) for a file
+/// that cannot be read (syntax, unknown column or member, a key that cannot
+/// be decoded, a bad time or window, an empty file),
+/// `OCMF_RESULT_NOT_UTF8` (102) for bytes that are not UTF-8, or
+/// `OCMF_RESULT_INVALID_ARGUMENT` for a NULL `out` (or NULL `data` with a
+/// non-zero length); `*out` is written only on success. When `err_line` is
+/// not NULL it receives the 1-based line of the problem for 802 and 102,
+/// and 0 otherwise. `ocmf_registry_error_message` gives the full message
+/// (line, column, field, cause).
+///
+/// # Safety
+/// `data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+/// `out` must be NULL or valid for one pointer write; `err_line` must be
+/// NULL or valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_registry_load(
+    data: *const u8,
+    len: usize,
+    out: *mut *mut ocmf_registry,
+    err_line: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        let report_line = |line: usize| {
+            if !err_line.is_null() {
+                // SAFETY: checked non-null; the caller guarantees validity.
+                unsafe { *err_line = line };
+            }
+        };
+        report_line(0);
+        if out.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { input(data, len) }?;
+        let registry = load_registry(bytes, Lang::En).map_err(|(code, line, _)| {
+            report_line(line);
+            code
+        })?;
+        let handle = Box::into_raw(Box::new(ocmf_registry { registry }));
+        // SAFETY: checked non-null; the caller guarantees validity.
+        unsafe { *out = handle };
+        Ok(ocmf_result::Ok)
+    })
+}
+
+/// Writes the message of the problem `ocmf_registry_load` finds in the same
+/// bytes, in a language (`ocmf_lang`), plus a NUL into `buf`, e.g.
+/// `key registry cannot be read: line 2, column 4: public key cannot be
+/// decoded (public_key): …`.
+///
+/// Returns the code `ocmf_registry_load` returns for these bytes: for 802
+/// and 102 the message is written, for `OCMF_RESULT_OK` (the bytes load) an
+/// empty string; `*out_len` holds its length. `OCMF_RESULT_BUFFER_TOO_SMALL`:
+/// `*out_len` receives the capacity needed, `buf` is untouched.
+///
+/// # Safety
+/// As `ocmf_registry_load` for `data`; `buf` must be NULL or valid for
+/// `cap` writes; `out_len` must be NULL or valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_registry_error_message(
+    data: *const u8,
+    len: usize,
+    lang: LangArg,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        let lang = lang_of(lang)?;
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { input(data, len) }?;
+        let (code, message) = match load_registry(bytes, lang) {
+            Ok(_) => (ocmf_result::Ok, String::new()),
+            Err((code, _, message)) => (code, message),
+        };
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&message, buf, cap, out_len) }?;
+        Ok(code)
+    })
+}
+
+/// Writes the number of keys in a registry to `*out_count`.
+///
+/// Returns `OCMF_RESULT_OK`, or `OCMF_RESULT_INVALID_ARGUMENT` for a NULL
+/// argument (nothing written).
+///
+/// # Safety
+/// `registry` must be NULL or a live registry; `out_count` must be NULL or
+/// valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_registry_len(
+    registry: *const ocmf_registry,
+    out_count: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        // SAFETY: NULL or live (the caller's contract).
+        let registry = unsafe { registry.as_ref() }.ok_or(ocmf_result::InvalidArgument)?;
+        if out_count.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        // SAFETY: checked non-null; the caller guarantees validity.
+        unsafe { *out_count = registry.registry.len() };
+        Ok(ocmf_result::Ok)
+    })
+}
+
+/// Releases a registry from `ocmf_registry_load`. NULL is accepted and ignored.
+///
+/// # Safety
+/// `registry` must be NULL or a registry from `ocmf_registry_load` not yet
+/// freed, and no other thread may still be using it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_registry_free(registry: *mut ocmf_registry) {
+    boundary((), || {
+        if !registry.is_null() {
+            // SAFETY: the caller passes a pointer from `Box::into_raw` once.
+            drop(unsafe { Box::from_raw(registry) });
+        }
+    });
+}
+
+/// Checks one record against a registry: it is verified with the key
+/// registered for its meter (`MS`, `GS`) when the registry has one, else with
+/// the key that came with it (`key_text`, else a key in a 4th record
+/// section), and the trust in that key is decided (`ocmf_trust`). Writes the
+/// canonical JSON report (`ocmf_verify_report`'s, plus `trust`,
+/// `key_fingerprint`, `carried_key_fingerprint`, `carried_key_error`,
+/// `record_time_ms`) plus a NUL into `buf`, and the trust to `*out_trust`.
+///
+/// `key_text` is the key that came with the record (text, or binary
+/// DER/SEC1 when not UTF-8), or NULL. A NULL `registry` is an empty one
+/// (every key is then untrusted). `profile` is an `ocmf_profile`, `lang` an
+/// `ocmf_lang`.
+///
+/// Returns the record report's code, as `ocmf_verify_report`: OK means the
+/// signature verifies and the record passes the profile, *not* that the key
+/// is trusted: look at `*out_trust`. For every code below 700 the JSON and
+/// `*out_trust` were written and `*out_len` holds the JSON's length.
+/// `OCMF_RESULT_BUFFER_TOO_SMALL`: only `*out_len` is written (the capacity
+/// needed). `OCMF_RESULT_INVALID_ARGUMENT`: a NULL `out_trust` or `out_len`,
+/// NULL `record` with a length, unknown profile or language.
+///
+/// # Safety
+/// `record` and `key_text` must be NULL (a NULL `record` with `len == 0`) or
+/// point to as many readable bytes as their lengths say; `registry` must be
+/// NULL or a live registry; `out_trust` must be NULL or valid for one write;
+/// `buf` must be NULL or valid for `cap` writes; `out_len` must be NULL or
+/// valid for one write.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments, reason = "C ABI: pointer + length pairs")]
+pub unsafe extern "C" fn ocmf_verify_trusted(
+    record: *const u8,
+    len: usize,
+    key_text: *const u8,
+    key_len: usize,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    lang: LangArg,
+    out_trust: *mut ocmf_trust,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() || out_trust.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        let options = Options::with_profile(profile_of(profile)?);
+        let lang = lang_of(lang)?;
+        // SAFETY: the caller's contract.
+        let (bytes, key) = unsafe { (input(record, len)?, optional_input(key_text, key_len)?) };
+        let key = key.map(key_as_text);
+        // SAFETY: NULL or live (the caller's contract).
+        let registry = unsafe { registry_of(registry) };
+        let checked = match str_from_bytes(bytes, &options.limits) {
+            Ok(text) => check_trusted(text, key.as_deref(), registry, &options),
+            Err(e) => unreadable_trusted(e, key.as_deref(), options.profile),
+        };
+        let json = checked.to_json_string(lang);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&json, buf, cap, out_len) }?;
+        // SAFETY: checked non-null; the caller guarantees validity.
+        unsafe { *out_trust = ocmf_trust::from_core(&checked.trust) };
+        Ok(ocmf_result::from_core(checked.report.code()))
+    })
+}
+
+/// Checks the records of one charging session together: each record on its
+/// own (with the registry's key, as `ocmf_verify_trusted`), then against
+/// each other (pagination, one meter and key, begin and end readings,
+/// monotonic values and times, meter status, identification, cable loss).
+/// Records may come in any order. Writes the session verdict to
+/// `*out_verdict` and the canonical session JSON (verdict, code, energy in
+/// kWh and Wh as exact decimal text, start, end, duration, trust, findings
+/// with severity, record index, span and English and German messages,
+/// per-record reports) plus a NUL into `buf`.
+///
+/// `records` is an array of `count` records (NULL with 0: the session is
+/// empty). `key` is a key the user gave for every record (it overrides the
+/// records' own keys and is compared with the registry), or NULL.
+/// `registry` may be NULL (no trusted keys). `profile` is an `ocmf_profile`,
+/// `lang` an `ocmf_lang` (the per-finding messages carry both languages).
+///
+/// Returns the session's code: `OCMF_RESULT_OK` for a valid session, else
+/// the reason (`OCMF_RESULT_SESSION_EMPTY` 800, `_SESSION_INCONSISTENT` 801,
+/// a record's code such as 600 or 1xx, a key code such as 500, …); for all
+/// of these the verdict and the JSON were written and `*out_len` holds the
+/// JSON's length. Nothing is written for the failures of the call itself:
+/// `OCMF_RESULT_INVALID_ARGUMENT` (a NULL out-parameter, a NULL pointer with
+/// a length, unknown profile or language), `OCMF_RESULT_NOT_UTF8` (a
+/// record's bytes are not UTF-8: the core checks sessions of text records),
+/// `OCMF_RESULT_INTERNAL`, and `OCMF_RESULT_BUFFER_TOO_SMALL`, which writes
+/// only `*out_len` (the capacity needed).
+///
+/// # Safety
+/// `records` must be NULL (with `count == 0`) or point to `count` records
+/// whose pointers follow `ocmf_session_record`'s rules; `key` and
+/// `registry` must be NULL or live handles; `out_verdict` must be NULL or
+/// valid for one write; `buf` must be NULL or valid for `cap` writes;
+/// `out_len` must be NULL or valid for one write.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments, reason = "C ABI: pointer + length pairs")]
+pub unsafe extern "C" fn ocmf_session_evaluate(
+    records: *const ocmf_session_record,
+    count: usize,
+    key: *const ocmf_key,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    lang: LangArg,
+    out_verdict: *mut ocmf_session_verdict,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() || out_verdict.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        let lang = lang_of(lang)?;
+        // SAFETY: NULL or live handles (the caller's contract).
+        let ctx = unsafe { context(key, registry, profile) }?;
+        // SAFETY: the caller's contract.
+        let raw = unsafe { records_in(records, count) }?;
+        let mut owned = Vec::with_capacity(raw.len());
+        for r in raw {
+            // SAFETY: the caller's contract for each record's three pointers.
+            let (rec, key, label) = unsafe {
+                (
+                    input(r.record, r.record_len)?,
+                    optional_input(r.key, r.key_len)?,
+                    optional_input(r.label, r.label_len)?,
+                )
+            };
+            let rec = core::str::from_utf8(rec).map_err(|_| ocmf_result::NotUtf8)?;
+            owned.push((
+                rec,
+                key.map(key_as_text),
+                label.map(String::from_utf8_lossy),
+            ));
+        }
+        let session: Vec<SessionRecord<'_>> = owned
+            .iter()
+            .map(|(record, key, label)| SessionRecord {
+                record,
+                key: key.as_deref(),
+                label: label.as_deref(),
+            })
+            .collect();
+        let report = evaluate(&session, &ctx);
+        let json = report.to_json_string(lang);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&json, buf, cap, out_len) }?;
+        // SAFETY: checked non-null; the caller guarantees validity.
+        unsafe { *out_verdict = ocmf_session_verdict::from_core(report.verdict) };
+        Ok(ocmf_result::from_core(report.code()))
+    })
+}
+
+/// Reads any supported input (an OCPP-J log, one OCPP message, the
+/// transparency software's XML, the PTB container, `OCMF|…` or hex records
+/// one per line; detected), extracts every signed value byte-exact, sorts
+/// the values into charging sessions and checks each session as
+/// `ocmf_session_evaluate` does (each value's carried key goes with it).
+/// Writes the canonical JSON `{"extraction": {format, values, errors,
+/// duplicates, groups}, "sessions": [{station, transaction_id, evse,
+/// values, report}]}` plus a NUL into `buf`, and, when `out_summary` is not
+/// NULL, the counts (costs one more evaluation of the sessions).
+///
+/// `key`, `registry`, `profile`, `lang` as for `ocmf_session_evaluate`.
+///
+/// Returns `OCMF_RESULT_OK` when the whole input was read, else the code of
+/// the first thing that could not be read (`OCMF_RESULT_TRANSPORT_FORMAT`
+/// 805, `_XML_FORMAT` 806, `_NOT_UTF8` 102, `_TOO_LARGE` 101; its line is in
+/// the JSON's `errors`): what could be read is still extracted, and for
+/// these codes the JSON and the summary were written. Nothing is written for
+/// `OCMF_RESULT_INVALID_ARGUMENT`, `_INTERNAL` and `_BUFFER_TOO_SMALL`
+/// (which writes only `*out_len`, the capacity needed).
+///
+/// # Safety
+/// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+/// `key` and `registry` must be NULL or live handles; `out_summary` must be
+/// NULL or valid for one write; `buf` must be NULL or valid for `cap`
+/// writes; `out_len` must be NULL or valid for one write.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments, reason = "C ABI: pointer + length pairs")]
+pub unsafe extern "C" fn ocmf_extract(
+    input_data: *const u8,
+    len: usize,
+    key: *const ocmf_key,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    lang: LangArg,
+    out_summary: *mut ocmf_extract_summary,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        let lang = lang_of(lang)?;
+        // SAFETY: NULL or live handles (the caller's contract).
+        let ctx = unsafe { context(key, registry, profile) }?;
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { input(input_data, len) }?;
+        let ex = extract_bytes(bytes);
+        let json = ex.sessions_json_string(&ctx, lang);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&json, buf, cap, out_len) }?;
+        if !out_summary.is_null() {
+            let mut summary = ocmf_extract_summary {
+                values: ex.values.len(),
+                errors: ex.errors.len(),
+                duplicates: ex.duplicates,
+                ..ocmf_extract_summary::default()
+            };
+            for g in ex.sessions(&ctx) {
+                summary.sessions += 1;
+                match ocmf_session_verdict::from_core(g.report.verdict) {
+                    ocmf_session_verdict::Valid => summary.valid += 1,
+                    ocmf_session_verdict::Incomplete => summary.incomplete += 1,
+                    ocmf_session_verdict::Invalid => summary.invalid += 1,
+                    ocmf_session_verdict::Malformed => summary.malformed += 1,
+                }
+            }
+            // SAFETY: checked non-null; the caller guarantees validity.
+            unsafe { *out_summary = summary };
+        }
+        Ok(ex
+            .errors
+            .first()
+            .map_or(ocmf_result::Ok, |e| ocmf_result::from_core(e.code)))
+    })
+}
+
+/// Reads any supported input, as `ocmf_extract` does, and writes its signed
+/// values as the reference transparency software's XML (`<values><value
+/// transactionId=… context=…><signedData format="OCMF" encoding="plain">…
+/// </signedData><publicKey>…</publicKey></value>…</values>`; records
+/// byte-exact) plus a NUL into `buf`. The XML reads back with
+/// `ocmf_extract` into the same sessions.
+///
+/// Returns `OCMF_RESULT_OK`, or the code of the first thing in the input
+/// that could not be read (805, 806, 102, 101), with the XML of the values
+/// that could be read written all the same; `OCMF_RESULT_BUFFER_TOO_SMALL`
+/// writes only `*out_len` (the capacity needed).
+///
+/// # Safety
+/// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+/// `buf` must be NULL or valid for `cap` writes; `out_len` must be NULL or
+/// valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_to_xml(
+    input_data: *const u8,
+    len: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { input(input_data, len) }?;
+        let ex = extract_bytes(bytes);
+        let xml = ex.to_xml();
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&xml, buf, cap, out_len) }?;
+        Ok(ex
+            .errors
+            .first()
+            .map_or(ocmf_result::Ok, |e| ocmf_result::from_core(e.code)))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,5 +1451,259 @@ mod tests {
     fn keys_are_shareable() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<ocmf_key>();
+    }
+
+    const LOG: &str = include_str!("../../examples/ocpp/stations.log");
+    const KEYS: &str = include_str!("../../examples/ocpp/registry.csv");
+
+    /// Calls a buffer writer twice (size query, then exact fit) and returns
+    /// the result code and the text; checks the NUL and the length.
+    fn text_of(
+        mut f: impl FnMut(*mut c_char, usize, *mut usize) -> ocmf_result,
+    ) -> (ocmf_result, String) {
+        let mut need = 0usize;
+        assert_eq!(
+            f(core::ptr::null_mut(), 0, &raw mut need),
+            ocmf_result::BufferTooSmall
+        );
+        let mut buf = vec![0x5a_u8; need];
+        let mut len = usize::MAX;
+        let code = f(buf.as_mut_ptr().cast(), need, &raw mut len);
+        assert_eq!(len + 1, need, "length without the NUL");
+        assert_eq!(buf[len], 0, "NUL-terminated");
+        buf.truncate(len);
+        (code, String::from_utf8(buf).unwrap())
+    }
+
+    fn load(text: &str) -> *mut ocmf_registry {
+        let mut reg = core::ptr::null_mut();
+        let mut line = 99;
+        // SAFETY: valid slices and out-params.
+        let r =
+            unsafe { ocmf_registry_load(text.as_ptr(), text.len(), &raw mut reg, &raw mut line) };
+        assert_eq!((r, line), (ocmf_result::Ok, 0));
+        reg
+    }
+
+    #[test]
+    fn extract_is_the_cores_json_byte_for_byte() {
+        let reg = load(KEYS);
+        let core_reg = Registry::load(KEYS).unwrap();
+        for (lang, l) in [(Lang::En, ocmf_lang::En), (Lang::De, ocmf_lang::De)] {
+            let mut summary = ocmf_extract_summary::default();
+            let (code, json) = text_of(|buf, cap, len| {
+                // SAFETY: valid slices, handles and out-params.
+                unsafe {
+                    ocmf_extract(
+                        LOG.as_ptr(),
+                        LOG.len(),
+                        core::ptr::null(),
+                        reg,
+                        ocmf_profile::Interop as u32,
+                        l as u32,
+                        &raw mut summary,
+                        buf,
+                        cap,
+                        len,
+                    )
+                }
+            });
+            let ctx = SessionContext {
+                key: None,
+                registry: Some(&core_reg),
+                options: Options::default(),
+            };
+            let ex = ocmf_core::transport::extract(LOG);
+            assert_eq!(json, ex.sessions_json_string(&ctx, lang));
+            // The log's line 14 is a truncated frame.
+            assert_eq!(code, ocmf_result::from_core(ex.errors[0].code));
+            assert_eq!(code, ocmf_result::TransportFormat);
+            assert_eq!(
+                summary,
+                ocmf_extract_summary {
+                    values: 9,
+                    errors: 1,
+                    duplicates: 1,
+                    sessions: 5,
+                    valid: 3,
+                    incomplete: 1,
+                    invalid: 1,
+                    malformed: 0,
+                }
+            );
+        }
+        let (code, xml) = text_of(|buf, cap, len| {
+            // SAFETY: valid slices and out-params.
+            unsafe { ocmf_to_xml(LOG.as_ptr(), LOG.len(), buf, cap, len) }
+        });
+        assert_eq!(xml, ocmf_core::transport::extract(LOG).to_xml());
+        assert_eq!(code, ocmf_result::TransportFormat);
+        // SAFETY: from `ocmf_registry_load`, freed once.
+        unsafe { ocmf_registry_free(reg) };
+    }
+
+    #[test]
+    fn session_and_trusted_reports_are_the_cores() {
+        let reg = load(KEYS);
+        let core_reg = Registry::load(KEYS).unwrap();
+        let ex = ocmf_core::transport::extract(LOG);
+        let group = &ex.groups()[0];
+        let values: Vec<&ocmf_core::transport::SignedValue> =
+            group.values.iter().map(|&i| &ex.values[i]).collect();
+        // Reversed: the session orders by pagination.
+        let records: Vec<ocmf_session_record> = values
+            .iter()
+            .rev()
+            .map(|v| ocmf_session_record {
+                record: v.record.as_ptr(),
+                record_len: v.record.len(),
+                key: v
+                    .public_key
+                    .as_ref()
+                    .map_or(core::ptr::null(), |k| k.as_ptr()),
+                key_len: v.public_key.as_ref().map_or(0, String::len),
+                label: c"lbl".as_ptr().cast(),
+                label_len: 3,
+            })
+            .collect();
+        let mut verdict = ocmf_session_verdict::Malformed;
+        let (code, json) = text_of(|buf, cap, len| {
+            // SAFETY: valid slices, handles and out-params.
+            unsafe {
+                ocmf_session_evaluate(
+                    records.as_ptr(),
+                    records.len(),
+                    core::ptr::null(),
+                    reg,
+                    ocmf_profile::Interop as u32,
+                    ocmf_lang::De as u32,
+                    &raw mut verdict,
+                    buf,
+                    cap,
+                    len,
+                )
+            }
+        });
+        let core_records: Vec<SessionRecord<'_>> = values
+            .iter()
+            .rev()
+            .map(|v| SessionRecord {
+                record: &v.record,
+                key: v.public_key.as_deref(),
+                label: Some("lbl"),
+            })
+            .collect();
+        let ctx = SessionContext {
+            key: None,
+            registry: Some(&core_reg),
+            options: Options::default(),
+        };
+        let report = evaluate(&core_records, &ctx);
+        assert_eq!(json, report.to_json_string(Lang::De));
+        assert_eq!(
+            (code, verdict),
+            (ocmf_result::Ok, ocmf_session_verdict::Valid)
+        );
+        assert_eq!(
+            report.energy.as_ref().map(|e| e.kwh.to_string()).as_deref(),
+            Some("22.3242")
+        );
+
+        // One record against the registry.
+        let v = values[0];
+        let mut trust = ocmf_trust::Unknown;
+        let (code, json) = text_of(|buf, cap, len| {
+            // SAFETY: valid slices, handles and out-params.
+            unsafe {
+                ocmf_verify_trusted(
+                    v.record.as_ptr(),
+                    v.record.len(),
+                    core::ptr::null(),
+                    0,
+                    reg,
+                    ocmf_profile::Strict as u32,
+                    ocmf_lang::En as u32,
+                    &raw mut trust,
+                    buf,
+                    cap,
+                    len,
+                )
+            }
+        });
+        let want = check_trusted(
+            &v.record,
+            None,
+            &core_reg,
+            &Options::with_profile(Profile::Strict),
+        );
+        assert_eq!(json, want.to_json_string(Lang::En));
+        assert_eq!(code, ocmf_result::from_core(want.report.code()));
+        assert_eq!(trust, ocmf_trust::Trusted);
+        // SAFETY: from `ocmf_registry_load`, freed once.
+        unsafe { ocmf_registry_free(reg) };
+    }
+
+    #[test]
+    fn binary_keys_read_as_their_hex() {
+        let der: &[u8] = &[0x30, 0x59, 0xff, 0x00];
+        assert_eq!(key_as_text(der), "3059FF00");
+        assert_eq!(key_as_text(b"abc"), "abc");
+        let k = "3059301306072A8648CE3D020106082A8648CE3D030107034200043AEEB45C392357820A58FDFB0857BD77ADA31585C61C430531DFA53B440AFBFDD95AC887C658EA55260F808F55CA948DF235C2108A0D6DC7D4AB1A5E1A7955BE";
+        let bytes: Vec<u8> = (0..k.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&k[i..i + 2], 16).unwrap())
+            .collect();
+        // The same point (the encoding is not part of any report).
+        let (from_hex, from_der) = (
+            PublicKey::parse(&key_as_text(&bytes)).unwrap(),
+            PublicKey::from_bytes(&bytes).unwrap(),
+        );
+        assert_eq!(key_fingerprint(&from_hex), key_fingerprint(&from_der));
+        assert!(from_hex.curves().eq(from_der.curves()));
+    }
+
+    #[test]
+    fn registry_errors_carry_code_line_and_message() {
+        let bad = "meter_serial,public_key\nX1,not-a-key\n";
+        let mut reg = core::ptr::null_mut::<ocmf_registry>();
+        let mut line = 0;
+        // SAFETY: valid slices and out-params.
+        let r = unsafe { ocmf_registry_load(bad.as_ptr(), bad.len(), &raw mut reg, &raw mut line) };
+        assert_eq!(
+            (r, line, reg.is_null()),
+            (ocmf_result::RegistryFormat, 2, true)
+        );
+        let (code, msg) = text_of(|buf, cap, len| {
+            // SAFETY: valid slices and out-params.
+            unsafe {
+                ocmf_registry_error_message(
+                    bad.as_ptr(),
+                    bad.len(),
+                    ocmf_lang::De as u32,
+                    buf,
+                    cap,
+                    len,
+                )
+            }
+        });
+        assert_eq!(code, ocmf_result::RegistryFormat);
+        assert_eq!(msg, Registry::load(bad).unwrap_err().message(Lang::De));
+        let not_utf8 = b"meter_serial,public_key\n\xff\n";
+        // SAFETY: valid slices and out-params.
+        let r = unsafe {
+            ocmf_registry_load(
+                not_utf8.as_ptr(),
+                not_utf8.len(),
+                &raw mut reg,
+                &raw mut line,
+            )
+        };
+        assert_eq!((r, line, reg.is_null()), (ocmf_result::NotUtf8, 2, true));
+    }
+
+    #[test]
+    fn registries_are_shareable() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<ocmf_registry>();
     }
 }
