@@ -8,12 +8,15 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use ocmf_core::registry::{self as reg, RegistryError, Trust, TrustedReport};
+use ocmf_core::session::{self as sess, SessionContext, SessionRecord};
+use ocmf_core::transport::{self as tr, SignedValue, Transport};
 use ocmf_core::{
     Error, ErrorCode, Lang, Options, Profile, PublicKey, Report, Verdict, check,
     check_with_key_text, parse_algorithm, parse_with, payload_json, sign_hex, str_from_bytes,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 
 /// Raises the `ocmf` exception class that matches `code`.
 fn py_error(py: Python<'_>, code: ErrorCode, message: &str) -> PyErr {
@@ -92,6 +95,13 @@ impl Key {
     #[getter]
     fn declared_curve(&self) -> Option<&'static str> {
         self.key.declared_curve.map(|c| c.name())
+    }
+
+    /// The key's fingerprint (16 uppercase hex digits of the SHA-256 of the
+    /// compressed point; the same in every encoding).
+    #[getter]
+    fn fingerprint(&self) -> String {
+        reg::key_fingerprint(&self.key)
     }
 
     fn __repr__(&self) -> String {
@@ -249,22 +259,35 @@ type VerifyOut = (
     String,
 );
 
-/// verify(record, key=None, profile="interop", lang="en") -> (verdict, code, signature_valid, algorithm, json)
+/// verify(record, key=None, profile="interop", lang="en", registry=None)
+/// -> (verdict, code, signature_valid, algorithm, json)
 ///
 /// Never raises for a bad record; raises only for a bad argument type,
-/// profile or language.
+/// profile or language. With a registry the JSON is the core's
+/// `TrustedReport` (the report plus `trust` and the key fingerprints).
 #[pyfunction]
-#[pyo3(signature = (record, key=None, profile="interop", lang="en"))]
+#[pyo3(signature = (record, key=None, profile="interop", lang="en", registry=None))]
 fn verify(
     py: Python<'_>,
     record: &Bound<'_, PyAny>,
     key: Option<&Bound<'_, PyAny>>,
     profile: &str,
     lang: &str,
+    registry: Option<&Bound<'_, Registry>>,
 ) -> PyResult<VerifyOut> {
     let options = parse_profile(py, profile)?;
     let lang = parse_lang(py, lang)?;
     let input = Input::from_py(py, record)?;
+    if let Some(registry) = registry {
+        let carried = carried_key_text(py, key)?;
+        let registry = &registry.get().inner;
+        let out = py.detach(|| {
+            catch_unwind(AssertUnwindSafe(|| {
+                run_trusted(&input, carried.as_deref(), registry, &options, lang)
+            }))
+        });
+        return out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"));
+    }
     let key = KeyArg::from_py(py, key)?;
     let out = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| {
@@ -281,6 +304,77 @@ fn verify(
         }))
     });
     out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+}
+
+/// The key carried with a record as text, for the registry check (which
+/// compares it with the registered keys): a `Key` as its SEC1 hex, raw bytes
+/// as hex (the text parser reads SEC1, SPKI DER and bare X‖Y hex), a `str`
+/// as given (lone surrogates replaced: such text is no key in any form).
+fn carried_key_text(py: Python<'_>, key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+    let Some(obj) = key.filter(|k| !k.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(k) = obj.cast::<Key>() {
+        Ok(Some(k.get().key.sec1_hex()))
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Some(s.to_string_lossy().into_owned()))
+    } else if let Ok(b) = obj.cast::<PyBytes>() {
+        Ok(Some(hex_upper(b.as_bytes())))
+    } else {
+        Err(invalid_argument(
+            py,
+            "key must be str, bytes, ocmf.Key or None",
+        ))
+    }
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+/// One record checked against a registry (`check_trusted`).
+fn run_trusted(
+    record: &Input,
+    carried: Option<&str>,
+    registry: &reg::Registry,
+    options: &Options,
+    lang: Lang,
+) -> VerifyOut {
+    let text = match record {
+        Input::Text(s) => Ok(s.as_str()),
+        Input::Bytes(b) => str_from_bytes(b, &options.limits),
+        Input::NotUtf8 => Err(Error::new(ErrorCode::NotUtf8)),
+    };
+    let checked = match text {
+        Ok(text) => reg::check_trusted(text, carried, registry, options),
+        // Bytes that never reach the parser: the same report as without a
+        // registry, and no key decision (`check_trusted` needs text).
+        Err(e) => TrustedReport {
+            report: error_report(e, options),
+            trust: Trust::Unknown,
+            key_fingerprint: None,
+            carried_key_fingerprint: carried
+                .filter(|t| !t.trim().is_empty())
+                .and_then(|t| PublicKey::parse(t).ok())
+                .map(|k| reg::key_fingerprint(&k)),
+            carried_key_error: None,
+            record_time_ms: None,
+        },
+    };
+    let row = Row::of(&checked.report);
+    (
+        row.verdict,
+        row.code,
+        row.signature_valid,
+        row.algorithm,
+        checked.to_json_string(lang),
+    )
 }
 
 /// Verifies a list of records on `threads` worker threads without the GIL.
@@ -422,6 +516,476 @@ fn sign(
     Ok((signed.record, signed.public_key_sec1_hex))
 }
 
+/// Raises `ocmf.RegistryError` (code 802) with line, column, field and span.
+fn registry_error(py: Python<'_>, e: &RegistryError, lang: Lang) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let class = py.import("ocmf._errors")?.getattr("RegistryError")?;
+        let exc = class.call1((
+            e.message(lang),
+            e.code().code(),
+            e.line,
+            e.column,
+            e.field,
+            (e.span.start, e.span.end),
+        ))?;
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// One registry entry: meter serial, gateway serial, key, valid from/until
+/// (ms since 1970), source, line, fingerprint.
+type EntryOut = (
+    Option<String>,
+    Option<String>,
+    Key,
+    Option<i64>,
+    Option<i64>,
+    String,
+    usize,
+    String,
+);
+
+/// A set of trusted keys (serial → public key, validity window, source).
+#[pyclass(module = "ocmf._ocmf", frozen)]
+struct Registry {
+    inner: reg::Registry,
+}
+
+impl Registry {
+    fn read(
+        py: Python<'_>,
+        text: &str,
+        lang: &str,
+        f: fn(&str) -> Result<reg::Registry, RegistryError>,
+    ) -> PyResult<Self> {
+        let lang = parse_lang(py, lang)?;
+        let parsed = py.detach(|| catch_unwind(|| f(text)));
+        match parsed {
+            Ok(Ok(inner)) => Ok(Self { inner }),
+            Ok(Err(e)) => Err(registry_error(py, &e, lang)),
+            Err(_) => Err(py_error(
+                py,
+                ErrorCode::Internal,
+                "internal error (caught panic)",
+            )),
+        }
+    }
+}
+
+#[pymethods]
+impl Registry {
+    /// An empty registry.
+    #[new]
+    fn new() -> Self {
+        Self {
+            inner: reg::Registry::new(),
+        }
+    }
+
+    /// Reads JSON (first non-blank character `{` or `[`) or CSV text.
+    #[staticmethod]
+    #[pyo3(signature = (text, lang="en"))]
+    fn load(py: Python<'_>, text: &str, lang: &str) -> PyResult<Self> {
+        Self::read(py, text, lang, reg::Registry::load)
+    }
+
+    /// Reads the JSON form.
+    #[staticmethod]
+    #[pyo3(signature = (text, lang="en"))]
+    fn from_json(py: Python<'_>, text: &str, lang: &str) -> PyResult<Self> {
+        Self::read(py, text, lang, reg::Registry::from_json)
+    }
+
+    /// Reads the CSV form.
+    #[staticmethod]
+    #[pyo3(signature = (text, lang="en"))]
+    fn from_csv(py: Python<'_>, text: &str, lang: &str) -> PyResult<Self> {
+        Self::read(py, text, lang, reg::Registry::from_csv)
+    }
+
+    /// The entries in file order.
+    fn entries(&self) -> Vec<EntryOut> {
+        self.inner
+            .entries()
+            .iter()
+            .map(|e| {
+                (
+                    e.meter_serial.clone(),
+                    e.gateway_serial.clone(),
+                    Key { key: e.key.clone() },
+                    e.valid_from,
+                    e.valid_until,
+                    e.source.clone(),
+                    e.line,
+                    e.fingerprint(),
+                )
+            })
+            .collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Registry with {} keys>", self.inner.len())
+    }
+}
+
+/// The registry argument's inner registry.
+fn registry_of<'a>(registry: Option<&'a Bound<'_, Registry>>) -> Option<&'a reg::Registry> {
+    registry.map(|r| &r.get().inner)
+}
+
+/// An explicit key for a whole session: decoded once; undecodable raises.
+fn session_key(py: Python<'_>, key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PublicKey>> {
+    match KeyArg::from_py(py, key)? {
+        KeyArg::None => Ok(None),
+        KeyArg::Text(t) => PublicKey::parse(&t)
+            .map(Some)
+            .map_err(|e| core_error(py, &e)),
+        KeyArg::Decoded(k) => Ok(Some(*k)),
+        KeyArg::Bad(e) => Err(core_error(py, &e)),
+    }
+}
+
+/// A session's verdict, code and canonical JSON.
+type SessionOut = (&'static str, u32, String);
+
+/// evaluate_session(records, key=None, registry=None, profile="interop", lang="en")
+/// -> (verdict, code, json)
+///
+/// `records` holds `(record, key_text, label)` tuples; a record is `str`
+/// or UTF-8 `bytes` (other bytes raise code 102 with the record's index).
+#[pyfunction]
+#[pyo3(signature = (records, key=None, registry=None, profile="interop", lang="en"))]
+fn evaluate_session(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    key: Option<&Bound<'_, PyAny>>,
+    registry: Option<&Bound<'_, Registry>>,
+    profile: &str,
+    lang: &str,
+) -> PyResult<SessionOut> {
+    let options = parse_profile(py, profile)?;
+    let lang = parse_lang(py, lang)?;
+    let key = session_key(py, key)?;
+    let mut owned: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for (i, item) in records.try_iter()?.enumerate() {
+        let item = item?;
+        let (rec, key_text, label): (Bound<'_, PyAny>, Option<String>, Option<String>) =
+            item.extract().map_err(|_| {
+                invalid_argument(
+                    py,
+                    &format!(
+                        "session record {i}: expected (record, key text or None, label or None)"
+                    ),
+                )
+            })?;
+        let text = match Input::from_py(py, &rec)? {
+            Input::Text(s) => Some(s),
+            Input::Bytes(b) => String::from_utf8(b).ok(),
+            Input::NotUtf8 => None,
+        };
+        let Some(text) = text else {
+            let code = ErrorCode::NotUtf8;
+            return Err(py_error(
+                py,
+                code,
+                &format!("session record {i}: {}", Error::new(code).message(Lang::En)),
+            ));
+        };
+        owned.push((text, key_text, label));
+    }
+    let registry = registry_of(registry);
+    let out = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            let recs: Vec<SessionRecord<'_>> = owned
+                .iter()
+                .map(|(r, k, l)| SessionRecord {
+                    record: r,
+                    key: k.as_deref(),
+                    label: l.as_deref(),
+                })
+                .collect();
+            let ctx = SessionContext {
+                key: key.as_ref(),
+                registry,
+                options,
+            };
+            let report = sess::evaluate(&recs, &ctx);
+            (
+                report.verdict.as_str(),
+                report.code().code(),
+                report.to_json_string(lang),
+            )
+        }))
+    });
+    out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+}
+
+/// A signed value as a tuple: record, public_key, transport, station,
+/// transaction_id, transaction_inferred, evse, connector, context,
+/// timestamp, (line, message_id, action).
+type ValueOut = (
+    String,
+    Option<String>,
+    &'static str,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<u32>,
+    Option<u32>,
+    Option<String>,
+    Option<String>,
+    (Option<usize>, Option<String>, Option<String>),
+);
+
+fn value_out(v: &SignedValue) -> ValueOut {
+    (
+        v.record.clone(),
+        v.public_key.clone(),
+        v.transport.as_str(),
+        v.station.clone(),
+        v.transaction_id.clone(),
+        v.transaction_inferred,
+        v.evse,
+        v.connector,
+        v.context.clone(),
+        v.timestamp.clone(),
+        (
+            v.origin.line,
+            v.origin.message_id.clone(),
+            v.origin.action.clone(),
+        ),
+    )
+}
+
+/// A signed value as Python hands it back (`ValueOut` with an owned transport name).
+type ValueIn = (
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<u32>,
+    Option<u32>,
+    Option<String>,
+    Option<String>,
+    (Option<usize>, Option<String>, Option<String>),
+);
+
+fn value_in(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<SignedValue> {
+    let bad = |what: &str| invalid_argument(py, &format!("value {i}: {what}"));
+    let (record, key, transport, station, tx, inferred, evse, connector, context, ts, origin): ValueIn =
+        item.extract().map_err(|_| bad("expected a SignedValue"))?;
+    let Some(&t) = Transport::ALL.iter().find(|t| t.as_str() == transport) else {
+        return Err(bad(&format!("unknown transport {transport:?}")));
+    };
+    let mut v = SignedValue::new(record, t);
+    v.public_key = key;
+    v.station = station;
+    v.transaction_id = tx;
+    v.transaction_inferred = inferred;
+    v.evse = evse;
+    v.connector = connector;
+    v.context = context;
+    v.timestamp = ts;
+    (v.origin.line, v.origin.message_id, v.origin.action) = origin;
+    Ok(v)
+}
+
+/// A group: station, transaction id, EVSE, value indices.
+type GroupOut = (Option<String>, Option<String>, Option<u32>, Vec<usize>);
+
+/// A group's session: the group, verdict, code, the session's canonical
+/// JSON and the group's (`{station, transaction_id, evse, values, report}`).
+type GroupSessionOut = (GroupOut, &'static str, u32, String, String);
+
+/// What `extract` found in an input (the core's `Extraction`).
+#[pyclass(module = "ocmf._ocmf", frozen)]
+struct Extraction {
+    inner: tr::Extraction,
+}
+
+#[pymethods]
+impl Extraction {
+    /// The detected input format, e.g. `ocpp-log`.
+    #[getter]
+    fn format(&self) -> &'static str {
+        self.inner.format.as_str()
+    }
+
+    /// How many duplicate values were dropped.
+    #[getter]
+    fn duplicates(&self) -> usize {
+        self.inner.duplicates
+    }
+
+    /// The signed values as tuples (see `ValueOut`).
+    fn values(&self) -> Vec<ValueOut> {
+        self.inner.values.iter().map(value_out).collect()
+    }
+
+    /// What could not be read: (code, code name, line, message).
+    fn errors(&self) -> Vec<(u32, &'static str, Option<usize>, String)> {
+        self.inner
+            .errors
+            .iter()
+            .map(|e| (e.code.code(), e.code.name(), e.line, e.message.clone()))
+            .collect()
+    }
+
+    /// The values sorted into sessions.
+    fn groups(&self, py: Python<'_>) -> Vec<GroupOut> {
+        let groups = py.detach(|| self.inner.groups());
+        groups
+            .into_iter()
+            .map(|g| (g.station, g.transaction_id, g.evse, g.values))
+            .collect()
+    }
+
+    /// The values as the transparency software's XML.
+    fn to_xml(&self, py: Python<'_>) -> String {
+        py.detach(|| self.inner.to_xml())
+    }
+
+    /// The extraction as canonical JSON.
+    fn to_json(&self, py: Python<'_>) -> String {
+        py.detach(|| self.inner.to_json_string())
+    }
+
+    /// Every group evaluated as one session.
+    #[pyo3(signature = (key=None, registry=None, profile="interop", lang="en"))]
+    fn sessions(
+        &self,
+        py: Python<'_>,
+        key: Option<&Bound<'_, PyAny>>,
+        registry: Option<&Bound<'_, Registry>>,
+        profile: &str,
+        lang: &str,
+    ) -> PyResult<Vec<GroupSessionOut>> {
+        let options = parse_profile(py, profile)?;
+        let lang = parse_lang(py, lang)?;
+        let key = session_key(py, key)?;
+        let registry = registry_of(registry);
+        let out = py.detach(|| {
+            catch_unwind(AssertUnwindSafe(|| {
+                let ctx = SessionContext {
+                    key: key.as_ref(),
+                    registry,
+                    options,
+                };
+                self.inner
+                    .sessions(&ctx)
+                    .into_iter()
+                    .map(|g| {
+                        let group_json = g.to_json(lang).to_string();
+                        let r = &g.report;
+                        let (verdict, code, json) =
+                            (r.verdict.as_str(), r.code().code(), r.to_json_string(lang));
+                        let grp = g.group;
+                        (
+                            (grp.station, grp.transaction_id, grp.evse, grp.values),
+                            verdict,
+                            code,
+                            json,
+                            group_json,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }))
+        });
+        out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+    }
+
+    /// `{extraction, sessions}` as canonical JSON (the CLI's `extract --json`).
+    #[pyo3(signature = (key=None, registry=None, profile="interop", lang="en"))]
+    fn sessions_json(
+        &self,
+        py: Python<'_>,
+        key: Option<&Bound<'_, PyAny>>,
+        registry: Option<&Bound<'_, Registry>>,
+        profile: &str,
+        lang: &str,
+    ) -> PyResult<String> {
+        let options = parse_profile(py, profile)?;
+        let lang = parse_lang(py, lang)?;
+        let key = session_key(py, key)?;
+        let registry = registry_of(registry);
+        let out = py.detach(|| {
+            catch_unwind(AssertUnwindSafe(|| {
+                let ctx = SessionContext {
+                    key: key.as_ref(),
+                    registry,
+                    options,
+                };
+                self.inner.sessions_json_string(&ctx, lang)
+            }))
+        });
+        out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Extraction {} values={} errors={} duplicates={}>",
+            self.inner.format.as_str(),
+            self.inner.values.len(),
+            self.inner.errors.len(),
+            self.inner.duplicates
+        )
+    }
+}
+
+/// extract(data) -> Extraction: `str` or `bytes` (any input format).
+#[pyfunction]
+fn extract(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Extraction> {
+    enum Data {
+        Text(String),
+        Bytes(Vec<u8>),
+    }
+    let data = if let Ok(s) = data.cast::<PyString>() {
+        match s.to_cow() {
+            Ok(t) => Data::Text(t.into_owned()),
+            // Lone surrogates: the core reports the input as not UTF-8.
+            Err(_) => Data::Bytes(
+                s.call_method1("encode", ("utf-8", "surrogatepass"))?
+                    .cast::<PyBytes>()?
+                    .as_bytes()
+                    .to_vec(),
+            ),
+        }
+    } else if let Ok(b) = data.cast::<PyBytes>() {
+        Data::Bytes(b.as_bytes().to_vec())
+    } else if let Ok(b) = data.cast::<PyByteArray>() {
+        Data::Bytes(b.to_vec())
+    } else {
+        return Err(invalid_argument(py, "data must be str or bytes"));
+    };
+    let out = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| match &data {
+            Data::Text(s) => tr::extract(s),
+            Data::Bytes(b) => tr::extract_bytes(b),
+        }))
+    });
+    out.map(|inner| Extraction { inner })
+        .map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+}
+
+/// to_xml(values) -> str: signed values (tuples as `Extraction.values`) as
+/// the transparency software's XML.
+#[pyfunction]
+fn to_xml(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<String> {
+    let mut vs = Vec::new();
+    for (i, item) in values.try_iter()?.enumerate() {
+        vs.push(value_in(py, i, &item?)?);
+    }
+    let out = py.detach(|| catch_unwind(AssertUnwindSafe(|| tr::to_xml(&vs))));
+    out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+}
+
 /// code_info(code) -> (name, message_en, verdict) or None for an unassigned number.
 #[pyfunction]
 fn code_info(code: u32) -> Option<(&'static str, &'static str, &'static str)> {
@@ -433,6 +997,12 @@ fn code_info(code: u32) -> Option<(&'static str, &'static str, &'static str)> {
 #[pymodule]
 fn _ocmf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Key>()?;
+    m.add_class::<Registry>()?;
+    m.add_class::<Extraction>()?;
+    m.add_function(wrap_pyfunction!(evaluate_session, m)?)?;
+    m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(to_xml, m)?)?;
+    m.add("MAX_INPUT_BYTES", tr::MAX_INPUT_BYTES)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify_chunk, m)?)?;
     m.add_function(wrap_pyfunction!(parse, m)?)?;

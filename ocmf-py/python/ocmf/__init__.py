@@ -8,9 +8,19 @@ Python bindings for the Rust crate ``ocmf-core``::
     result.code           # the core's stable code (0 when valid)
     result.to_json()      # the canonical JSON report
 
-:func:`verify` never raises for a bad record: the verdict says what happened.
-:func:`parse`, :func:`sign` and :class:`Key` raise :class:`OcmfError`
-subclasses carrying the same codes.
+    registry = ocmf.Registry.load(pathlib.Path("keys.csv"))   # trusted keys
+    ocmf.verify(record, registry=registry).trust.status      # "trusted", "mismatch", ...
+
+    extraction = ocmf.extract(pathlib.Path("central-system.log"))  # OCPP log, XML, ...
+    for s in extraction.sessions(registry=registry):
+        s.station, s.result.verdict, s.result.energy_kwh       # Decimal, exact
+
+    ocmf.evaluate_session([begin, end], key=key).verdict     # "valid" | "incomplete" | ...
+
+:func:`verify`, :func:`evaluate_session` and :func:`extract` never raise
+for bad records or input: the verdict (or ``Extraction.errors``) says what
+happened. :func:`parse`, :func:`sign`, :class:`Key` and :class:`Registry`
+raise :class:`OcmfError` subclasses carrying the same codes.
 """
 
 from __future__ import annotations
@@ -25,29 +35,71 @@ from ._errors import (
     InvalidKeyError,
     MalformedRecordError,
     OcmfError,
+    RegistryError,
     SignatureError,
+    TransportError,
     UnsupportedError,
 )
 from ._ocmf import Key
+from ._registry import Registry, RegistryEntry, Trust, native_registry
 from ._result import Finding, SignedRecord, VerifyResult, decimalize_payload
+from ._session import (
+    Energy,
+    RegisterSummary,
+    SessionFinding,
+    SessionRecordResult,
+    SessionResult,
+    SessionTime,
+    evaluate_session,
+)
+from ._transport import (
+    TRANSPORTS,
+    Extraction,
+    ExtractionIssue,
+    Group,
+    GroupSession,
+    SignedValue,
+    extract,
+    to_xml,
+)
 
 __version__: str = _ocmf.__version__
 
 __all__ = [
+    "TRANSPORTS",
+    "Energy",
+    "Extraction",
+    "ExtractionIssue",
     "Finding",
+    "Group",
+    "GroupSession",
     "InvalidArgumentError",
     "InvalidKeyError",
     "Key",
     "MalformedRecordError",
     "OcmfError",
+    "RegisterSummary",
+    "Registry",
+    "RegistryEntry",
+    "RegistryError",
+    "SessionFinding",
+    "SessionRecordResult",
+    "SessionResult",
+    "SessionTime",
     "SignatureError",
     "SignedRecord",
+    "SignedValue",
+    "TransportError",
+    "Trust",
     "UnsupportedError",
     "VerifyResult",
     "__version__",
+    "evaluate_session",
+    "extract",
     "iter_verify",
     "parse",
     "sign",
+    "to_xml",
     "verify",
     "verify_many",
     "verify_strict",
@@ -62,6 +114,7 @@ def verify(
     key: KeyInput = None,
     profile: str = "interop",
     lang: str = "en",
+    registry: Optional[Registry] = None,
 ) -> VerifyResult:
     """Checks one record and returns its verdict; never raises for a bad record.
 
@@ -72,15 +125,35 @@ def verify(
     and UTF-8 first (code 102 for non-UTF-8). Raises
     :class:`InvalidArgumentError` (702) only for a wrong argument type or an
     unknown ``profile``/``lang``.
+
+    With ``registry`` (an :class:`ocmf.Registry`) the record is verified
+    with the key registered for its meter; ``key`` (else a key in the
+    record's 4th section) is then the key that *came with* the record and is
+    compared with the registered one. The result's :attr:`~VerifyResult.trust`
+    says how far the key used can be trusted and
+    :attr:`~VerifyResult.key_fingerprint` names it; ``to_json()`` is the
+    core's trusted report (the report plus ``trust``, ``key_fingerprint``,
+    ``carried_key_fingerprint``, ``carried_key_error``, ``record_time_ms``),
+    as ``ocmf verify --json --keys`` prints it.
     """
-    verdict, code, signature_valid, algorithm, json_text = _ocmf.verify(record, key, profile, lang)
+    verdict, code, signature_valid, algorithm, json_text = _ocmf.verify(
+        record, key, profile, lang, native_registry(registry)
+    )
     return VerifyResult(verdict, code, signature_valid, algorithm, json_text)
 
 
-def verify_strict(record: RecordInput, key: KeyInput = None, profile: str = "interop") -> VerifyResult:
+def verify_strict(
+    record: RecordInput,
+    key: KeyInput = None,
+    profile: str = "interop",
+    registry: Optional[Registry] = None,
+) -> VerifyResult:
     """Like :func:`verify`, but raises unless the verdict is ``valid``
-    (:class:`SignatureError` for a signature that does not verify)."""
-    return verify(record, key, profile).raise_for_verdict()
+    (:class:`SignatureError` for a signature that does not verify).
+
+    With ``registry`` only the signature is judged; check
+    ``result.trust.is_trusted`` for the key decision."""
+    return verify(record, key, profile, registry=registry).raise_for_verdict()
 
 
 def parse(record: RecordInput) -> dict[str, Any]:

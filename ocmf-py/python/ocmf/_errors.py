@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Optional, Tuple
+
 __all__ = [
     "OcmfError",
     "MalformedRecordError",
@@ -9,6 +11,8 @@ __all__ = [
     "InvalidKeyError",
     "SignatureError",
     "InvalidArgumentError",
+    "RegistryError",
+    "TransportError",
     "error_class_for_code",
 ]
 
@@ -33,7 +37,7 @@ class OcmfError(ValueError):
         info = code_info(self.code)
         return info[0] if info is not None else "unknown"
 
-    def __reduce__(self) -> tuple[type[OcmfError], tuple[str, int]]:
+    def __reduce__(self) -> tuple[type[OcmfError], tuple[Any, ...]]:
         return (type(self), (str(self), self.code))
 
 
@@ -62,8 +66,64 @@ class InvalidArgumentError(OcmfError, TypeError):
     """A caller error (7xx): wrong argument type, unknown profile, internal error."""
 
 
+class RegistryError(OcmfError):
+    """A key registry (JSON or CSV) cannot be read: code 802 ``registry_format``.
+
+    ``line`` and ``column`` are 1-based, ``field`` names the column or member
+    concerned (``public_key``, ``valid_from`` …) when known, ``span`` is the
+    byte range in the file.
+    """
+
+    line: Optional[int]
+    column: Optional[int]
+    field: Optional[str]
+    span: Optional[Tuple[int, int]]
+
+    def __init__(
+        self,
+        message: str,
+        code: int = 802,
+        line: Optional[int] = None,
+        column: Optional[int] = None,
+        field: Optional[str] = None,
+        span: Optional[Tuple[int, int]] = None,
+    ) -> None:
+        super().__init__(message, code)
+        self.line = line
+        self.column = column
+        self.field = field
+        self.span = span
+
+    def __reduce__(self) -> tuple[type[OcmfError], tuple[Any, ...]]:
+        # Pickled with every attribute (the base class keeps only message and code).
+        return (type(self), (str(self), self.code, self.line, self.column, self.field, self.span))
+
+
+class TransportError(OcmfError):
+    """Input that :func:`ocmf.extract` could not read: 805 ``transport_format``
+    (OCPP message or container) or 806 ``xml_format``.
+
+    :func:`ocmf.extract` never raises it for bad input (the problems are listed
+    in :attr:`ocmf.Extraction.errors`); :meth:`ocmf.Extraction.raise_for_errors`
+    does. ``line`` is the 1-based input line when known.
+    """
+
+    line: Optional[int]
+
+    def __init__(self, message: str, code: int = 805, line: Optional[int] = None) -> None:
+        super().__init__(message, code)
+        self.line = line
+
+    def __reduce__(self) -> tuple[type[OcmfError], tuple[Any, ...]]:
+        return (type(self), (str(self), self.code, self.line))
+
+
 def error_class_for_code(code: int) -> type[OcmfError]:
     """The exception class for a core code."""
+    if code == 802:
+        return RegistryError
+    if code in (805, 806):
+        return TransportError
     if 100 <= code < 400:
         return MalformedRecordError
     if 400 <= code < 500:

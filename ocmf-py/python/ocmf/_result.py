@@ -15,6 +15,7 @@ from ._errors import (
     UnsupportedError,
     error_class_for_code,
 )
+from ._registry import Trust
 
 __all__ = ["Finding", "VerifyResult", "SignedRecord", "decimalize_payload"]
 
@@ -126,6 +127,25 @@ class VerifyResult:
     def key_source(self) -> Optional[str]:
         """``"caller"``, ``"record"`` (a key from the record's 4th section) or None."""
         value: Optional[str] = self._details()["key_source"]
+        return value
+
+    @property
+    def trust(self) -> Optional[Trust]:
+        """How far the key used can be trusted (checked with ``registry=``), else None."""
+        t = self._details().get("trust")
+        return Trust.from_dict(t) if t is not None else None
+
+    @property
+    def key_fingerprint(self) -> Optional[str]:
+        """Fingerprint of the key the record was verified with (checked with ``registry=``), else None."""
+        value: Optional[str] = self._details().get("key_fingerprint")
+        return value
+
+    @property
+    def carried_key_fingerprint(self) -> Optional[str]:
+        """Fingerprint of the key given with the record (``key=`` or its 4th
+        section), when readable (checked with ``registry=``), else None."""
+        value: Optional[str] = self._details().get("carried_key_fingerprint")
         return value
 
     @property

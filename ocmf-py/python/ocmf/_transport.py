@@ -1,0 +1,309 @@
+"""Transports: signed values out of OCPP messages and logs, transparency-software
+XML, PTB containers and hex text (:func:`extract`), and back to XML (:func:`to_xml`).
+
+Detection, decoding, grouping and the XML writer are the core's
+(``ocmf_core::transport``); records are kept byte-exact as signed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Optional, Tuple, Union
+
+from . import _ocmf
+from ._errors import InvalidArgumentError, TransportError, error_class_for_code
+from ._ocmf import Key
+from ._registry import Registry, native_registry
+from ._session import SessionResult
+
+__all__ = [
+    "Extraction",
+    "ExtractionIssue",
+    "Group",
+    "GroupSession",
+    "SignedValue",
+    "TRANSPORTS",
+    "extract",
+    "to_xml",
+]
+
+KeyInput = Union[str, bytes, Key, None]
+ExtractInput = Union[str, bytes, bytearray, memoryview, "os.PathLike[str]"]
+
+TRANSPORTS = (
+    "plain",
+    "hex",
+    "ocpp16-plain",
+    "ocpp16-hex",
+    "ocpp16-base64",
+    "ocpp16-envelope",
+    "ocpp16-energised",
+    "ocpp20-base64",
+    "ocpp20-raw",
+    "ocpp20-hex",
+    "tps-xml",
+    "ptb-container",
+)
+"""The names :attr:`SignedValue.transport` takes."""
+
+
+@dataclass(frozen=True)
+class SignedValue:
+    """One signed value found in the input.
+
+    ``record`` is the OCMF record text byte-exact as signed; ``public_key``
+    the key text carried with it (OCPP ``publicKey``, XML ``<publicKey>``),
+    ready for :func:`ocmf.verify`. ``line``, ``message_id`` and ``action``
+    tell where it came from.
+    """
+
+    record: str
+    public_key: Optional[str] = None
+    transport: str = "plain"
+    """How it was carried, one of :data:`TRANSPORTS`."""
+    station: Optional[str] = None
+    transaction_id: Optional[str] = None
+    transaction_inferred: bool = False
+    """Whether ``transaction_id`` was inferred from the open transaction rather than carried."""
+    evse: Optional[int] = None
+    connector: Optional[int] = None
+    context: Optional[str] = None
+    """The OCPP ``ReadingContext`` (or XML ``context``), e.g. ``Transaction.Begin``."""
+    timestamp: Optional[str] = None
+    """The OCPP meter-value timestamp as carried."""
+    line: Optional[int] = None
+    message_id: Optional[str] = None
+    action: Optional[str] = None
+
+    def _native(self) -> tuple[
+        str,
+        Optional[str],
+        str,
+        Optional[str],
+        Optional[str],
+        bool,
+        Optional[int],
+        Optional[int],
+        Optional[str],
+        Optional[str],
+        Tuple[Optional[int], Optional[str], Optional[str]],
+    ]:
+        return (
+            self.record,
+            self.public_key,
+            self.transport,
+            self.station,
+            self.transaction_id,
+            self.transaction_inferred,
+            self.evse,
+            self.connector,
+            self.context,
+            self.timestamp,
+            (self.line, self.message_id, self.action),
+        )
+
+
+@dataclass(frozen=True)
+class ExtractionIssue:
+    """Something in the input that could not be read (the value is skipped, the rest goes on).
+
+    ``code`` is 805 ``transport_format``, 806 ``xml_format``, 102 ``not_utf8``
+    or 103 ``too_large``; ``line`` is 1-based when known.
+    """
+
+    code: int
+    name: str
+    line: Optional[int]
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.name}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """The values of one charging session (or of one meter outside any transaction)."""
+
+    station: Optional[str]
+    transaction_id: Optional[str]
+    evse: Optional[int]
+    """The EVSE (OCPP 1.6: connector)."""
+    values: Tuple[int, ...]
+    """Indices into :attr:`Extraction.values`, in session order."""
+
+
+class GroupSession:
+    """One group of an extraction and its session verdict (``result``)."""
+
+    __slots__ = ("station", "transaction_id", "evse", "values", "result", "_json")
+
+    station: Optional[str]
+    transaction_id: Optional[str]
+    evse: Optional[int]
+    values: Tuple[int, ...]
+    result: SessionResult
+
+    def __init__(
+        self,
+        station: Optional[str],
+        transaction_id: Optional[str],
+        evse: Optional[int],
+        values: Tuple[int, ...],
+        result: SessionResult,
+        json_text: str,
+    ) -> None:
+        self.station = station
+        self.transaction_id = transaction_id
+        self.evse = evse
+        self.values = values
+        self.result = result
+        self._json = json_text
+
+    @property
+    def group(self) -> Group:
+        """The group alone."""
+        return Group(self.station, self.transaction_id, self.evse, self.values)
+
+    def to_json(self) -> str:
+        """The core's JSON ``{station, transaction_id, evse, values, report}`` (one element of the CLI's ``sessions``)."""
+        return self._json
+
+    def __repr__(self) -> str:
+        return (
+            f"GroupSession(station={self.station!r}, transaction_id={self.transaction_id!r},"
+            f" evse={self.evse!r}, result={self.result!r})"
+        )
+
+
+class Extraction:
+    """Everything :func:`extract` found: the detected ``format``, the signed
+    ``values`` in input order, the ``errors`` (one :class:`ExtractionIssue`
+    per thing that could not be read) and the number of ``duplicates`` dropped.
+    """
+
+    __slots__ = ("_native", "format", "values", "errors", "duplicates")
+
+    format: str
+    """``ocmf-text``, ``hex-text``, ``ocpp-message``, ``ocpp-log``, ``tps-xml``, ``ptb-json``, ``empty`` or ``unknown``."""
+    values: Tuple[SignedValue, ...]
+    errors: Tuple[ExtractionIssue, ...]
+    duplicates: int
+
+    def __init__(self, native: _ocmf.Extraction) -> None:
+        self._native = native
+        self.format = native.format
+        self.duplicates = native.duplicates
+        self.values = tuple(
+            SignedValue(*v[:10], line=v[10][0], message_id=v[10][1], action=v[10][2]) for v in native.values()
+        )
+        self.errors = tuple(ExtractionIssue(*e) for e in native.errors())
+
+    def groups(self) -> list[Group]:
+        """The values sorted into sessions: one group per (station, transaction),
+        plus one per (station, EVSE) for values outside any transaction."""
+        return [Group(s, t, e, tuple(v)) for s, t, e, v in self._native.groups()]
+
+    def sessions(
+        self,
+        key: KeyInput = None,
+        registry: Optional[Registry] = None,
+        profile: str = "interop",
+        lang: str = "en",
+    ) -> list[GroupSession]:
+        """Every group evaluated as one charging session (each value's carried
+        key goes with it; its OCPP message id is the record label).
+
+        ``key`` and ``registry`` as for :func:`ocmf.evaluate_session`.
+        """
+        out = []
+        for (station, tx, evse, values), verdict, code, json_text, group_json in self._native.sessions(
+            key, native_registry(registry), profile, lang
+        ):
+            out.append(
+                GroupSession(station, tx, evse, tuple(values), SessionResult(verdict, code, json_text), group_json)
+            )
+        return out
+
+    def sessions_json(
+        self,
+        key: KeyInput = None,
+        registry: Optional[Registry] = None,
+        profile: str = "interop",
+        lang: str = "en",
+    ) -> str:
+        """``{"extraction": …, "sessions": […]}``: the core's JSON, as ``ocmf extract --json`` prints it."""
+        return self._native.sessions_json(key, native_registry(registry), profile, lang)
+
+    def to_xml(self) -> str:
+        """The values as the reference transparency software's XML (which :func:`extract` reads back)."""
+        return self._native.to_xml()
+
+    def to_json(self) -> str:
+        """The core's JSON ``{format, values, errors, duplicates, groups}`` (``ocmf convert --to json``)."""
+        return self._native.to_json()
+
+    def raise_for_errors(self) -> "Extraction":
+        """Returns ``self`` when everything could be read, else raises the first
+        error as :class:`TransportError` (805/806) or the matching :class:`OcmfError`."""
+        if not self.errors:
+            return self
+        e = self.errors[0]
+        cls = error_class_for_code(e.code)
+        if cls is TransportError:
+            raise TransportError(str(e), e.code, e.line)
+        raise cls(str(e), e.code)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __repr__(self) -> str:
+        return (
+            f"<ocmf.Extraction format={self.format!r} values={len(self.values)}"
+            f" errors={len(self.errors)} duplicates={self.duplicates}>"
+        )
+
+
+def extract(data: ExtractInput) -> Extraction:
+    """Detects the input format and extracts every signed value.
+
+    ``data`` is the input itself (``str``, or ``bytes`` that must be UTF-8)
+    or a **path object** (``pathlib.Path``, any ``os.PathLike``) to read; a
+    plain ``str`` is always input text, never a file name. Accepted inputs:
+    OCMF records one per line (also hex-encoded), one OCPP 1.6/2.0.1/2.1
+    message or an OCPP-J log, the transparency software's XML, the PTB
+    container JSON.
+
+    Never raises for bad input: what cannot be read is listed in
+    :attr:`Extraction.errors` with its line (use
+    :meth:`Extraction.raise_for_errors` to raise instead). Raises
+    :class:`OSError` when a path cannot be read and
+    :class:`InvalidArgumentError` for another argument type.
+    """
+    if isinstance(data, os.PathLike):
+        with open(data, "rb") as f:
+            # One byte more than the core reads, so that it reports the size.
+            raw: Union[str, bytes] = f.read(_ocmf.MAX_INPUT_BYTES + 1)
+    elif isinstance(data, (str, bytes)):
+        raw = data
+    elif isinstance(data, (bytearray, memoryview)):
+        raw = bytes(data)
+    else:
+        raise InvalidArgumentError(
+            f"data must be str, bytes or a path, not {type(data).__name__}", 702
+        )
+    return Extraction(_ocmf.extract(raw))
+
+
+def to_xml(values: Iterable[Union[SignedValue, str]]) -> str:
+    """Signed values (or bare record texts) as the reference transparency
+    software's XML: ``<values><value …><signedData …>…</signedData>…</value></values>``."""
+    items = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            v = SignedValue(v)
+        if not isinstance(v, SignedValue):
+            raise InvalidArgumentError(f"value {i}: expected a SignedValue or a record str, not {type(v).__name__}", 702)
+        items.append(v._native())
+    return _ocmf.to_xml(items)
