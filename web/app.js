@@ -1,11 +1,17 @@
-// Static OCMF verifier page: everything runs locally through the wasm build.
-import init, { verify, messageFor } from './pkg/ocmf.js';
+// Static OCMF transparency page: everything runs locally through the wasm
+// build of ocmf-core. The core finds the signed values (`extract`: plain
+// records, OCPP messages and logs, transparency-software XML, PTB container),
+// checks every record (`verify`) and every charging session
+// (`Extraction.sessions`), with an optional key registry (`KeyRegistry`).
+import init, { extract, verify, KeyRegistry, isOcmfError } from './pkg/ocmf.js';
 
 const T = {
   en: {
     title: 'OCMF verifier', subtitle: 'Checks signed meter values locally in your browser. Nothing is uploaded.',
-    language: 'Language', profile: 'Profile', recordLabel: 'Signed record (OCMF|…|…), reference-tool XML or OCPP log line',
+    language: 'Language', profile: 'Profile',
+    recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs',
     drop: 'Drop a file here or', keyLabel: 'Public key (optional: hex, base64 or PEM)', check: 'Check',
+    registryLabel: 'Trusted keys (optional: key registry, CSV or JSON)', export: 'Export XML',
     valid: 'Valid: the signature matches and the record is in order.',
     'invalid-signature': 'Invalid signature: the data were changed or signed with another key.',
     malformed: 'Cannot be read: the record or key is malformed.',
@@ -13,11 +19,20 @@ const T = {
     record: 'Record', found: 'records found', none: 'No OCMF record found in the input.',
     time: 'Time', reason: 'Type', value: 'Value', unit: 'Unit', obis: 'OBIS', status: 'Status',
     findings: 'Findings', noFindings: 'No findings.', meter: 'Meter', algorithm: 'Algorithm',
+    sessions: 'Charging sessions', session: 'Session', station: 'Station', transaction: 'transaction',
+    energy: 'Energy', start: 'Start', end: 'End', duration: 'Duration', trust: 'Key', records: 'Records',
+    seconds: 's', inputErrors: 'Parts of the input that could not be read', line: 'line',
+    registryError: 'The key registry cannot be read', sessionError: 'The sessions cannot be checked',
+    'trust-trusted': 'registered for this meter', 'trust-untrusted': 'not registered (origin unproven)',
+    'trust-mismatch': 'differs from the registered key', 'trust-expired': 'registered key not valid at that time',
+    'trust-unknown': 'no key available',
   },
   de: {
     title: 'OCMF-Prüfung', subtitle: 'Prüft signierte Messwerte lokal im Browser. Es wird nichts hochgeladen.',
-    language: 'Sprache', profile: 'Profil', recordLabel: 'Signierter Datensatz (OCMF|…|…), XML der Transparenzsoftware oder OCPP-Logzeile',
+    language: 'Sprache', profile: 'Profil',
+    recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs',
     drop: 'Datei hierher ziehen oder', keyLabel: 'Öffentlicher Schlüssel (optional: hex, base64 oder PEM)', check: 'Prüfen',
+    registryLabel: 'Vertrauenswürdige Schlüssel (optional: Schlüsselverzeichnis, CSV oder JSON)', export: 'Als XML exportieren',
     valid: 'Gültig: Die Signatur passt und der Datensatz ist in Ordnung.',
     'invalid-signature': 'Signatur ungültig: Die Daten wurden verändert oder mit einem anderen Schlüssel signiert.',
     malformed: 'Nicht lesbar: Datensatz oder Schlüssel ist fehlerhaft.',
@@ -25,44 +40,19 @@ const T = {
     record: 'Datensatz', found: 'Datensätze gefunden', none: 'Kein OCMF-Datensatz in der Eingabe gefunden.',
     time: 'Zeit', reason: 'Art', value: 'Wert', unit: 'Einheit', obis: 'OBIS', status: 'Status',
     findings: 'Befunde', noFindings: 'Keine Befunde.', meter: 'Zähler', algorithm: 'Algorithmus',
+    sessions: 'Ladevorgänge', session: 'Ladevorgang', station: 'Ladestation', transaction: 'Transaktion',
+    energy: 'Energie', start: 'Beginn', end: 'Ende', duration: 'Dauer', trust: 'Schlüssel', records: 'Datensätze',
+    seconds: 's', inputErrors: 'Nicht lesbare Teile der Eingabe', line: 'Zeile',
+    registryError: 'Das Schlüsselverzeichnis ist nicht lesbar', sessionError: 'Die Ladevorgänge können nicht geprüft werden',
+    'trust-trusted': 'für diesen Zähler registriert', 'trust-untrusted': 'nicht registriert (Herkunft unbewiesen)',
+    'trust-mismatch': 'weicht vom registrierten Schlüssel ab', 'trust-expired': 'registrierter Schlüssel zu der Zeit nicht gültig',
+    'trust-unknown': 'kein Schlüssel verfügbar',
   },
 };
 
 const $ = (id) => document.getElementById(id);
 const lang = () => $('lang').value;
 const t = (k) => T[lang()][k] ?? k;
-
-/** Finds OCMF records in pasted text or a file: plain lines, reference-tool XML, OCPP logs. */
-export function extractRecords(text) {
-  const out = [];
-  const trimmed = text.trim();
-  if (trimmed.startsWith('<')) {
-    const doc = new DOMParser().parseFromString(trimmed, 'application/xml');
-    for (const v of doc.querySelectorAll('value')) {
-      const sd = v.querySelector('signedData');
-      const pk = v.querySelector('publicKey');
-      if (sd) out.push({ record: sd.textContent.trim(), key: pk ? pk.textContent.trim() : '' });
-    }
-    if (out.length) return out;
-  }
-  // OCPP: "signedMeterData": "OCMF|..." or "SignedData": "..." (JSON-escaped strings).
-  const re = /"(?:signedMeterData|SignedData|signedData)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-  for (const m of text.matchAll(re)) {
-    let s;
-    try { s = JSON.parse(`"${m[1]}"`); } catch { continue; }
-    if (!s.startsWith('OCMF|')) {
-      try { s = atob(s); } catch { /* not base64 */ }
-    }
-    if (s.startsWith('OCMF|')) out.push({ record: s, key: '' });
-  }
-  if (out.length) return out;
-  if (trimmed.startsWith('OCMF|') && !/\nOCMF\|/.test(trimmed)) return [{ record: trimmed, key: '' }];
-  for (const line of text.split(/\r?\n/)) {
-    const i = line.indexOf('OCMF|');
-    if (i >= 0) out.push({ record: line.slice(i).trim(), key: '' });
-  }
-  return out;
-}
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -71,13 +61,20 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-function render(report, index, total) {
+function errorText(e) {
+  return isOcmfError(e) ? `${e.message} [${e.code} ${e.codeName}]` : String(e);
+}
+
+/** One record's report (from `verify`). */
+function renderRecord(report, index, total) {
   const box = el('section', { class: 'result', 'data-verdict': report.verdict });
   if (total > 1) box.append(el('h2', {}, `${t('record')} ${index + 1}`));
-  const v = el('div', { class: `verdict ${report.verdict}` }, t(report.verdict));
-  box.append(v);
+  box.append(el('div', { class: `verdict ${report.verdict}` }, t(report.verdict)));
   if (report.verdict !== 'valid') {
     box.append(el('div', { class: 'code' }, `${report.message} [${report.code} ${report.codeName}]`));
+  }
+  if (report.trust) {
+    box.append(el('p', { class: 'trust', 'data-trust': report.trust.status }, `${t('trust')}: ${report.trust.message}`));
   }
   const rec = report.record;
   if (rec) {
@@ -103,47 +100,145 @@ function render(report, index, total) {
   return box;
 }
 
+/** One charging session (from `Extraction.sessions`). */
+function renderSession(group, index) {
+  const r = group.report;
+  const kwh = r.energy?.kwh ?? '';
+  const box = el('section', {
+    class: 'session', 'data-station': group.station ?? '', 'data-verdict': r.verdict,
+    'data-trust': r.trust ?? '', 'data-kwh': kwh,
+  });
+  const title = [
+    group.station ? `${t('station')} ${group.station}` : `${t('session')} ${index + 1}`,
+    group.transactionId ? `${t('transaction')} ${group.transactionId}` : null,
+  ].filter(Boolean).join(' · ');
+  box.append(el('h2', {}, title));
+  box.append(el('div', { class: `verdict ${r.verdict}` }, r.explanation));
+  if (r.verdict !== 'valid') box.append(el('div', { class: 'code' }, `${r.message} [${r.code} ${r.codeName}]`));
+  const facts = el('dl', { class: 'facts' });
+  const fact = (k, v, cls) => { if (v) facts.append(el('dt', {}, t(k)), el('dd', cls ? { class: cls } : {}, v)); };
+  fact('energy', r.energy ? `${r.energy.kwh} kWh` : '–', 'energy');
+  fact('start', r.start?.time);
+  fact('end', r.end?.time);
+  fact('duration', r.durationSeconds ? `${r.durationSeconds} ${t('seconds')}` : null);
+  fact('meter', [r.meterSerial, r.gatewaySerial].filter(Boolean).join(' / '));
+  fact('trust', r.trust ? t(`trust-${r.trust}`) : null);
+  fact('records', String(group.values.length));
+  box.append(facts);
+  box.append(el('h3', {}, t('findings')));
+  if (r.findings.length === 0) box.append(el('p', {}, t('noFindings')));
+  const ul = el('ul', { class: 'findings' });
+  for (const f of r.findings) {
+    const where = [f.record !== null ? `${t('record')} ${f.record + 1}` : null, f.field, f.detail].filter(Boolean).join(', ');
+    ul.append(el('li', { class: `sev-${f.severity}`, 'data-code': String(f.code) },
+      `${f.severity}: ${f.message[lang()]}${where ? ` (${where})` : ''} [${f.code} ${f.name}]`));
+  }
+  box.append(ul);
+  return box;
+}
+
+let current = null; // the last Extraction, for the XML export
+
+function loadRegistry() {
+  const text = $('registry').value;
+  if (text.trim() === '') return null;
+  return KeyRegistry.load(text, lang());
+}
+
 function run() {
   const results = $('results');
+  const sessions = $('sessions');
+  const notes = $('notes');
   results.replaceChildren();
-  const found = extractRecords($('record').value);
-  $('count').textContent = found.length > 1 ? `${found.length} ${t('found')}` : '';
-  if (found.length === 0) { results.append(el('p', { class: 'none' }, t('none'))); return; }
-  const typedKey = $('key').value.trim();
-  found.forEach((item, i) => {
-    const key = typedKey || item.key || undefined;
-    let report;
-    try {
-      report = verify(item.record, { key, profile: $('profile').value, lang: lang() });
-    } catch (e) {
-      report = { verdict: 'malformed', code: e.code ?? 704, codeName: e.codeName ?? 'internal', message: e.message, findings: [], record: null };
+  sessions.replaceChildren();
+  notes.replaceChildren();
+  $('xml-out').hidden = true;
+  current?.free();
+  current = extract($('record').value);
+  const values = current.values;
+  $('export').disabled = values.length === 0;
+  $('count').textContent = values.length > 1 ? `${values.length} ${t('found')}` : '';
+
+  let registry = null;
+  try {
+    registry = loadRegistry();
+  } catch (e) {
+    notes.append(el('div', { class: 'error-box registry-error' }, `${t('registryError')}: ${errorText(e)}`));
+  }
+  try {
+    const errors = current.errors;
+    if (errors.length) {
+      const ul = el('ul', { class: 'transport-errors' });
+      for (const e of errors) {
+        ul.append(el('li', { 'data-line': String(e.line ?? '') }, `${e.line ? `${t('line')} ${e.line}: ` : ''}${e.message} [${e.code} ${e.name}]`));
+      }
+      notes.append(el('h3', {}, t('inputErrors')), ul);
     }
-    results.append(render(report, i, found.length));
-  });
+    if (values.length === 0) { results.append(el('p', { class: 'none' }, t('none'))); return; }
+
+    const typedKey = $('key').value.trim() || undefined;
+    const profile = $('profile').value;
+    let groups = [];
+    try {
+      groups = current.sessions({ key: typedKey, registry, profile, lang: lang() });
+    } catch (e) {
+      sessions.append(el('div', { class: 'error-box session-error' }, `${t('sessionError')}: ${errorText(e)}`));
+    }
+    if (groups.length) {
+      sessions.append(el('h2', {}, t('sessions')));
+      groups.forEach((g, i) => sessions.append(renderSession(g, i)));
+    }
+    values.forEach((v, i) => {
+      let report;
+      try {
+        report = verify(v.record, { key: typedKey ?? v.publicKey ?? undefined, registry, profile, lang: lang() });
+      } catch (e) {
+        report = { verdict: 'malformed', code: e.code ?? 704, codeName: e.codeName ?? 'internal', message: e.message, findings: [], record: null };
+      }
+      results.append(renderRecord(report, i, values.length));
+    });
+  } finally {
+    registry?.free();
+  }
+}
+
+function exportXml() {
+  if (!current || current.values.length === 0) return;
+  const xml = current.toXml();
+  const out = $('xml-out');
+  out.value = xml;
+  out.hidden = false;
+  const url = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
+  const a = el('a', { href: url, download: 'ocmf-values.xml' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function applyLang() {
   document.documentElement.lang = lang();
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
-  if ($('results').childElementCount) run();
+  if ($('results').childElementCount || $('sessions').childElementCount) run();
 }
 
-async function readFile(file) {
-  $('record').value = await file.text();
+async function readInto(id, file) {
+  $(id).value = await file.text();
   run();
 }
 
 await init({ module_or_path: new URL('./pkg/ocmf_bg.wasm', import.meta.url) });
-void messageFor; // available for custom messages
 $('check').addEventListener('click', run);
+$('export').addEventListener('click', exportXml);
 $('lang').addEventListener('change', applyLang);
 $('profile').addEventListener('change', () => { if ($('results').childElementCount) run(); });
-$('file').addEventListener('change', (e) => { if (e.target.files[0]) readFile(e.target.files[0]); });
+$('file').addEventListener('change', (e) => { if (e.target.files[0]) readInto('record', e.target.files[0]); });
+$('registry-file').addEventListener('change', (e) => { if (e.target.files[0]) readInto('registry', e.target.files[0]); });
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (e) => {
   e.preventDefault(); drop.classList.remove('over');
-  if (e.dataTransfer.files[0]) readFile(e.dataTransfer.files[0]);
+  if (e.dataTransfer.files[0]) readInto('record', e.dataTransfer.files[0]);
 });
 document.body.dataset.ready = '1';

@@ -29,3 +29,47 @@ try {
     console.log(err.code, err.codeName, err.field, err.span, messageFor(err.code, 'en'));
   }
 }
+
+// Trusted keys, charging sessions and transports.
+import { KeyRegistry, evaluateSession, evaluateSessionJson, extract, toXml } from 'ocmf';
+import type { SessionReport, GroupSession, SignedValue, TransportError, TrustedVerifyReport, RegistryEntry } from 'ocmf';
+
+declare const logText: string; // e.g. an OCPP-J log, transparency-software XML, or OCMF lines
+declare const registryCsv: string; // meter_serial,public_key,source ...
+
+let registry: KeyRegistry | undefined;
+try {
+  registry = KeyRegistry.load(registryCsv, 'de');
+} catch (e: unknown) {
+  if (isOcmfError(e)) console.log(e.code /* 802 */, e.line, e.column, e.field, e.message);
+}
+const entries: RegistryEntry[] = registry?.entries ?? [];
+console.log(registry?.size, entries.map((x) => x.fingerprint));
+
+const ex = extract(logText);
+const errors: TransportError[] = ex.errors;
+for (const err of errors) console.log(err.line, err.code, err.message);
+const values: SignedValue[] = ex.values;
+const sessions: GroupSession[] = ex.sessions({ registry, profile: 'interop', lang: 'en' });
+for (const s of sessions) {
+  const r: SessionReport = s.report;
+  console.log(s.station, s.transactionId, r.verdict, r.energy?.kwh, r.energy?.wh, r.trust, r.durationSeconds);
+  console.log(r.start?.time, r.end?.time, r.explanation);
+  for (const f of r.findings) console.log(f.code, f.severity, f.record, f.span, f.message.en, f.message.de);
+  const canonical: string = r.json; // identical in every binding
+  console.log(canonical.length, JSON.stringify(r) === canonical);
+}
+const xml: string = ex.toXml();
+console.log(xml === toXml(values), ex.sessionsJson({ registry }).length, ex.json.length, ex.duplicates, ex.format);
+ex.free();
+
+const session: SessionReport = evaluateSession(
+  [values[1]?.record ?? '', { record: values[0]?.record ?? '', key: values[0]?.publicKey, label: 'begin' }],
+  { registry, lang: 'de' },
+);
+console.log(session.verdict, evaluateSessionJson(values.map((v) => v.record)).length);
+if (registry) {
+  const trusted = verify(record, { registry }) as TrustedVerifyReport;
+  console.log(trusted.trust.status, trusted.trust.message, trusted.keyFingerprint);
+  registry.free();
+}

@@ -1,5 +1,7 @@
 // Headless Chromium test of the static page (web/): valid and tampered records,
-// EN/DE switch, XML and OCPP extraction, and no request leaves 127.0.0.1.
+// EN/DE switch, XML and OCPP extraction by the core, the demo OCPP log of
+// examples/ocpp with its key registry (five sessions), the XML export read
+// back into the same sessions, and no request leaves 127.0.0.1.
 // Prints `ok ...` / `not ok ...` lines; exits non-zero on any failure.
 'use strict';
 const http = require('node:http');
@@ -13,6 +15,16 @@ const OUT = process.env.OCMF_TEST_OUT;
 const RECORD = fs.readFileSync(path.join(REPO, 'examples/keba-p256.ocmf'), 'utf8').trim();
 const KEY = fs.readFileSync(path.join(REPO, 'examples/keba-p256.key'), 'utf8').trim();
 const TAMPERED = RECORD.replace('"RV":0.2597', '"RV":0.2598');
+const LOG = fs.readFileSync(path.join(REPO, 'examples/ocpp/stations.log'), 'utf8');
+const REGISTRY = fs.readFileSync(path.join(REPO, 'examples/ocpp/registry.csv'), 'utf8');
+// (station, verdict, trust, kWh) as in ocmf-cli/tests/sessions.rs.
+const EXPECTED = [
+  ['CP-1', 'valid', 'trusted', '22.3242'],
+  ['CP-2', 'valid', 'trusted', '31.2500'],
+  ['CP-3', 'valid', 'untrusted', '22.6770'],
+  ['CP-4', 'invalid', 'mismatch', '30.5000'],
+  ['CP-5', 'incomplete', 'trusted', ''],
+];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 let failed = 0;
@@ -62,6 +74,17 @@ async function main() {
       })));
     };
 
+    const sessionsOf = () => page.$$eval('#sessions .session', (els) => els.map((e) => ({
+      station: e.dataset.station,
+      verdict: e.dataset.verdict,
+      trust: e.dataset.trust,
+      kwh: e.dataset.kwh,
+      energy: e.querySelector('.energy')?.textContent,
+      explanation: e.querySelector('.verdict').textContent,
+      findings: e.querySelectorAll('ul.findings li').length,
+      findingTexts: [...e.querySelectorAll('ul.findings li')].map((li) => li.textContent),
+    })));
+
     let r = await verdictOf(RECORD, KEY);
     check('valid record shows valid', r.length === 1 && r[0].verdict === 'valid', JSON.stringify(r));
     check('valid verdict in plain words', /^Valid:/.test(r[0]?.text ?? ''), r[0]?.text);
@@ -86,12 +109,74 @@ async function main() {
     check('reference-tool XML: two records extracted', r.length === 2, JSON.stringify(r));
     check('reference-tool XML verdicts', r[0]?.verdict === 'valid' && r[1]?.verdict === 'invalid-signature', JSON.stringify(r));
 
-    const ocpp = `2024-01-01T10:00:00Z [2,"42","MeterValues",{"connectorId":1,"meterValue":[{"timestamp":"2019-08-13T10:03:36Z","sampledValue":[{"value":"0.2597","format":"SignedData","signedMeterData":${JSON.stringify(RECORD)}}]}]}]`;
+    const signedMeterValue = { signedMeterData: Buffer.from(RECORD).toString('base64'), signingMethod: '', encodingMethod: 'OCMF', publicKey: '' };
+    const ocpp = `2024-01-01T10:00:00Z CP7 -> [2,"42","MeterValues",{"evseId":1,"meterValue":[{"timestamp":"2019-08-13T10:03:36Z","sampledValue":[{"value":0.2597,"context":"Transaction.End","signedMeterValue":${JSON.stringify(signedMeterValue)}}]}]}]`;
     r = await verdictOf(ocpp, KEY);
-    check('OCPP log line: record extracted and valid', r.length === 1 && r[0].verdict === 'valid', JSON.stringify(r));
+    check('OCPP 2.0.1 log line: record extracted and valid', r.length === 1 && r[0].verdict === 'valid', JSON.stringify(r));
+    const one = await sessionsOf();
+    check('OCPP 2.0.1 log line: one session for station CP7', one.length === 1 && one[0].station === 'CP7', JSON.stringify(one));
 
     r = await verdictOf(RECORD, '');
     check('no key: unsupported, not a crash', r.length === 1 && r[0].verdict === 'unsupported', JSON.stringify(r));
+
+    // The demo OCPP log with its key registry: five sessions.
+    await page.fill('#registry', REGISTRY);
+    r = await verdictOf(LOG, '');
+    check('demo log: nine records checked', r.length === 9, String(r.length));
+    let s = await sessionsOf();
+    check('demo log: five sessions with verdict, trust and exact kWh',
+      JSON.stringify(s.map((x) => [x.station, x.verdict, x.trust, x.kwh])) === JSON.stringify(EXPECTED), JSON.stringify(s));
+    check('demo log: energy shown as exact decimal', s[0]?.energy === '22.3242 kWh', s[0]?.energy);
+    check('demo log: the truncated frame is reported with its line',
+      JSON.stringify(await page.$$eval('ul.transport-errors li', (els) => els.map((e) => e.dataset.line))) === '["14"]');
+    check('demo log: invalid and incomplete sessions list their findings',
+      s.filter((x) => x.verdict !== 'valid').every((x) => x.findings > 0) && s.some((x) => x.verdict !== 'valid'),
+      JSON.stringify(s.map((x) => [x.verdict, x.findings])));
+    check('demo log: record trust from the registry', (await page.$$eval('#results .trust', (els) => els.map((e) => e.dataset.trust)))
+      .join() === 'trusted,trusted,trusted,trusted,untrusted,untrusted,mismatch,mismatch,trusted');
+    await page.screenshot({ path: path.join(OUT, 'wasm-web-sessions.png'), fullPage: true });
+
+    await page.selectOption('#lang', 'de');
+    await page.waitForFunction(() => document.documentElement.lang === 'de');
+    s = await sessionsOf();
+    check('DE: session explanation in German', /Die angezeigte Energie darf abgerechnet werden/.test(s[0]?.explanation ?? ''), s[0]?.explanation);
+    check('DE: missing end reading explained in German', s[4]?.findingTexts.some((x) => /Endzählerstand/.test(x)), JSON.stringify(s[4]?.findingTexts));
+    await page.screenshot({ path: path.join(OUT, 'wasm-web-sessions-de.png'), fullPage: true });
+    await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    s = await sessionsOf();
+    check('EN: session explanation in English', /The energy shown may be billed/.test(s[0]?.explanation ?? ''), s[0]?.explanation);
+
+    // Export XML, read it back: the same five sessions.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#export')]);
+    check('XML export is offered as a download', download.suggestedFilename() === 'ocmf-values.xml', download.suggestedFilename());
+    const xmlOut = await page.inputValue('#xml-out');
+    check('XML export holds the nine values', (xmlOut.match(/<signedData/g) ?? []).length === 9);
+    fs.writeFileSync(path.join(OUT, 'wasm-web-export.xml'), xmlOut);
+    r = await verdictOf(xmlOut, '');
+    s = await sessionsOf();
+    check('XML export read back: nine records', r.length === 9, String(r.length));
+    check('XML export read back: the same five sessions',
+      JSON.stringify(s.map((x) => [x.station, x.verdict, x.trust, x.kwh])) === JSON.stringify(EXPECTED), JSON.stringify(s));
+    check('XML export read back: no input errors', (await page.$('ul.transport-errors')) === null);
+
+    // A malformed registry: a typed error with its line, the rest still works.
+    await page.fill('#registry', 'meter_serial,public_key\nX1,zz\n');
+    r = await verdictOf(LOG, '');
+    const regErr = await page.textContent('.registry-error').catch(() => '');
+    check('malformed registry: 802 with its line shown', /802/.test(regErr) && /line 2/.test(regErr), regErr);
+    s = await sessionsOf();
+    check('malformed registry: sessions still checked without it', s.length === 5 && s[2].trust === 'untrusted', JSON.stringify(s));
+    // An unreadable explicit key: a session error, records still shown.
+    await page.fill('#registry', '');
+    r = await verdictOf(LOG, 'zz');
+    check('unreadable key: session error shown, records still listed',
+      (await page.$('.session-error')) !== null && r.length === 9, String(r.length));
+    // Malformed XML: an 806 entry, no crash.
+    r = await verdictOf('<values><value><signedData>', '');
+    check('malformed XML: error entry 806, no record', r.length === 0
+      && /806/.test(await page.textContent('ul.transport-errors').catch(() => '')));
+    await page.fill('#registry', '');
     r = await verdictOf('hello', KEY);
     check('no record in input: message shown', r.length === 0 && (await page.$('#results .none')) !== null);
 
