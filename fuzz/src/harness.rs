@@ -601,16 +601,7 @@ pub fn c_abi_expected(data: &[u8]) -> Option<CAbiExpected> {
         let options = Options::with_profile(profile);
         let (code, json) = match str_from_bytes(&record, &limits) {
             Err(e) => {
-                let r = Report {
-                    verdict: e.verdict(),
-                    error: Some(e),
-                    findings: Vec::new(),
-                    record: None,
-                    algorithm: None,
-                    signature_valid: None,
-                    key_source: None,
-                    profile,
-                };
+                let r = Report::from_error(e, profile);
                 (r.code().code(), r.to_json_string(lang))
             }
             Ok(text) => {

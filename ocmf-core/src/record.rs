@@ -299,6 +299,23 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// The report for input that never reached the parser or verifier (not
+    /// UTF-8, too large, ...): its verdict follows the error's code. Every
+    /// binding builds such reports with this one constructor.
+    #[must_use]
+    pub fn from_error(error: Error, profile: Profile) -> Report<'static> {
+        Report {
+            verdict: error.verdict(),
+            error: Some(error),
+            findings: Vec::new(),
+            record: None,
+            algorithm: None,
+            signature_valid: None,
+            key_source: None,
+            profile,
+        }
+    }
+
     /// The code: 0 for valid, else the error's code.
     #[must_use]
     pub fn code(&self) -> ErrorCode {
@@ -364,16 +381,8 @@ pub fn check_with_key_error<'a>(
 #[must_use]
 pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) -> Report<'a> {
     let profile = options.profile;
-    let mut report = Report {
-        verdict: Verdict::Malformed,
-        error: None,
-        findings: Vec::new(),
-        record: None,
-        algorithm: None,
-        signature_valid: None,
-        key_source: None,
-        profile,
-    };
+    let mut report = Report::from_error(Error::new(ErrorCode::Internal), profile);
+    report.error = None;
     let rec = match parse_with(record, options) {
         Ok(r) => r,
         Err(e) => {

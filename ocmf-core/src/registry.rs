@@ -1031,16 +1031,7 @@ type Candidate<'r> = (usize, &'r KeyEntry);
 
 /// A report to be replaced before it is returned.
 fn placeholder<'a>(options: &Options) -> Report<'a> {
-    Report {
-        verdict: crate::error::Verdict::Malformed,
-        error: None,
-        findings: Vec::new(),
-        record: None,
-        algorithm: None,
-        signature_valid: None,
-        key_source: None,
-        profile: options.profile,
-    }
+    Report::from_error(Error::new(ErrorCode::Internal), options.profile)
 }
 
 /// The common path of [`check_trusted`] and the session check: `carried` is

@@ -474,16 +474,7 @@ fn decode_key(bytes: &[u8]) -> Result<PublicKey, Error> {
 
 /// A report for input that never reached the parser (too large, not UTF-8).
 fn error_report(error: Error, profile: Profile) -> Report<'static> {
-    Report {
-        verdict: error.verdict(),
-        error: Some(error),
-        findings: Vec::new(),
-        record: None,
-        algorithm: None,
-        signature_valid: None,
-        key_source: None,
-        profile,
-    }
+    Report::from_error(error, profile)
 }
 
 /// Whether `out` (an output buffer) can take `text` plus a NUL.

@@ -193,16 +193,7 @@ impl KeyArg {
 
 /// A report for input that never reached the parser (bytes that are not UTF-8 or too large).
 fn error_report(error: Error, options: &Options) -> Report<'static> {
-    Report {
-        verdict: error.verdict(),
-        error: Some(error),
-        findings: Vec::new(),
-        record: None,
-        algorithm: None,
-        signature_valid: None,
-        key_source: None,
-        profile: options.profile,
-    }
+    Report::from_error(error, options.profile)
 }
 
 fn run<R>(record: &Input, key: &KeyArg, options: &Options, f: impl FnOnce(&Report<'_>) -> R) -> R {

@@ -811,16 +811,7 @@ fn report_json(record: &JsValue, options: &JsValue) -> Result<(Value, Lang), JsV
     let text = match read_record(record, &opts.limits)? {
         Ok(t) => t,
         Err(e) => {
-            let report = Report {
-                verdict: e.verdict(),
-                error: Some(e),
-                findings: Vec::new(),
-                record: None,
-                algorithm: None,
-                signature_valid: None,
-                key_source: None,
-                profile: opts.profile,
-            };
+            let report = Report::from_error(e, opts.profile);
             let Some(_) = &args.registry else {
                 return Ok((report.to_json(lang), lang));
             };
