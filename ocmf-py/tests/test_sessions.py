@@ -550,20 +550,25 @@ def test_extract_releases_the_gil(extraction: ocmf.Extraction) -> None:
     assert len(found.values()) == len(extraction.values)  # the same records, deduplicated
     if alone < 0.2:
         pytest.skip(f"extract took {alone:.3f}s: too fast to observe")
-    done = threading.Event()
-    gaps: list[float] = []
+    def attempt() -> tuple[float, float, int]:
+        done = threading.Event()
+        gaps: list[float] = []
 
-    def work() -> None:
-        _ocmf.extract(big)
-        done.set()
+        def work() -> None:
+            _ocmf.extract(big)
+            done.set()
 
-    th = threading.Thread(target=work)
-    last = time.perf_counter()
-    th.start()
-    while not done.is_set():
-        now = time.perf_counter()
-        gaps.append(now - last)
-        last = now
-    th.join()
-    # Holding the GIL would stall this loop for the whole call.
-    assert len(gaps) > 10 and max(gaps) < alone * 0.5, (alone, max(gaps), len(gaps))
+        th = threading.Thread(target=work)
+        start = last = time.perf_counter()
+        th.start()
+        while not done.is_set():
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        th.join()
+        return time.perf_counter() - start, max(gaps, default=0.0), len(gaps)
+
+    # Holding the GIL would stall this loop for (nearly) the whole call, on
+    # every attempt; a busy machine can stall it once, so allow three tries.
+    tries = [attempt() for _ in range(3)]
+    assert any(n > 10 and gap < 0.6 * total for total, gap, n in tries), (alone, tries)
