@@ -7,6 +7,7 @@
 //! code; panics are caught and reported as code 704 (`internal`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use ocmf_core::registry::{self as reg, RegistryError, Trust, TrustedReport};
 use ocmf_core::session::{self as sess, SessionContext, SessionRecord};
@@ -62,7 +63,9 @@ fn parse_lang(py: Python<'_>, lang: &str) -> PyResult<Lang> {
 /// A decoded public key, reusable across many records (decode once).
 #[pyclass(module = "ocmf._ocmf", frozen)]
 struct Key {
-    key: PublicKey,
+    /// Shared, not copied, into every check: the key's precomputed tables are
+    /// built inside it on its second use and must survive between calls.
+    key: Arc<PublicKey>,
 }
 
 #[pymethods]
@@ -81,7 +84,7 @@ impl Key {
             return Err(invalid_argument(py, "key must be str or bytes"));
         };
         parsed
-            .map(|key| Self { key })
+            .map(|key| Self { key: Arc::new(key) })
             .map_err(|e| core_error(py, &e))
     }
 
@@ -159,7 +162,7 @@ impl Input {
 enum KeyArg {
     None,
     Text(String),
-    Decoded(Box<PublicKey>),
+    Decoded(Arc<PublicKey>),
     Bad(Error),
 }
 
@@ -171,7 +174,7 @@ impl KeyArg {
         if obj.is_none() {
             Ok(Self::None)
         } else if let Ok(k) = obj.cast::<Key>() {
-            Ok(Self::Decoded(Box::new(k.get().key.clone())))
+            Ok(Self::Decoded(Arc::clone(&k.get().key)))
         } else if let Ok(s) = obj.cast::<PyString>() {
             Ok(s.to_cow().map_or(
                 Self::Bad(Error::new(ErrorCode::KeyEncoding).field("key")),
@@ -179,7 +182,7 @@ impl KeyArg {
             ))
         } else if let Ok(b) = obj.cast::<PyBytes>() {
             Ok(match PublicKey::from_bytes(b.as_bytes()) {
-                Ok(k) => Self::Decoded(Box::new(k)),
+                Ok(k) => Self::Decoded(Arc::new(k)),
                 Err(e) => Self::Bad(e),
             })
         } else {
@@ -604,7 +607,9 @@ impl Registry {
                 (
                     e.meter_serial.clone(),
                     e.gateway_serial.clone(),
-                    Key { key: e.key.clone() },
+                    Key {
+                        key: Arc::new(e.key.clone()),
+                    },
                     e.valid_from,
                     e.valid_until,
                     e.source.clone(),
@@ -636,7 +641,7 @@ fn session_key(py: Python<'_>, key: Option<&Bound<'_, PyAny>>) -> PyResult<Optio
         KeyArg::Text(t) => PublicKey::parse(&t)
             .map(Some)
             .map_err(|e| core_error(py, &e)),
-        KeyArg::Decoded(k) => Ok(Some(*k)),
+        KeyArg::Decoded(k) => Ok(Some(Arc::unwrap_or_clone(k))),
         KeyArg::Bad(e) => Err(core_error(py, &e)),
     }
 }
