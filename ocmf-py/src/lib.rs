@@ -634,6 +634,49 @@ fn registry_of<'a>(registry: Option<&'a Bound<'_, Registry>>) -> Option<&'a reg:
     registry.map(|r| &r.get().inner)
 }
 
+/// The arguments every session entry point takes, read once.
+struct SessionArgs {
+    options: Options,
+    lang: Lang,
+    key: Option<PublicKey>,
+}
+
+impl SessionArgs {
+    fn from_py(
+        py: Python<'_>,
+        key: Option<&Bound<'_, PyAny>>,
+        profile: &str,
+        lang: &str,
+    ) -> PyResult<Self> {
+        Ok(Self {
+            options: parse_profile(py, profile)?,
+            lang: parse_lang(py, lang)?,
+            key: session_key(py, key)?,
+        })
+    }
+
+    /// Runs `f` with the session context, without the GIL and behind the
+    /// panic boundary (a caught panic is code 704).
+    fn run<R: Send>(
+        &self,
+        py: Python<'_>,
+        registry: Option<&reg::Registry>,
+        f: impl FnOnce(&SessionContext<'_>, Lang) -> R + Send,
+    ) -> PyResult<R> {
+        let out = py.detach(|| {
+            catch_unwind(AssertUnwindSafe(|| {
+                let ctx = SessionContext {
+                    key: self.key.as_ref(),
+                    registry,
+                    options: self.options,
+                };
+                f(&ctx, self.lang)
+            }))
+        });
+        out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+    }
+}
+
 /// An explicit key for a whole session: decoded once; undecodable raises.
 fn session_key(py: Python<'_>, key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PublicKey>> {
     match KeyArg::from_py(py, key)? {
@@ -664,9 +707,7 @@ fn evaluate_session(
     profile: &str,
     lang: &str,
 ) -> PyResult<SessionOut> {
-    let options = parse_profile(py, profile)?;
-    let lang = parse_lang(py, lang)?;
-    let key = session_key(py, key)?;
+    let args = SessionArgs::from_py(py, key, profile, lang)?;
     let mut owned: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     for (i, item) in records.try_iter()?.enumerate() {
         let item = item?;
@@ -694,31 +735,22 @@ fn evaluate_session(
         };
         owned.push((text, key_text, label));
     }
-    let registry = registry_of(registry);
-    let out = py.detach(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            let recs: Vec<SessionRecord<'_>> = owned
-                .iter()
-                .map(|(r, k, l)| SessionRecord {
-                    record: r,
-                    key: k.as_deref(),
-                    label: l.as_deref(),
-                })
-                .collect();
-            let ctx = SessionContext {
-                key: key.as_ref(),
-                registry,
-                options,
-            };
-            let report = sess::evaluate(&recs, &ctx);
-            (
-                report.verdict.as_str(),
-                report.code().code(),
-                report.to_json_string(lang),
-            )
-        }))
-    });
-    out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+    args.run(py, registry_of(registry), |ctx, lang| {
+        let recs: Vec<SessionRecord<'_>> = owned
+            .iter()
+            .map(|(r, k, l)| SessionRecord {
+                record: r,
+                key: k.as_deref(),
+                label: l.as_deref(),
+            })
+            .collect();
+        let report = sess::evaluate(&recs, ctx);
+        (
+            report.verdict.as_str(),
+            report.code().code(),
+            report.to_json_string(lang),
+        )
+    })
 }
 
 /// A signed value as a tuple: record, public_key, transport, station,
@@ -863,38 +895,27 @@ impl Extraction {
         profile: &str,
         lang: &str,
     ) -> PyResult<Vec<GroupSessionOut>> {
-        let options = parse_profile(py, profile)?;
-        let lang = parse_lang(py, lang)?;
-        let key = session_key(py, key)?;
-        let registry = registry_of(registry);
-        let out = py.detach(|| {
-            catch_unwind(AssertUnwindSafe(|| {
-                let ctx = SessionContext {
-                    key: key.as_ref(),
-                    registry,
-                    options,
-                };
-                self.inner
-                    .sessions(&ctx)
-                    .into_iter()
-                    .map(|g| {
-                        let group_json = g.to_json(lang).to_string();
-                        let r = &g.report;
-                        let (verdict, code, json) =
-                            (r.verdict.as_str(), r.code().code(), r.to_json_string(lang));
-                        let grp = g.group;
-                        (
-                            (grp.station, grp.transaction_id, grp.evse, grp.values),
-                            verdict,
-                            code,
-                            json,
-                            group_json,
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            }))
-        });
-        out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+        let args = SessionArgs::from_py(py, key, profile, lang)?;
+        args.run(py, registry_of(registry), |ctx, lang| {
+            self.inner
+                .sessions(ctx)
+                .into_iter()
+                .map(|g| {
+                    let group_json = g.to_json(lang).to_string();
+                    let r = &g.report;
+                    let (verdict, code, json) =
+                        (r.verdict.as_str(), r.code().code(), r.to_json_string(lang));
+                    let grp = g.group;
+                    (
+                        (grp.station, grp.transaction_id, grp.evse, grp.values),
+                        verdict,
+                        code,
+                        json,
+                        group_json,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
     }
 
     /// `{extraction, sessions}` as canonical JSON (the CLI's `extract --json`).
@@ -907,21 +928,10 @@ impl Extraction {
         profile: &str,
         lang: &str,
     ) -> PyResult<String> {
-        let options = parse_profile(py, profile)?;
-        let lang = parse_lang(py, lang)?;
-        let key = session_key(py, key)?;
-        let registry = registry_of(registry);
-        let out = py.detach(|| {
-            catch_unwind(AssertUnwindSafe(|| {
-                let ctx = SessionContext {
-                    key: key.as_ref(),
-                    registry,
-                    options,
-                };
-                self.inner.sessions_json_string(&ctx, lang)
-            }))
-        });
-        out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"))
+        let args = SessionArgs::from_py(py, key, profile, lang)?;
+        args.run(py, registry_of(registry), |ctx, lang| {
+            self.inner.sessions_json_string(ctx, lang)
+        })
     }
 
     fn __repr__(&self) -> String {
