@@ -74,6 +74,14 @@ fn same_everywhere(label: &str, record: &str, key: &PublicKey) -> Outcome {
                 "{label}: {b:?} reuse"
             );
         }
+        // The same with wide tables (what a batch builds for a busy key).
+        let wide = key.clone().with_backend(b);
+        wide.precompute();
+        assert_eq!(
+            o,
+            outcome(&check(record, Some(&wide), &opts)),
+            "{label}: {b:?} wide tables"
+        );
         match &first {
             None => first = Some(o),
             Some(f) => assert_eq!(f, &o, "{label}: {b:?} differs from Reference"),

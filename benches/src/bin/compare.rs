@@ -299,10 +299,7 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
         // The whole set as one batch (keys decoded inside, once per distinct key).
         let batch: Vec<BatchItem<'_>> = items
             .iter()
-            .map(|i| BatchItem {
-                record: &i.record,
-                key: Some(&i.key_text),
-            })
+            .map(|i| BatchItem::new(&i.record).key_text(&i.key_text))
             .collect();
         let bopts = BatchOptions::new(opts);
         let t0 = Instant::now();

@@ -37,12 +37,24 @@ type Fe<C> = <C as FieldArithmetic>::FieldElement;
 /// Scalar type of curve `C`.
 type Sc<C> = <C as CurveArithmetic>::Scalar;
 
-/// Sub-bases per point: the number of doublings per verify is `bits / T`.
+/// Sub-bases per point of the standard tables: the number of doublings per
+/// verify is `bits / T`.
 const T: usize = 8;
 /// wNAF width of the per-key tables: `T · 2^(W_KEY-2)` points per key.
 pub(crate) const W_KEY: usize = 5;
 /// wNAF width of the generator tables (built once per process).
 pub(crate) const W_GEN: usize = 7;
+/// Sub-bases of the wide tables, for a key that verifies a whole batch:
+/// half the doublings of the standard tables.
+const T_WIDE: usize = 16;
+/// wNAF width of a key's wide tables (`16 · 32` points: 32 KiB per P-256 key).
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const W_KEY_WIDE: usize = 7;
+/// wNAF width of the wide generator tables (built once per process when
+/// the first wide key is used).
+pub(crate) const W_GEN_WIDE: usize = 8;
+/// Most sub-bases of any table.
+const T_MAX: usize = T_WIDE;
 /// Largest chunk: 384 / 8 = 48 bits; a wNAF has at most `L + 1` digits.
 const MAX_DIGITS: usize = 50;
 
@@ -265,15 +277,37 @@ fn bits<C: PrimeCurveParams>() -> usize {
     FieldBytes::<C>::default().len() * 8
 }
 
-/// Odd multiples `(2i + 1)·2^(j·L)·P` for `j < T`, `i < 2^(w-2)`, laid out
-/// `[j · 2^(w-2) + i]`.
-fn build_table<C: PrimeCurveParams>(p: &Affine<Fe<C>>, w: usize) -> Option<Vec<Affine<Fe<C>>>> {
+/// Precomputed odd multiples of one point: `t` sub-bases `2^(j·L)·P`
+/// (`L = bits / t`), each with `2^(w-2)` odd multiples.
+#[derive(Clone, Debug)]
+pub(crate) struct Tables<F> {
+    /// `(2i + 1)·2^(j·L)·P` at `[j · 2^(w-2) + i]`.
+    points: Vec<Affine<F>>,
+    /// Sub-bases.
+    t: usize,
+    /// wNAF width.
+    w: usize,
+}
+
+impl<F> Tables<F> {
+    /// Whether these are wide tables (`T_WIDE` sub-bases).
+    pub(crate) const fn is_wide(&self) -> bool {
+        self.t == T_WIDE
+    }
+}
+
+/// The tables of `p` with `t` sub-bases and width `w`.
+fn build_table<C: PrimeCurveParams>(
+    p: &Affine<Fe<C>>,
+    t: usize,
+    w: usize,
+) -> Option<Tables<Fe<C>>> {
     let a = coeff_a::<C>();
-    let l = bits::<C>() / T;
+    let l = bits::<C>() / t;
     let per = 1usize << (w - 2);
-    let mut jac = Vec::with_capacity(T * per);
+    let mut jac = Vec::with_capacity(t * per);
     let mut base = Jac::from_affine(p);
-    for j in 0..T {
+    for j in 0..t {
         if j > 0 {
             for _ in 0..l {
                 base = base.double(&a);
@@ -287,13 +321,18 @@ fn build_table<C: PrimeCurveParams>(p: &Affine<Fe<C>>, w: usize) -> Option<Vec<A
             jac.push(m);
         }
     }
-    normalize_all(&jac)
+    normalize_all(&jac).map(|points| Tables { points, t, w })
 }
 
-/// The generator table of curve `C`.
-pub(crate) fn generator_table<C: PrimeCurveParams>() -> Option<Vec<Affine<Fe<C>>>> {
+/// The generator tables of curve `C`, standard or wide.
+pub(crate) fn generator_table<C: PrimeCurveParams>(wide: bool) -> Option<Tables<Fe<C>>> {
     let (x, y) = C::GENERATOR;
-    build_table::<C>(&Affine { x, y }, W_GEN)
+    let (t, w) = if wide {
+        (T_WIDE, W_GEN_WIDE)
+    } else {
+        (T, W_GEN)
+    };
+    build_table::<C>(&Affine { x, y }, t, w)
 }
 
 /// Width-`w` NAF of `k` (at most 63 bits) into `out`, least significant digit first.
@@ -320,8 +359,8 @@ fn wnaf(mut k: u64, w: usize, out: &mut [i8; MAX_DIGITS]) {
     }
 }
 
-/// The `T` chunks of `L` bits of a big-endian scalar, each as a wNAF.
-fn recode(be: &[u8], l: usize, w: usize, out: &mut [[i8; MAX_DIGITS]; T]) {
+/// The `t` chunks of `L` bits of a big-endian scalar, each as a wNAF.
+fn recode(be: &[u8], l: usize, w: usize, out: &mut [[i8; MAX_DIGITS]]) {
     for (j, digits) in out.iter_mut().enumerate() {
         let mut chunk = 0u64;
         for b in 0..l {
@@ -389,15 +428,26 @@ fn wnaf_big(be: &[u8], w: usize, out: &mut [i8; MAX_BIG_DIGITS]) -> usize {
 /// A public key ready for fast verification: the point and its tables.
 #[derive(Clone, Debug)]
 pub(crate) struct KeyTables<C: PrimeCurveParams> {
-    table: Vec<Affine<Fe<C>>>,
+    table: Tables<Fe<C>>,
 }
 
 impl<C: PrimeCurveParams> KeyTables<C> {
-    /// Builds the tables for `q` (a point of the curve, not the identity);
-    /// `None` only if a table entry were the identity, which a prime-order
-    /// group excludes.
+    /// Builds the standard tables for `q` (a point of the curve, not the
+    /// identity); `None` only if a table entry were the identity, which a
+    /// prime-order group excludes.
     pub(crate) fn from_affine(q: &Affine<Fe<C>>) -> Option<Self> {
-        build_table::<C>(q, W_KEY).map(|table| Self { table })
+        build_table::<C>(q, T, W_KEY).map(|table| Self { table })
+    }
+
+    /// Builds the wide tables for `q` (a key that verifies a whole batch).
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    pub(crate) fn wide(q: &Affine<Fe<C>>) -> Option<Self> {
+        build_table::<C>(q, T_WIDE, W_KEY_WIDE).map(|table| Self { table })
+    }
+
+    /// Whether these are wide tables (they need the wide generator tables).
+    pub(crate) const fn is_wide(&self) -> bool {
+        self.table.is_wide()
     }
 }
 
@@ -447,12 +497,21 @@ fn add_be(a: &[u8], b: &[u8], out: &mut [u8]) -> Option<()> {
     (carry == 0).then_some(())
 }
 
+impl<C: PrimeCurveParams> KeySide<'_, C> {
+    /// Whether the key side has wide tables (and needs the wide generator tables).
+    pub(crate) fn is_wide(&self) -> bool {
+        matches!(self, Self::Tabled(t) if t.is_wide())
+    }
+}
+
 /// ECDSA group check: `x(u1·G + u2·Q) ≡ r (mod n)` with `u1 = z/s`,
 /// `u2 = r/s`. `r`, `s` are already range-checked non-zero scalars; `z` is
 /// the digest reduced as ECDSA prescribes. The caller owns every other
-/// decision (encoding, high-S, verdict).
+/// decision (encoding, high-S, verdict). `gen` must have as many sub-bases
+/// as a tabled key (wide with wide); a mismatch is refused (`false` is
+/// never reached: the caller picks the generator tables by the key side).
 pub(crate) fn verify<C: PrimeCurveParams>(
-    gen_table: &[Affine<Fe<C>>],
+    gens: &Tables<Fe<C>>,
     key: KeySide<'_, C>,
     z: &Sc<C>,
     r: &Sc<C>,
@@ -464,13 +523,18 @@ pub(crate) fn verify<C: PrimeCurveParams>(
     let u1 = *z * s_inv;
     let u2 = *r * s_inv;
     let a = coeff_a::<C>();
-    let l = bits::<C>() / T;
-    let mut n1 = [[0i8; MAX_DIGITS]; T];
-    recode(u1.to_be_repr().as_ref(), l, W_GEN, &mut n1);
-    let per_g = 1usize << (W_GEN - 2);
+    let t = gens.t;
+    if t > T_MAX || matches!(key, KeySide::Tabled(k) if k.table.t != t) {
+        return false;
+    }
+    let l = bits::<C>() / t;
+    let mut n1 = [[0i8; MAX_DIGITS]; T_MAX];
+    let n1 = n1.get_mut(..t).unwrap_or_default();
+    recode(u1.to_be_repr().as_ref(), l, gens.w, n1);
+    let per_g = 1usize << (gens.w - 2);
     let add_gen = |acc: Jac<Fe<C>>, i: usize| -> Option<Jac<Fe<C>>> {
         let mut acc = acc;
-        for (digits, tbl) in n1.iter().zip(gen_table.chunks(per_g)) {
+        for (digits, tbl) in n1.iter().zip(gens.points.chunks(per_g)) {
             let d = digits.get(i).copied().unwrap_or(0);
             if d != 0 {
                 let p = tbl.get(usize::from(d.unsigned_abs() >> 1))?;
@@ -486,9 +550,10 @@ pub(crate) fn verify<C: PrimeCurveParams>(
     let mut acc = Jac::<Fe<C>>::IDENTITY;
     match key {
         KeySide::Tabled(key) => {
-            let mut n2 = [[0i8; MAX_DIGITS]; T];
-            recode(u2.to_be_repr().as_ref(), l, W_KEY, &mut n2);
-            let per_q = 1usize << (W_KEY - 2);
+            let mut n2 = [[0i8; MAX_DIGITS]; T_MAX];
+            let n2 = n2.get_mut(..t).unwrap_or_default();
+            recode(u2.to_be_repr().as_ref(), l, key.table.w, n2);
+            let per_q = 1usize << (key.table.w - 2);
             for i in (0..=l).rev() {
                 if !acc.is_identity() {
                     acc = acc.double(&a);
@@ -497,7 +562,7 @@ pub(crate) fn verify<C: PrimeCurveParams>(
                     return false;
                 };
                 acc = next;
-                for (digits, tbl) in n2.iter().zip(key.table.chunks(per_q)) {
+                for (digits, tbl) in n2.iter().zip(key.table.points.chunks(per_q)) {
                     let d = digits.get(i).copied().unwrap_or(0);
                     if d == 0 {
                         continue;
@@ -669,21 +734,25 @@ mod tests {
     fn table_entries_match_rustcrypto_multiples() {
         type C = p256::NistP256;
         let g = p256::ProjectivePoint::GENERATOR;
-        let tbl = generator_table::<C>().unwrap();
-        let l = 256 / T;
-        let per = 1usize << (W_GEN - 2);
-        for (j, i) in [(0usize, 0usize), (0, 5), (3, 7), (T - 1, per - 1)] {
-            let mut k = p256::Scalar::from(u64::try_from(2 * i + 1).unwrap());
-            for _ in 0..j * l {
-                k = k.double();
+        for (wide, t, w) in [(false, T, W_GEN), (true, T_WIDE, W_GEN_WIDE)] {
+            let tbl = generator_table::<C>(wide).unwrap();
+            assert_eq!((tbl.t, tbl.w), (t, w));
+            let tbl = tbl.points;
+            let l = 256 / t;
+            let per = 1usize << (w - 2);
+            for (j, i) in [(0usize, 0usize), (0, 5), (3, 7), (t - 1, per - 1)] {
+                let mut k = p256::Scalar::from(u64::try_from(2 * i + 1).unwrap());
+                for _ in 0..j * l {
+                    k = k.double();
+                }
+                let want = (g * k).to_affine();
+                let want = want.to_sec1_point(false);
+                let got = tbl[j * per + i];
+                let mut enc = alloc::vec![4u8];
+                enc.extend_from_slice(got.x.to_repr().as_ref());
+                enc.extend_from_slice(got.y.to_repr().as_ref());
+                assert_eq!(enc.as_slice(), want.as_bytes(), "j={j} i={i}");
             }
-            let want = (g * k).to_affine();
-            let want = want.to_sec1_point(false);
-            let got = tbl[j * per + i];
-            let mut enc = alloc::vec![4u8];
-            enc.extend_from_slice(got.x.to_repr().as_ref());
-            enc.extend_from_slice(got.y.to_repr().as_ref());
-            assert_eq!(enc.as_slice(), want.as_bytes(), "j={j} i={i}");
         }
     }
 }

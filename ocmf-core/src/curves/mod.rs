@@ -79,6 +79,10 @@ pub(crate) struct TabledKey<C: PrimeCurveParams> {
     affine: Option<fast::Affine<Fe<C>>>,
     #[cfg(feature = "std")]
     tables: std::sync::OnceLock<Option<fast::KeyTables<C>>>,
+    /// Wide tables, built by [`TabledKey::precompute`] (a batch) and then
+    /// preferred over `tables`.
+    #[cfg(feature = "std")]
+    wide: std::sync::OnceLock<Option<fast::KeyTables<C>>>,
     #[cfg(feature = "std")]
     used: core::sync::atomic::AtomicBool,
     #[cfg(not(feature = "std"))]
@@ -93,6 +97,8 @@ impl<C: PrimeCurveParams> Clone for TabledKey<C> {
             point: self.point,
             affine: self.affine,
             tables: self.tables.clone(),
+            #[cfg(feature = "std")]
+            wide: self.wide.clone(),
             #[cfg(feature = "std")]
             used: core::sync::atomic::AtomicBool::new(
                 self.used.load(core::sync::atomic::Ordering::Relaxed),
@@ -110,6 +116,9 @@ impl<C: PrimeCurveParams> TabledKey<C> {
         #[cfg(feature = "std")]
         {
             use core::sync::atomic::Ordering;
+            if let Some(Some(t)) = self.wide.get() {
+                return Some(fast::KeySide::Tabled(t));
+            }
             if let Some(t) = self.tables.get() {
                 return t.as_ref().map(fast::KeySide::Tabled);
             }
@@ -128,6 +137,17 @@ impl<C: PrimeCurveParams> TabledKey<C> {
                 .as_ref()
                 .map(fast::KeySide::Tabled)
                 .or_else(|| self.affine.as_ref().map(fast::KeySide::Plain))
+        }
+    }
+}
+
+impl<C: PrimeCurveParams> TabledKey<C> {
+    /// Builds the wide tables now (once; a no-op without `std`, where the
+    /// standard tables are built at decoding).
+    fn precompute(&self) {
+        #[cfg(feature = "std")]
+        if let Some(affine) = self.affine {
+            self.wide.get_or_init(|| fast::KeyTables::wide(&affine));
         }
     }
 }
@@ -204,6 +224,8 @@ where
         #[cfg(feature = "std")]
         tables: std::sync::OnceLock::new(),
         #[cfg(feature = "std")]
+        wide: std::sync::OnceLock::new(),
+        #[cfg(feature = "std")]
         used: core::sync::atomic::AtomicBool::new(false),
         #[cfg(not(feature = "std"))]
         tables: affine.and_then(|q| fast::KeyTables::from_affine(&q)),
@@ -248,37 +270,53 @@ where
         .map(|()| high_s)
 }
 
-/// Generator tables, built once per process (`std`) or per call otherwise.
-macro_rules! gen_table {
-    ($c:ty, $f:expr) => {{
-        #[cfg(feature = "std")]
-        {
-            type Table = Option<
-                Vec<fast::Affine<<$c as elliptic_curve::hazmat::FieldArithmetic>::FieldElement>>,
-            >;
-            static G: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
-            let t = G.get_or_init(fast::generator_table::<$c>);
-            $f(t.as_deref())
-        }
-        #[cfg(not(feature = "std"))]
-        {
-            let t = fast::generator_table::<$c>();
-            $f(t.as_deref())
-        }
-    }};
+/// A curve's generator tables, standard and wide.
+trait Generator: PrimeCurveParams {
+    /// Calls `f` with the generator tables (wide or standard): built once
+    /// per process with `std`, per call without.
+    fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&fast::Tables<Fe<Self>>>) -> R) -> R;
 }
+
+macro_rules! generator {
+    ($($c:ty),*) => {$(
+        impl Generator for $c {
+            fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&fast::Tables<Fe<Self>>>) -> R) -> R {
+                #[cfg(feature = "std")]
+                {
+                    type Table = Option<fast::Tables<Fe<$c>>>;
+                    static STD: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+                    static WIDE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+                    let cell = if wide { &WIDE } else { &STD };
+                    f(cell.get_or_init(|| fast::generator_table::<$c>(wide)).as_ref())
+                }
+                #[cfg(not(feature = "std"))]
+                {
+                    f(fast::generator_table::<$c>(wide).as_ref())
+                }
+            }
+        }
+    )*};
+}
+
+generator!(
+    secp192k1::Secp192k1,
+    p192::NistP192,
+    p256::NistP256,
+    p384::NistP384,
+    bp256::r1::BrainpoolP256r1,
+    bp384::r1::BrainpoolP384r1
+);
 
 /// The shared decision for every `primeorder` curve and every backend.
 fn verify_tabled<C>(
     key: &TabledKey<C>,
     backend: Backend,
-    gen_tbl: Option<&[fast::Affine<Fe<C>>]>,
     digest: &[u8; 32],
     r: &[u8],
     s: &[u8],
 ) -> Option<bool>
 where
-    C: PrimeCurveParams + EcdsaCurve,
+    C: Generator + EcdsaCurve,
 {
     if backend == Backend::Reference {
         return verify_reference::<C>(&key.point, digest, r, s);
@@ -300,7 +338,8 @@ where
     if let (Backend::Auto, Some(fast::KeySide::Plain(_)), Some(nk)) = (backend, side, &key.native) {
         return native_verify(nk);
     }
-    match (gen_tbl, side) {
+    let wide = side.is_some_and(|k| k.is_wide());
+    C::with_gen(wide, |gen_tbl| match (gen_tbl, side) {
         (Some(g), Some(side)) => {
             let (rs, ss) = sig.split_scalars();
             let z = fast::digest_scalar::<C>(digest);
@@ -308,7 +347,7 @@ where
         }
         // Tables could not be built (never for a decoded key): reference path.
         _ => verify_reference::<C>(&key.point, digest, r, s),
-    }
+    })
 }
 
 macro_rules! per_curve {
@@ -339,6 +378,20 @@ impl CurveKey {
             Curve::BrainpoolP256r1 => Self::Bp256(decode_tabled(curve, sec1)?, b),
             Curve::BrainpoolP384r1 => Self::Bp384(decode_tabled(curve, sec1)?, b),
         })
+    }
+
+    /// Builds the key's wide tables now (see [`TabledKey::precompute`]);
+    /// secp256k1 keys have no tables of ours.
+    pub(crate) fn precompute(&self) {
+        match self {
+            Self::Secp192k1(k, _) => k.precompute(),
+            Self::P192(k, _) => k.precompute(),
+            Self::P256(k, _) => k.precompute(),
+            Self::Secp256k1(..) => {}
+            Self::P384(k, _) => k.precompute(),
+            Self::Bp256(k, _) => k.precompute(),
+            Self::Bp384(k, _) => k.precompute(),
+        }
     }
 
     /// The key's curve.
@@ -386,7 +439,7 @@ impl CurveKey {
     pub(crate) fn verify_prehashed(&self, digest: &[u8; 32], r: &[u8], s: &[u8]) -> Option<bool> {
         macro_rules! tabled {
             ($c:ty, $k:expr, $b:expr) => {
-                gen_table!($c, |g| verify_tabled::<$c>($k, *$b, g, digest, r, s))
+                verify_tabled::<$c>($k, *$b, digest, r, s)
             };
         }
         match self {
