@@ -2,7 +2,9 @@
 //! built on `primeorder` (P-192, P-256, P-384, brainpoolP256r1/P384r1,
 //! secp192k1).
 //!
-//! Field arithmetic is the curve crate's own (RustCrypto, Montgomery form);
+//! Field arithmetic is `fiat-crypto`'s for P-256 and P-384 (see
+//! [`fiat`](super::fiat)) and the curve crate's own (RustCrypto, Montgomery
+//! form) for the others;
 //! only the point arithmetic and the scalar-multiplication strategy are ours,
 //! because `primeorder` offers neither per-key precomputation nor cheap
 //! Jacobian formulas (its complete formulas cost about twice as many field
@@ -23,6 +25,8 @@
 
 use alloc::vec::Vec;
 
+use core::ops::{Add, Mul, MulAssign, Neg, Sub};
+
 use elliptic_curve::{
     CurveArithmetic, FieldBytes,
     ff::{Field, PrimeField},
@@ -32,8 +36,120 @@ use elliptic_curve::{
 };
 use primeorder::{PrimeCurveParams, PrimeFieldExt};
 
-/// Field element type of curve `C`.
-type Fe<C> = <C as FieldArithmetic>::FieldElement;
+/// The field arithmetic the engine needs.
+pub(crate) trait FieldOps:
+    Copy
+    + core::fmt::Debug
+    + Eq
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + MulAssign
+    + Neg<Output = Self>
+{
+    /// Zero.
+    const ZERO: Self;
+    /// One.
+    const ONE: Self;
+    /// `self²`.
+    fn square(&self) -> Self;
+    /// `2·self`.
+    fn double(&self) -> Self;
+    /// Whether `self = 0`.
+    fn is_zero(&self) -> bool;
+    /// `1 / self`, `None` for zero.
+    fn invert(&self) -> Option<Self>;
+    /// Canonical big-endian bytes (tests).
+    #[allow(dead_code, reason = "used by tests")]
+    fn to_be_vec(&self) -> Vec<u8>;
+}
+
+/// RustCrypto field element types serve as they are.
+impl<T> FieldOps for T
+where
+    T: PrimeField + PrimeFieldExt + core::fmt::Debug + Eq,
+{
+    const ZERO: Self = <T as Field>::ZERO;
+    const ONE: Self = <T as Field>::ONE;
+    #[inline(always)]
+    fn square(&self) -> Self {
+        Field::square(self)
+    }
+    #[inline(always)]
+    fn double(&self) -> Self {
+        Field::double(self)
+    }
+    #[inline(always)]
+    fn is_zero(&self) -> bool {
+        bool::from(Field::is_zero(self))
+    }
+    fn invert(&self) -> Option<Self> {
+        Option::from(Field::invert(self))
+    }
+    fn to_be_vec(&self) -> Vec<u8> {
+        let mut v = AsRef::<[u8]>::as_ref(&self.to_repr()).to_vec();
+        if <T as PrimeFieldExt>::REPR_ENDIANNESS == primefield::ByteOrder::LittleEndian {
+            v.reverse();
+        }
+        v
+    }
+}
+
+/// A curve our engine verifies on: its field type and how to read a
+/// canonical big-endian field element.
+pub(crate) trait Engine: PrimeCurveParams {
+    /// The field element type of the engine.
+    type F: FieldOps;
+    /// The field element of canonical big-endian bytes (`None` unless below `p`).
+    fn fe(be: &[u8]) -> Option<Self::F>;
+}
+
+/// RustCrypto's own field for a curve.
+macro_rules! rustcrypto_engine {
+    ($($c:ty),*) => {$(
+        impl Engine for $c {
+            type F = <$c as FieldArithmetic>::FieldElement;
+            fn fe(be: &[u8]) -> Option<Self::F> {
+                rc_fe_from_be::<$c>(be)
+            }
+        }
+    )*};
+}
+
+rustcrypto_engine!(
+    super::secp192k1::Secp192k1,
+    p192::NistP192,
+    bp256::r1::BrainpoolP256r1,
+    bp384::r1::BrainpoolP384r1
+);
+
+impl Engine for p256::NistP256 {
+    type F = super::fiat::p256::Fe;
+    fn fe(be: &[u8]) -> Option<Self::F> {
+        super::fiat::p256::Fe::from_be(be)
+    }
+}
+
+impl Engine for p384::NistP384 {
+    type F = super::fiat::p384::Fe;
+    fn fe(be: &[u8]) -> Option<Self::F> {
+        super::fiat::p384::Fe::from_be(be)
+    }
+}
+
+/// Field element type of curve `C` in the engine.
+pub(crate) type Fe<C> = <C as Engine>::F;
+/// RustCrypto's field element type of curve `C`.
+type RcFe<C> = <C as FieldArithmetic>::FieldElement;
+
+/// The engine's element for a RustCrypto field element of the same curve.
+fn from_rc<C: Engine>(x: &RcFe<C>) -> Option<Fe<C>> {
+    let mut be = x.to_repr();
+    if <RcFe<C> as PrimeFieldExt>::REPR_ENDIANNESS == primefield::ByteOrder::LittleEndian {
+        AsMut::<[u8]>::as_mut(&mut be).reverse();
+    }
+    C::fe(be.as_ref())
+}
 /// Scalar type of curve `C`.
 type Sc<C> = <C as CurveArithmetic>::Scalar;
 
@@ -81,19 +197,19 @@ enum CoeffA<F> {
     Other(F),
 }
 
-fn coeff_a<C: PrimeCurveParams>() -> CoeffA<Fe<C>> {
-    let a = C::EQUATION_A;
+fn coeff_a<C: Engine>() -> Option<CoeffA<Fe<C>>> {
+    let a = from_rc::<C>(&C::EQUATION_A)?;
     let three = Fe::<C>::ONE.double() + Fe::<C>::ONE;
-    if bool::from(a.is_zero()) {
+    Some(if a.is_zero() {
         CoeffA::Zero
     } else if a == -three {
         CoeffA::MinusThree
     } else {
         CoeffA::Other(a)
-    }
+    })
 }
 
-impl<F: Field> Jac<F> {
+impl<F: FieldOps> Jac<F> {
     const IDENTITY: Self = Self {
         x: F::ONE,
         y: F::ONE,
@@ -101,7 +217,7 @@ impl<F: Field> Jac<F> {
     };
 
     fn is_identity(&self) -> bool {
-        bool::from(self.z.is_zero())
+        self.z.is_zero()
     }
 
     fn from_affine(p: &Affine<F>) -> Self {
@@ -181,8 +297,8 @@ impl<F: Field> Jac<F> {
         let s2 = q.y * z1 * z1z1;
         let h = u2 - x1;
         let r = (s2 - y1).double();
-        if bool::from(h.is_zero()) {
-            return if bool::from(r.is_zero()) {
+        if h.is_zero() {
+            return if r.is_zero() {
                 self.double(a)
             } else {
                 Self::IDENTITY
@@ -218,8 +334,8 @@ impl<F: Field> Jac<F> {
         let s2 = q.y * self.z * z1z1;
         let h = u2 - u1;
         let r = (s2 - s1).double();
-        if bool::from(h.is_zero()) {
-            return if bool::from(r.is_zero()) {
+        if h.is_zero() {
+            return if r.is_zero() {
                 self.double(a)
             } else {
                 Self::IDENTITY
@@ -241,7 +357,7 @@ impl<F: Field> Jac<F> {
 
 /// Affine forms of Jacobian points with one field inversion (Montgomery's
 /// trick). `None` if any point is the identity.
-fn normalize_all<F: Field>(pts: &[Jac<F>]) -> Option<Vec<Affine<F>>> {
+fn normalize_all<F: FieldOps>(pts: &[Jac<F>]) -> Option<Vec<Affine<F>>> {
     let mut prefix = Vec::with_capacity(pts.len());
     let mut acc = F::ONE;
     for p in pts {
@@ -251,7 +367,7 @@ fn normalize_all<F: Field>(pts: &[Jac<F>]) -> Option<Vec<Affine<F>>> {
         prefix.push(acc);
         acc *= p.z;
     }
-    let mut inv: F = Option::from(acc.invert())?;
+    let mut inv: F = acc.invert()?;
     let mut out = Vec::with_capacity(pts.len());
     out.resize(
         pts.len(),
@@ -261,7 +377,7 @@ fn normalize_all<F: Field>(pts: &[Jac<F>]) -> Option<Vec<Affine<F>>> {
         },
     );
     for ((p, pre), slot) in pts.iter().zip(prefix.iter()).zip(out.iter_mut()).rev() {
-        let zinv = inv * pre;
+        let zinv = inv * *pre;
         inv *= p.z;
         let zinv2 = zinv.square();
         *slot = Affine {
@@ -273,7 +389,7 @@ fn normalize_all<F: Field>(pts: &[Jac<F>]) -> Option<Vec<Affine<F>>> {
 }
 
 /// Bits of the field / scalar (all curves here have `n` and `p` of the same byte size).
-fn bits<C: PrimeCurveParams>() -> usize {
+fn bits<C: Engine>() -> usize {
     FieldBytes::<C>::default().len() * 8
 }
 
@@ -297,12 +413,8 @@ impl<F> Tables<F> {
 }
 
 /// The tables of `p` with `t` sub-bases and width `w`.
-fn build_table<C: PrimeCurveParams>(
-    p: &Affine<Fe<C>>,
-    t: usize,
-    w: usize,
-) -> Option<Tables<Fe<C>>> {
-    let a = coeff_a::<C>();
+fn build_table<C: Engine>(p: &Affine<Fe<C>>, t: usize, w: usize) -> Option<Tables<Fe<C>>> {
+    let a = coeff_a::<C>()?;
     let l = bits::<C>() / t;
     let per = 1usize << (w - 2);
     let mut jac = Vec::with_capacity(t * per);
@@ -325,8 +437,9 @@ fn build_table<C: PrimeCurveParams>(
 }
 
 /// The generator tables of curve `C`, standard or wide.
-pub(crate) fn generator_table<C: PrimeCurveParams>(wide: bool) -> Option<Tables<Fe<C>>> {
+pub(crate) fn generator_table<C: Engine>(wide: bool) -> Option<Tables<Fe<C>>> {
     let (x, y) = C::GENERATOR;
+    let (x, y) = (from_rc::<C>(&x)?, from_rc::<C>(&y)?);
     let (t, w) = if wide {
         (T_WIDE, W_GEN_WIDE)
     } else {
@@ -427,11 +540,11 @@ fn wnaf_big(be: &[u8], w: usize, out: &mut [i8; MAX_BIG_DIGITS]) -> usize {
 
 /// A public key ready for fast verification: the point and its tables.
 #[derive(Clone, Debug)]
-pub(crate) struct KeyTables<C: PrimeCurveParams> {
+pub(crate) struct KeyTables<C: Engine> {
     table: Tables<Fe<C>>,
 }
 
-impl<C: PrimeCurveParams> KeyTables<C> {
+impl<C: Engine> KeyTables<C> {
     /// Builds the standard tables for `q` (a point of the curve, not the
     /// identity); `None` only if a table entry were the identity, which a
     /// prime-order group excludes.
@@ -452,38 +565,36 @@ impl<C: PrimeCurveParams> KeyTables<C> {
 }
 
 /// The affine coordinates of a point (not the identity) in our form.
-pub(crate) fn affine_of<C: PrimeCurveParams>(
-    q: &primeorder::AffinePoint<C>,
-) -> Option<Affine<Fe<C>>> {
+pub(crate) fn affine_of<C: Engine>(q: &primeorder::AffinePoint<C>) -> Option<Affine<Fe<C>>> {
     let enc = q.to_sec1_point(false);
     let b = enc.as_bytes();
     let n = FieldBytes::<C>::default().len();
     Some(Affine {
-        x: fe_from_be::<C>(b.get(1..1 + n)?)?,
-        y: fe_from_be::<C>(b.get(1 + n..1 + 2 * n)?)?,
+        x: C::fe(b.get(1..1 + n)?)?,
+        y: C::fe(b.get(1 + n..1 + 2 * n)?)?,
     })
 }
 
 /// The key side of a verification: per-key tables, or just the point (a
 /// key used once does not pay for tables).
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum KeySide<'k, C: PrimeCurveParams> {
+pub(crate) enum KeySide<'k, C: Engine> {
     /// Tables built by [`KeyTables::new`].
     Tabled(&'k KeyTables<C>),
     /// The bare point.
     Plain(&'k Affine<Fe<C>>),
 }
 
-fn fe_from_be<C: PrimeCurveParams>(be: &[u8]) -> Option<Fe<C>> {
-    let mut repr = <Fe<C> as PrimeField>::Repr::default();
+fn rc_fe_from_be<C: PrimeCurveParams>(be: &[u8]) -> Option<RcFe<C>> {
+    let mut repr = <RcFe<C> as PrimeField>::Repr::default();
     if AsRef::<[u8]>::as_ref(&repr).len() != be.len() {
         return None;
     }
     AsMut::<[u8]>::as_mut(&mut repr).copy_from_slice(be);
-    if <Fe<C> as PrimeFieldExt>::REPR_ENDIANNESS == primefield::ByteOrder::LittleEndian {
+    if <RcFe<C> as PrimeFieldExt>::REPR_ENDIANNESS == primefield::ByteOrder::LittleEndian {
         AsMut::<[u8]>::as_mut(&mut repr).reverse();
     }
-    Option::from(Fe::<C>::from_repr(repr))
+    Option::from(RcFe::<C>::from_repr(repr))
 }
 
 /// Adds big-endian `a + b` of equal length; `None` on overflow.
@@ -497,7 +608,7 @@ fn add_be(a: &[u8], b: &[u8], out: &mut [u8]) -> Option<()> {
     (carry == 0).then_some(())
 }
 
-impl<C: PrimeCurveParams> KeySide<'_, C> {
+impl<C: Engine> KeySide<'_, C> {
     /// Whether the key side has wide tables (and needs the wide generator tables).
     pub(crate) fn is_wide(&self) -> bool {
         matches!(self, Self::Tabled(t) if t.is_wide())
@@ -510,7 +621,7 @@ impl<C: PrimeCurveParams> KeySide<'_, C> {
 /// decision (encoding, high-S, verdict). `gen` must have as many sub-bases
 /// as a tabled key (wide with wide); a mismatch is refused (`false` is
 /// never reached: the caller picks the generator tables by the key side).
-pub(crate) fn verify<C: PrimeCurveParams>(
+pub(crate) fn verify<C: Engine>(
     gens: &Tables<Fe<C>>,
     key: KeySide<'_, C>,
     z: &Sc<C>,
@@ -522,7 +633,9 @@ pub(crate) fn verify<C: PrimeCurveParams>(
     };
     let u1 = *z * s_inv;
     let u2 = *r * s_inv;
-    let a = coeff_a::<C>();
+    let Some(a) = coeff_a::<C>() else {
+        return false;
+    };
     let t = gens.t;
     if t > T_MAX || matches!(key, KeySide::Tabled(k) if k.table.t != t) {
         return false;
@@ -627,11 +740,11 @@ pub(crate) fn verify<C: PrimeCurveParams>(
     let zz = acc.z.square();
     let r_be = r.to_be_repr();
     let r_be = r_be.as_ref();
-    if fe_from_be::<C>(r_be).is_some_and(|rf| rf * zz == acc.x) {
+    if C::fe(r_be).is_some_and(|rf| rf * zz == acc.x) {
         return true;
     }
     // x ≡ r (mod n) also when x = r + n < p.
-    let n_minus_1 = (-Sc::<C>::ONE).to_be_repr();
+    let n_minus_1 = (-<Sc<C> as Field>::ONE).to_be_repr();
     let mut buf = [0u8; 48];
     let Some(rn) = buf.get_mut(..r_be.len()) else {
         return false;
@@ -650,7 +763,7 @@ pub(crate) fn verify<C: PrimeCurveParams>(
     if add_be(r_be, one, r1).is_none() || add_be(r1, n_minus_1.as_ref(), rn).is_none() {
         return false;
     }
-    fe_from_be::<C>(rn).is_some_and(|rf| rf * zz == acc.x)
+    C::fe(rn).is_some_and(|rf| rf * zz == acc.x)
 }
 
 /// The ECDSA integer `z` of a SHA-256 digest: its leftmost `bits(n)` bits, reduced mod `n`.
@@ -749,8 +862,8 @@ mod tests {
                 let want = want.to_sec1_point(false);
                 let got = tbl[j * per + i];
                 let mut enc = alloc::vec![4u8];
-                enc.extend_from_slice(got.x.to_repr().as_ref());
-                enc.extend_from_slice(got.y.to_repr().as_ref());
+                enc.extend_from_slice(&got.x.to_be_vec());
+                enc.extend_from_slice(&got.y.to_be_vec());
                 assert_eq!(enc.as_slice(), want.as_bytes(), "j={j} i={i}");
             }
         }

@@ -13,6 +13,7 @@
 //! variable-time routine here.
 
 pub(crate) mod fast;
+mod fiat;
 #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
 mod native;
 pub(crate) mod secp192k1;
@@ -25,7 +26,6 @@ use elliptic_curve::{
     scalar::IsHigh,
     sec1::{FromSec1Point, ModulusSize, Sec1Point, ToSec1Point},
 };
-use primeorder::PrimeCurveParams;
 
 use crate::algorithm::Curve;
 
@@ -74,7 +74,7 @@ impl Backend {
 /// With `std` the tables are built on the key's second verification (a key
 /// parsed for one record does not pay for them; see `OnceLock`), without
 /// `std` when the key is decoded.
-pub(crate) struct TabledKey<C: PrimeCurveParams> {
+pub(crate) struct TabledKey<C: Engine> {
     point: elliptic_curve::ProjectivePoint<C>,
     affine: Option<fast::Affine<Fe<C>>>,
     #[cfg(feature = "std")]
@@ -91,7 +91,7 @@ pub(crate) struct TabledKey<C: PrimeCurveParams> {
     native: Option<native::NativeKey>,
 }
 
-impl<C: PrimeCurveParams> Clone for TabledKey<C> {
+impl<C: Engine> Clone for TabledKey<C> {
     fn clone(&self) -> Self {
         Self {
             point: self.point,
@@ -109,7 +109,7 @@ impl<C: PrimeCurveParams> Clone for TabledKey<C> {
     }
 }
 
-impl<C: PrimeCurveParams> TabledKey<C> {
+impl<C: Engine> TabledKey<C> {
     /// The key side for the pure-Rust engine: tables when built (or worth
     /// building: from the second use on), else the bare point.
     fn side(&self) -> Option<fast::KeySide<'_, C>> {
@@ -141,7 +141,7 @@ impl<C: PrimeCurveParams> TabledKey<C> {
     }
 }
 
-impl<C: PrimeCurveParams> TabledKey<C> {
+impl<C: Engine> TabledKey<C> {
     /// Builds the wide tables now (once; a no-op without `std`, where the
     /// standard tables are built at decoding).
     fn precompute(&self) {
@@ -152,7 +152,7 @@ impl<C: PrimeCurveParams> TabledKey<C> {
     }
 }
 
-type Fe<C> = <C as elliptic_curve::hazmat::FieldArithmetic>::FieldElement;
+use fast::{Engine, Fe};
 
 /// A decoded public key: a point of one curve, checked to be on the curve
 /// and not the identity. Decoding happens once (with the per-key tables);
@@ -208,7 +208,7 @@ where
 
 fn decode_tabled<C>(curve: Curve, sec1: &[u8]) -> Option<Box<TabledKey<C>>>
 where
-    C: PrimeCurveParams,
+    C: Engine,
     C::AffinePoint: FromSec1Point<C>,
 {
     let p = Sec1Point::<C>::from_bytes(sec1).ok()?;
@@ -271,7 +271,7 @@ where
 }
 
 /// A curve's generator tables, standard and wide.
-trait Generator: PrimeCurveParams {
+trait Generator: Engine {
     /// Calls `f` with the generator tables (wide or standard): built once
     /// per process with `std`, per call without.
     fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&fast::Tables<Fe<Self>>>) -> R) -> R;
