@@ -11,6 +11,7 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use ocmf_core::batch::{BatchItem, BatchOptions, check_all};
 use ocmf_core::registry::{Registry, TrustedReport, check_trusted};
 use ocmf_core::session::{SessionContext, SessionRecord, SessionReport, SessionVerdict, evaluate};
 use ocmf_core::transport::{Extraction, InputFormat, extract_bytes};
@@ -60,6 +61,9 @@ struct Common {
     /// Language of messages
     #[arg(long, value_enum, default_value = "en")]
     lang: LangArg,
+    /// Worker threads for many records (0: one per core)
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
 }
 
 #[derive(clap::Args)]
@@ -321,6 +325,7 @@ struct Setup {
     key: Option<Result<PublicKey, ocmf_core::Error>>,
     registry: Option<Registry>,
     options: Options,
+    threads: usize,
 }
 
 impl Setup {
@@ -362,24 +367,42 @@ impl Setup {
             key,
             registry,
             options: Options::with_profile(profile(c.profile)),
+            threads: c.threads,
         })
     }
 
-    /// Checks one record: with the registry when there is one (the key the
-    /// user gave, else the key carried with the record, is compared with the
-    /// registered keys), else with the user's key or the carried key.
-    fn check<'a>(&self, record: &'a str, carried: Option<&str>) -> Checked<'a> {
-        let key_text = self.key_text.as_deref().or(carried);
+    /// Checks the records (each with the key carried with it, if any): with
+    /// the registry when there is one (the key the user gave, else the
+    /// carried key, is compared with the registered keys), else as one
+    /// batch with the user's key or the carried keys (each key decoded
+    /// once, on `--threads` workers).
+    fn check_all<'a>(&'a self, items: &[(&'a str, Option<&'a str>)]) -> Vec<Checked<'a>> {
         if let Some(reg) = &self.registry {
-            return Checked::Trusted(check_trusted(record, key_text, reg, &self.options));
+            return items
+                .iter()
+                .map(|&(record, carried)| {
+                    let key_text = self.key_text.as_deref().or(carried);
+                    Checked::Trusted(check_trusted(record, key_text, reg, &self.options))
+                })
+                .collect();
         }
-        Checked::Plain(match (&self.key, carried) {
-            (Some(Ok(k)), _) => ocmf_core::check(record, Some(k), &self.options),
-            (Some(Err(_)), _) | (None, Some(_)) => {
-                ocmf_core::check_with_key_text(record, key_text, &self.options)
-            }
-            (None, None) => ocmf_core::check(record, None, &self.options),
-        })
+        let batch: Vec<BatchItem<'_>> = items
+            .iter()
+            .map(|&(record, carried)| {
+                let item = BatchItem::new(record);
+                match (&self.key, self.key_text.as_deref(), carried) {
+                    (Some(Ok(k)), _, _) => item.key(k),
+                    // An unreadable --key is reported per record.
+                    (Some(Err(_)), Some(text), _) | (_, _, Some(text)) => item.key_text(text),
+                    _ => item,
+                }
+            })
+            .collect();
+        let opts = BatchOptions::new(self.options).threads(self.threads);
+        check_all(&batch, &opts)
+            .into_iter()
+            .map(Checked::Plain)
+            .collect()
     }
 
     /// The session context for [`evaluate`]; an unreadable `--key` is an
@@ -491,8 +514,7 @@ fn run_check(c: &OneInput, inspect: bool) -> u8 {
         eprintln!("ocmf: no record in {}", c.file);
         return EXIT_MALFORMED;
     }
-    for (n, &(record, carried)) in items.iter().enumerate() {
-        let checked = setup.check(record, carried);
+    for (n, checked) in setup.check_all(&items).iter().enumerate() {
         let report = checked.report();
         verdicts.push(report.verdict);
         let res = if c.common.json {
@@ -502,7 +524,7 @@ fn run_check(c: &OneInput, inspect: bool) -> u8 {
         } else {
             print_human(&mut out, n + 1, report, lang)
         };
-        let res = res.and_then(|()| match (&checked, c.common.json) {
+        let res = res.and_then(|()| match (checked, c.common.json) {
             (Checked::Trusted(t), false) => print_trust(&mut out, t, lang),
             _ => Ok(()),
         });
