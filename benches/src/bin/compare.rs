@@ -215,7 +215,7 @@ fn rate<T>(items: &[T], min_ms: u128, mut f: impl FnMut(&T) -> bool) -> f64 {
     }
 }
 
-const COLS: [&str; 9] = [
+const COLS: [&str; 11] = [
     "ours check cached",
     "ours pure cached",
     "ours verify cached",
@@ -225,6 +225,8 @@ const COLS: [&str; 9] = [
     "ring",
     "aws-lc-rs",
     "OpenSSL",
+    "wasm Node cached",
+    "wasm Node batch",
 ];
 
 fn ring_alg(c: Curve) -> Option<&'static ring::signature::EcdsaVerificationAlgorithm> {
@@ -338,10 +340,21 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
     out
 }
 
-fn python_round(python: &str, script: &str, dump: &str, min_ms: u128) -> BTreeMap<String, f64> {
-    let out = Command::new(python)
-        .args([script, dump, &min_ms.to_string()])
-        .output();
+/// One round of a measuring subprocess (`program script [extra] dump min_ms`),
+/// which prints `{"curve name": records_per_second, ...}` (keys may carry a
+/// `/mode` suffix).
+fn subprocess_round(
+    program: &str,
+    script: &str,
+    extra: Option<&str>,
+    dump: &str,
+    min_ms: u128,
+) -> BTreeMap<String, f64> {
+    let mut args = vec![script.to_owned()];
+    args.extend(extra.map(str::to_owned));
+    args.push(dump.to_owned());
+    args.push(min_ms.to_string());
+    let out = Command::new(program).args(&args).output();
     match out {
         Ok(o) if o.status.success() => {
             for line in String::from_utf8_lossy(&o.stderr).lines() {
@@ -360,11 +373,11 @@ fn python_round(python: &str, script: &str, dump: &str, min_ms: u128) -> BTreeMa
                 .unwrap_or_default()
         }
         Ok(o) => {
-            eprintln!("python failed: {}", String::from_utf8_lossy(&o.stderr));
+            eprintln!("{program} failed: {}", String::from_utf8_lossy(&o.stderr));
             BTreeMap::new()
         }
         Err(e) => {
-            eprintln!("python not run: {e}");
+            eprintln!("{program} not run: {e}");
             BTreeMap::new()
         }
     }
@@ -393,6 +406,12 @@ fn main() {
     let min_ms: u128 = arg("--min-ms").map_or(300, |s| s.parse().unwrap());
     let rounds: usize = arg("--rounds").map_or(3, |s| s.parse().unwrap());
     let python = arg("--python");
+    // WASM in Node: `--node node --wasm-pkg ocmf-wasm/pkg` (the nodejs
+    // package scripts/ci/wasm builds), measured by benches/wasm_verify.mjs.
+    let node = arg("--node");
+    let wasm_pkg = arg("--wasm-pkg");
+    let wasm_script = arg("--wasm-script")
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/wasm_verify.mjs").into());
     let script = arg("--script")
         .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/openssl_verify.py").into());
     let dump = arg("--dump").unwrap_or_else(|| {
@@ -413,6 +432,8 @@ fn main() {
                 f.push_str(
                     &serde_json::json!({
                         "curve": curve.name(),
+                        "record": i.record,
+                        "key_text": i.key_text,
                         "key": hex(&i.sec1),
                         "msg": hex(i.msg()),
                         "sig": hex(&i.der),
@@ -427,21 +448,27 @@ fn main() {
 
     let mut rust: BTreeMap<(Curve, usize), Vec<f64>> = BTreeMap::new();
     let mut ossl: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut wasm: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for round in 0..rounds {
         eprintln!("round {}/{rounds}", round + 1);
         for (k, v) in rust_round(&data, min_ms) {
             rust.entry(k).or_default().push(v);
         }
         if let Some(py) = &python {
-            for (k, v) in python_round(py, &script, &dump, min_ms) {
+            for (k, v) in subprocess_round(py, &script, None, &dump, min_ms) {
                 ossl.entry(k).or_default().push(v);
+            }
+        }
+        if let (Some(node), Some(pkg)) = (&node, &wasm_pkg) {
+            for (k, v) in subprocess_round(node, &wasm_script, Some(pkg), &dump, min_ms) {
+                wasm.entry(k).or_default().push(v);
             }
         }
     }
 
     println!(
         "records/s, single thread, median of {rounds} alternating rounds (>= {min_ms} ms each); \
-         ratio = ours check cached / OpenSSL"
+         ratio = ours check cached / OpenSSL, batch/OS = ours batch / OpenSSL"
     );
     println!(
         "OpenSSL via Python cryptography: verify(sig, signed bytes, ECDSA(SHA256())) - hashes the message, \
@@ -451,7 +478,7 @@ fn main() {
     for c in COLS {
         print!(" {c:>18}");
     }
-    println!(" {:>8} {:>8}", "ratio", "pure/OS");
+    println!(" {:>8} {:>8} {:>8}", "ratio", "pure/OS", "batch/OS");
     for (curve, items) in &data {
         print!("{:<16} {:>6}", curve.name(), items.len());
         let mut cells = Vec::new();
@@ -460,6 +487,10 @@ fn main() {
             cells.push(rust.get(&(*curve, col)).cloned().and_then(median));
         }
         cells.push(ossl.get(curve.name()).cloned().and_then(median));
+        for mode in ["cached", "batch"] {
+            let key = format!("{}/{mode}", curve.name());
+            cells.push(wasm.get(&key).cloned().and_then(median));
+        }
         for c in &cells {
             match c {
                 Some(v) => print!(" {v:>18.0}"),
@@ -470,7 +501,12 @@ fn main() {
             (Some(a), Some(o)) if o > 0.0 => format!("{:.2}x", a / o),
             _ => "n/a".into(),
         };
-        println!(" {:>8} {:>8}", ratio(cells[0]), ratio(cells[1]));
+        println!(
+            " {:>8} {:>8} {:>8}",
+            ratio(cells[0]),
+            ratio(cells[1]),
+            ratio(cells[5])
+        );
     }
     for n in NOTES.lock().unwrap().iter() {
         println!("OpenSSL side: {n}");

@@ -1,11 +1,13 @@
 //! Per-record cost of a cached key with standard vs wide tables (what a
-//! batch builds for a key that signs many records), same records, rounds
-//! alternated; prints the best and median round per mode.
+//! batch builds for a key that signs many records) and of a key decoded per
+//! record (cold: `Backend::Auto`, which goes native where it can, vs
+//! `Backend::PureRust`), same records, rounds alternated; prints the best
+//! and median round per mode.
 //! Usage: tables [curve-name] [rounds]
 
 use std::time::Instant;
 
-use ocmf_core::{Algorithm, Curve, Options, PublicKey, check, sign};
+use ocmf_core::{Algorithm, Curve, Options, PublicKey, batch::Backend, check, sign};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,21 +32,32 @@ fn main() {
     let wide = standard.clone();
     wide.precompute();
     let opts = Options::default();
-    let mut times: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let names = ["standard", "wide", "cold auto", "cold pure"];
+    let mut times: [Vec<f64>; 4] = Default::default();
     for _ in 0..rounds {
-        for (m, key) in [&standard, &wide].into_iter().enumerate() {
+        for (m, times) in times.iter_mut().enumerate() {
             let t0 = Instant::now();
             let mut n = 0usize;
             while t0.elapsed().as_millis() < 200 {
                 for r in &records {
-                    assert!(check(r, Some(key), &opts).is_valid());
+                    let ok = match m {
+                        0 => check(r, Some(&standard), &opts).is_valid(),
+                        1 => check(r, Some(&wide), &opts).is_valid(),
+                        // A key decoded for one record only (no tables).
+                        _ => {
+                            let backend = if m == 2 { Backend::Auto } else { Backend::PureRust };
+                            let k = PublicKey::parse(&key_text).expect("key").with_backend(backend);
+                            check(r, Some(&k), &opts).is_valid()
+                        }
+                    };
+                    assert!(ok);
                     n += 1;
                 }
             }
-            times[m].push(n as f64 / t0.elapsed().as_secs_f64());
+            times.push(n as f64 / t0.elapsed().as_secs_f64());
         }
     }
-    for (m, name) in ["standard", "wide"].iter().enumerate() {
+    for (m, name) in names.iter().enumerate() {
         let mut v = times[m].clone();
         v.sort_by(f64::total_cmp);
         println!(
