@@ -9,6 +9,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use ocmf_core::batch::{BatchItem, BatchOptions, check_all};
 use ocmf_core::registry::{self as reg, RegistryError, Trust, TrustedReport};
 use ocmf_core::session::{self as sess, SessionContext, SessionRecord};
 use ocmf_core::transport::{self as tr, SignedValue, Transport};
@@ -105,6 +106,14 @@ impl Key {
     #[getter]
     fn fingerprint(&self) -> String {
         reg::key_fingerprint(&self.key)
+    }
+
+    /// Builds the key's wide verification tables now, for a key about to
+    /// verify many records (about a fifth faster per record afterwards; the
+    /// batch functions do it themselves for a key used by 32 records or
+    /// more). Built once, kept by this `Key`; verdicts never change.
+    fn precompute(&self, py: Python<'_>) {
+        py.detach(|| self.key.precompute());
     }
 
     fn __repr__(&self) -> String {
@@ -371,7 +380,77 @@ fn run_trusted(
     )
 }
 
-/// Verifies a list of records on `threads` worker threads without the GIL.
+/// The batch item of one record, or `None` for what the core batch cannot
+/// take (a `str` without UTF-8 form, a key that failed to decode on the
+/// Python side): those are checked one by one, with the same answer.
+fn batch_item<'a>(record: &'a Input, key: &'a KeyArg) -> Option<BatchItem<'a>> {
+    let item = match record {
+        Input::Text(s) => BatchItem::new(s),
+        Input::Bytes(b) => BatchItem::bytes(b),
+        Input::NotUtf8 => return None,
+    };
+    match key {
+        KeyArg::None => Some(item),
+        KeyArg::Text(t) => Some(item.key_text(t)),
+        KeyArg::Decoded(k) => Some(item.key(k)),
+        KeyArg::Bad(_) => None,
+    }
+}
+
+/// Checks every record with `ocmf_core::batch::check_all` (each key text
+/// decoded once, wide tables for busy keys, `threads` workers) and returns
+/// one row per record in input order.
+///
+/// Panic boundary: a panic inside the batch (a bug) is caught, and the
+/// records are then checked one by one, each behind its own boundary, so
+/// that only the record that panics gets code 704 (`internal`).
+fn check_rows<'k>(
+    records: &[Input],
+    key_of: impl Fn(usize) -> &'k KeyArg + Sync,
+    options: &Options,
+    threads: usize,
+) -> Vec<Row> {
+    let items: Vec<Option<BatchItem<'_>>> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| batch_item(r, key_of(i)))
+        .collect();
+    let single = |i: usize, record: &Input| {
+        catch_unwind(AssertUnwindSafe(|| {
+            run(record, key_of(i), options, Row::of)
+        }))
+        .unwrap_or(Row::INTERNAL)
+    };
+    let batch: Vec<BatchItem<'_>> = items.iter().flatten().copied().collect();
+    let opts = BatchOptions::new(*options).threads(threads);
+    let checked = catch_unwind(AssertUnwindSafe(|| {
+        check_all(&batch, &opts)
+            .iter()
+            .map(Row::of)
+            .collect::<Vec<_>>()
+    }));
+    let Ok(checked) = checked else {
+        return records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| single(i, r))
+            .collect();
+    };
+    let mut checked = checked.into_iter();
+    records
+        .iter()
+        .zip(&items)
+        .enumerate()
+        .map(|(i, (record, item))| match item {
+            // check_all returns one report per item: `next` is always Some.
+            Some(_) => checked.next().unwrap_or(Row::INTERNAL),
+            None => single(i, record),
+        })
+        .collect()
+}
+
+/// Verifies a list of records without the GIL, with the core's batch
+/// (`ocmf_core::batch::check_all`) on `threads` worker threads.
 ///
 /// Returns four equally long lists: verdicts, codes, signature_valid, algorithms.
 #[pyfunction]
@@ -410,38 +489,13 @@ fn verify_chunk<'py>(
     if threads == 0 {
         return Err(invalid_argument(py, "threads must be at least 1"));
     }
-    let rows: Vec<Row> = py.detach(|| {
-        let work = |start: usize, part: &[Input]| -> Vec<Row> {
-            part.iter()
-                .enumerate()
-                .map(|(i, rec)| {
-                    let k = per_record.as_ref().map_or(&shared, |v| &v[start + i]);
-                    catch_unwind(AssertUnwindSafe(|| run(rec, k, &options, Row::of)))
-                        .unwrap_or(Row::INTERNAL)
-                })
-                .collect()
-        };
-        let n = inputs.len();
-        let workers = threads.min(n.max(1));
-        if workers <= 1 {
-            return work(0, &inputs);
-        }
-        let per = n.div_ceil(workers);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = inputs
-                .chunks(per)
-                .enumerate()
-                .map(|(w, part)| {
-                    let work = &work;
-                    (part.len(), s.spawn(move || work(w * per, part)))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|(len, h)| h.join().unwrap_or_else(|_| vec![Row::INTERNAL; len]))
-                .collect()
-        })
-    });
+    let key_of = |i: usize| {
+        per_record
+            .as_ref()
+            .and_then(|v| v.get(i))
+            .unwrap_or(&shared)
+    };
+    let rows: Vec<Row> = py.detach(|| check_rows(&inputs, key_of, &options, threads));
     let verdicts = PyList::new(py, rows.iter().map(|r| r.verdict))?;
     let codes = PyList::new(py, rows.iter().map(|r| r.code))?;
     let sig = PyList::new(py, rows.iter().map(|r| r.signature_valid))?;

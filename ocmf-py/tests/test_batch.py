@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pandas as pd
@@ -9,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 import ocmf
+from ocmf import _ocmf
 
 
 def _one_by_one(corpus: list[dict[str, Any]], keyed: bool) -> list[tuple[Any, ...]]:
@@ -93,3 +96,216 @@ def test_streaming_is_lazy() -> None:
     first = next(it)
     assert first.code == 103
     assert consumed == 100  # only one chunk read so far
+
+
+# --- the core batch (ocmf_core::batch::check_all) under verify_many -----------
+
+P256 = "ECDSA-secp256r1-SHA256"
+
+
+def _payload(i: int, serial: str = "M") -> str:
+    return (
+        f'{{"FV":"1.0","GI":"B","GS":"{i}","PG":"T{i}","MS":"{serial}","IS":false,"IT":"NONE",'
+        f'"RD":[{{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":{i}.000,'
+        f'"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}}]}}'
+    )
+
+
+def _signed_set(n: int, secret: str, alg: str = P256) -> tuple[list[str], str, set[int]]:
+    """n records signed by one key; every 5th (from 2) has its value changed after signing."""
+    records = []
+    key = ""
+    tampered = set()
+    for i in range(n):
+        signed = ocmf.sign(_payload(i), secret, alg)
+        key = signed.public_key
+        rec = signed.record
+        if i % 5 == 2:
+            rec = rec.replace(f'"RV":{i}.000', '"RV":99.999', 1)
+            assert rec != signed.record
+            tampered.add(i)
+        records.append(rec)
+    return records, key, tampered
+
+
+def _rows(table: Any) -> list[tuple[Any, ...]]:
+    return list(zip(*(table.column(c).to_pylist() for c in table.column_names)))
+
+
+def _single(records: list[Any], keys: list[Any]) -> list[tuple[Any, ...]]:
+    out = []
+    for r, k in zip(records, keys):
+        v = ocmf.verify(r if r is not None else "", k)
+        out.append((v.verdict, v.code, v.signature_valid, v.algorithm))
+    return out
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_one_key_set_wide_tables_with_tampered_records(threads: int) -> None:
+    # 48 records >= 32 under one key: the batch builds the key's wide tables.
+    records, key, tampered = _signed_set(48, "11" * 32)
+    want = _single(records, [key] * len(records))
+    assert [w[0] for w in want] == [
+        "invalid-signature" if i in tampered else "valid" for i in range(len(records))
+    ]
+    decoded = ocmf.Key(key)
+    for shared in (key, decoded):
+        assert _rows(ocmf.verify_many(records, key=shared, threads=threads, chunk_size=1000)) == want
+    # Per-record keys: text, a decoded Key, and the native call with text
+    # (the core decodes the text once for the whole chunk).
+    assert _rows(ocmf.verify_many(records, keys=[key] * len(records), threads=threads)) == want
+    assert _rows(ocmf.verify_many(records, keys=[decoded] * len(records), threads=threads)) == want
+    native = _ocmf.verify_chunk(records, None, [key] * len(records), "interop", threads)
+    assert list(zip(*native)) == want
+    native = _ocmf.verify_chunk(records, key, None, "interop", threads)
+    assert list(zip(*native)) == want
+    # Several profiles go through the same options.
+    for profile in ("strict", "reference"):
+        got = ocmf.verify_many(records, key=key, threads=threads, profile=profile, as_="list")
+        assert [(r.verdict, r.code) for r in got] == [
+            (v.verdict, v.code) for v in (ocmf.verify(r, key, profile=profile) for r in records)
+        ]
+
+
+def test_every_corpus_record_through_the_native_batch_with_key_text(corpus: list[dict[str, Any]]) -> None:
+    # verify_many decodes text keys into Key objects first; the native call
+    # with text keys exercises the core's own key-text decoding (BatchKey::Text).
+    texts = [v["ocmf"] for v in corpus]
+    keys = [v["public_key"] for v in corpus]
+    want = _single(texts, keys)
+    for threads in (1, 2):
+        got = _ocmf.verify_chunk(texts, None, keys, "interop", threads)
+        assert list(zip(*got)) == want
+        got = _ocmf.verify_chunk([t.encode() for t in texts], None, keys, "interop", threads)
+        assert list(zip(*got)) == want
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_bad_utf8_and_oversize_records(threads: int) -> None:
+    records, key, _ = _signed_set(40, "22" * 32)
+    bad: list[Any] = [
+        b'OCMF|{"FV":"\xc3\x28"}|{}',  # bytes, not UTF-8
+        "OCMF|{\udc80}|{}",  # str with a lone surrogate: no UTF-8 form
+        "x" * 70000,  # over the record size limit
+        b"x" * 70000,
+        b"\xff" * 70000,
+        "\ud800" * 70000,
+        records[0].encode(),
+        None,
+    ]
+    mixed = records[:20] + bad + records[20:]
+    want = _single(mixed, [key] * len(mixed))
+    codes = {w[1] for w in want[20:28]}
+    assert {102, 101} <= codes  # not_utf8 and too_large are among them
+    assert want[21][1] == 102 and want[22][1] == 101
+    for shared in (key, ocmf.Key(key)):
+        assert _rows(ocmf.verify_many(mixed, key=shared, threads=threads)) == want
+    got = _ocmf.verify_chunk(mixed, key, None, "interop", threads)
+    assert list(zip(*got)) == want
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_bad_key_text_shared_by_many_records(threads: int) -> None:
+    records, _, _ = _signed_set(40, "33" * 32)
+    records += ["garbage", "OCMF|{}", None]
+    for bad_key in ("zz!!", "04" + "00" * 64, "", "\udc80"):
+        want = _single(records, [bad_key] * len(records))
+        assert {w[0] for w in want[:40]} != {"valid"}
+        assert _rows(ocmf.verify_many(records, key=bad_key, threads=threads)) == want
+        assert _rows(ocmf.verify_many(records, keys=[bad_key] * len(records), threads=threads)) == want
+        got = _ocmf.verify_chunk(records, None, [bad_key] * len(records), "interop", threads)
+        assert list(zip(*got)) == want
+    bad_bytes = b"\x04" + b"\x00" * 64  # raw bytes: not a point on any curve
+    want = _single(records, [bad_bytes] * len(records))
+    assert _rows(ocmf.verify_many(records, key=bad_bytes, threads=threads)) == want
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_mixed_per_record_keys(threads: int) -> None:
+    sets = [
+        _signed_set(36, "44" * 32, P256),
+        _signed_set(12, "55" * 48, "ECDSA-secp384r1-SHA256"),
+        _signed_set(7, "66" * 32, "ECDSA-brainpool256r1-SHA256"),
+    ]
+    decoded = [ocmf.Key(k) for _, k, _ in sets]
+    records: list[Any] = []
+    keys: list[Any] = []
+    for i in range(max(len(s[0]) for s in sets)):
+        for j, (recs, key, _) in enumerate(sets):
+            if i < len(recs):
+                records.append(recs[i])
+                # Each key in several forms: text, decoded Key, SEC1 bytes.
+                keys.append([key, decoded[j], bytes.fromhex(decoded[j].sec1_hex)][i % 3])
+    # Wrong keys, no key, a bad key and a bad record among them.
+    records += [sets[0][0][0], sets[1][0][0], sets[0][0][1], "garbage", b"\xff"]
+    keys += [sets[1][1], decoded[0], None, sets[0][1], decoded[2]]
+    want = _single(records, keys)
+    assert sum(w[0] == "valid" for w in want) == sum(len(r) - len(t) for r, _, t in sets)
+    assert want[-5][0] != "valid" and want[-4][0] != "valid"
+    got = _rows(ocmf.verify_many(records, keys=keys, threads=threads, chunk_size=40))
+    assert got == want
+    got_native = _ocmf.verify_chunk(records, None, keys, "interop", threads)
+    assert list(zip(*got_native)) == want
+
+
+def test_key_precompute_keeps_verdicts() -> None:
+    records, key, tampered = _signed_set(12, "77" * 32)
+    k = ocmf.Key(key)
+    assert k.precompute() is None
+    k.precompute()  # idempotent
+    for i, r in enumerate(records):
+        assert ocmf.verify(r, k).verdict == ("invalid-signature" if i in tampered else "valid")
+    other = ocmf.Key(ocmf.sign(_payload(1), "78" * 32).public_key)
+    other.precompute()
+    assert {ocmf.verify(r, other).verdict for r in records} == {"invalid-signature"}
+
+
+def test_threads_argument() -> None:
+    with pytest.raises(ocmf.InvalidArgumentError):
+        ocmf.verify_many(["x"], threads=0)
+    with pytest.raises(ocmf.InvalidArgumentError):
+        _ocmf.verify_chunk(["x"], None, None, "interop", 0)
+    with pytest.raises(ocmf.InvalidArgumentError):
+        ocmf.verify_many(["x"], profile="nope")
+    with pytest.raises(ocmf.InvalidArgumentError):
+        ocmf.verify_many(["x", "y"], keys=["k"])
+    # More threads than records, and the default (None: every core).
+    recs, key, _ = _signed_set(3, "88" * 32)
+    want = _single(recs, [key] * 3)
+    assert _rows(ocmf.verify_many(recs, key=key, threads=16)) == want
+    assert _rows(ocmf.verify_many(recs, key=key, threads=None)) == want
+
+
+def test_verify_many_releases_the_gil() -> None:
+    """While the native batch runs, another Python thread keeps running."""
+    records, key, _ = _signed_set(50, "99" * 32)
+    big = records * 40
+    k = ocmf.Key(key)
+    t0 = time.perf_counter()
+    _ocmf.verify_chunk(big, k, None, "interop", 1)
+    alone = time.perf_counter() - t0
+    if alone < 0.05:
+        pytest.skip(f"the batch took {alone:.3f}s: too fast to observe")
+
+    def attempt() -> tuple[float, float, int]:
+        done = threading.Event()
+        gaps: list[float] = []
+
+        def work() -> None:
+            _ocmf.verify_chunk(big, k, None, "interop", 1)
+            done.set()
+
+        th = threading.Thread(target=work)
+        start = last = time.perf_counter()
+        th.start()
+        while not done.is_set():
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        th.join()
+        return time.perf_counter() - start, max(gaps, default=0.0), len(gaps)
+
+    # Holding the GIL would stall this loop for the whole call; a busy
+    # machine can stall it once, so allow three tries.
+    tries = [attempt() for _ in range(3)]
+    assert any(n > 10 and gap < 0.6 * total for total, gap, n in tries), (alone, tries)

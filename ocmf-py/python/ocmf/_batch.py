@@ -1,8 +1,11 @@
 """Batch verification: any iterable, pandas Series or pyarrow array in, columns out.
 
 Records are consumed in chunks of ``chunk_size`` (memory stays bounded for
-generators); each chunk is verified by the native module without the GIL on
-``threads`` worker threads. A key given as text is decoded once.
+generators); each chunk is one call of the core's batch
+(``ocmf_core::batch::check_all``) without the GIL, on ``threads`` worker
+threads. A key given as text or bytes is decoded once into a :class:`Key`
+here, so that its precomputed tables serve every chunk; a key that signs 32
+or more records of a chunk gets the wide tables before the chunk is checked.
 """
 
 from __future__ import annotations
@@ -153,7 +156,8 @@ def verify_many(
     pandas Series, or a pyarrow (Large)String/Binary Array or ChunkedArray.
     ``key``: one key for all records; ``keys``: one key per record (parallel
     iterable; overrides ``key``). ``threads``: worker threads per chunk
-    (default: the available cores). ``as_``: ``"arrow"`` (a ``pyarrow.Table``,
+    (default: the available cores; ``1`` checks on the calling thread). The
+    GIL is released while a chunk is checked. ``as_``: ``"arrow"`` (a ``pyarrow.Table``,
     the default when pyarrow is installed), ``"pandas"`` (a DataFrame) or
     ``"list"`` (a list of :class:`BatchRow`, the default without pyarrow).
     """

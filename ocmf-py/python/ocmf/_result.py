@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, Optional, Tuple
@@ -15,6 +14,7 @@ from ._errors import (
     UnsupportedError,
     error_class_for_code,
 )
+from ._lazy import LazyReport
 from ._registry import Trust
 
 __all__ = ["Finding", "VerifyResult", "SignedRecord", "decimalize_payload"]
@@ -54,7 +54,7 @@ class SignedRecord(NamedTuple):
     public_key: str
 
 
-class VerifyResult:
+class VerifyResult(LazyReport):
     """The outcome of checking one record: exactly one verdict and its code.
 
     ``to_json()`` is the canonical JSON report, byte for byte the same as the
@@ -62,10 +62,8 @@ class VerifyResult:
     ``message`` …) are decoded from it on first access.
     """
 
-    __slots__ = ("verdict", "code", "signature_valid", "algorithm", "_json", "_data")
+    __slots__ = ("signature_valid", "algorithm")
 
-    verdict: str
-    code: int
     signature_valid: Optional[bool]
     algorithm: Optional[str]
 
@@ -77,34 +75,13 @@ class VerifyResult:
         algorithm: Optional[str],
         json_text: str,
     ) -> None:
-        self.verdict = verdict
-        self.code = code
+        super().__init__(verdict, code, json_text)
         self.signature_valid = signature_valid
         self.algorithm = algorithm
-        self._json = json_text
-        self._data: Optional[dict[str, Any]] = None
 
-    def _details(self) -> dict[str, Any]:
-        if self._data is None:
-            data = json.loads(self._json)
-            decimalize_payload(data.get("record"))
-            self._data = data
-        return self._data
-
-    @property
-    def is_valid(self) -> bool:
-        """Whether the verdict is ``valid``."""
-        return self.verdict == "valid"
-
-    @property
-    def code_name(self) -> str:
-        """The code's stable identifier, e.g. ``invalid_signature``."""
-        return str(self._details()["code_name"])
-
-    @property
-    def message(self) -> str:
-        """The human-readable message (with field and byte position when known)."""
-        return str(self._details()["message"])
+    def _decode(self, data: dict[str, Any]) -> dict[str, Any]:
+        decimalize_payload(data.get("record"))
+        return data
 
     @property
     def field(self) -> Optional[str]:
@@ -117,11 +94,6 @@ class VerifyResult:
         """Byte range of the error in the record, if known."""
         s = self._details()["span"]
         return (s[0], s[1]) if s is not None else None
-
-    @property
-    def profile(self) -> str:
-        """The profile the record was checked with."""
-        return str(self._details()["profile"])
 
     @property
     def key_source(self) -> Optional[str]:
@@ -169,10 +141,6 @@ class VerifyResult:
         """The parsed payload (readings' values as :class:`decimal.Decimal`), or None when unreadable."""
         value: Optional[dict[str, Any]] = self._details()["record"]
         return value
-
-    def to_json(self) -> str:
-        """The canonical JSON report (one line)."""
-        return self._json
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical report as a dict (decimal values as :class:`decimal.Decimal`)."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Tuple, Union
 from . import _ocmf
 from ._errors import InvalidArgumentError
 from ._ocmf import Key
+from ._lazy import LazyReport
 from ._registry import Registry, Trust, datetime_from_ms, native_registry
 from ._result import decimalize_payload
 
@@ -149,7 +150,7 @@ class SessionRecordResult:
     """The record's full report (the core's JSON, decimals as :class:`~decimal.Decimal`)."""
 
 
-class SessionResult:
+class SessionResult(LazyReport):
     """The verdict on a charging session: ``valid`` (the energy may be
     billed), ``incomplete`` (something needed is missing), ``invalid``
     (something is wrong) or ``malformed`` (nothing could be checked).
@@ -159,69 +160,35 @@ class SessionResult:
     attributes are read from it on first access.
     """
 
-    __slots__ = ("verdict", "code", "_json", "_data")
-
-    verdict: str
-    code: int
-
-    def __init__(self, verdict: str, code: int, json_text: str) -> None:
-        self.verdict = verdict
-        self.code = code
-        self._json = json_text
-        self._data: Optional[dict[str, Any]] = None
-
-    def _d(self) -> dict[str, Any]:
-        if self._data is None:
-            self._data = json.loads(self._json)
-        return self._data
-
-    @property
-    def is_valid(self) -> bool:
-        """Whether the verdict is ``valid``."""
-        return self.verdict == "valid"
-
-    @property
-    def code_name(self) -> str:
-        """The code's identifier, e.g. ``session_inconsistent``."""
-        return str(self._d()["code_name"])
-
-    @property
-    def message(self) -> str:
-        """What the code means, in the language asked for."""
-        return str(self._d()["message"])
+    __slots__ = ()
 
     @property
     def explanation(self) -> str:
         """A sentence for a driver about the verdict."""
-        return str(self._d()["explanation"])
-
-    @property
-    def profile(self) -> str:
-        """The profile the session was checked with."""
-        return str(self._d()["profile"])
+        return str(self._details()["explanation"])
 
     @property
     def meter_serial(self) -> Optional[str]:
         """The meter serial (``MS``)."""
-        v: Optional[str] = self._d()["meter_serial"]
+        v: Optional[str] = self._details()["meter_serial"]
         return v
 
     @property
     def gateway_serial(self) -> Optional[str]:
         """The gateway serial (``GS``)."""
-        v: Optional[str] = self._d()["gateway_serial"]
+        v: Optional[str] = self._details()["gateway_serial"]
         return v
 
     @property
     def identification_level(self) -> Optional[str]:
         """``IL`` of the first record stating one."""
-        v: Optional[str] = self._d()["identification_level"]
+        v: Optional[str] = self._details()["identification_level"]
         return v
 
     @property
     def energy(self) -> Optional[Energy]:
         """The billable energy (bill it only when the verdict is ``valid``)."""
-        e = self._d()["energy"]
+        e = self._details()["energy"]
         if e is None:
             return None
         return Energy(
@@ -238,13 +205,13 @@ class SessionResult:
     @property
     def energy_kwh(self) -> Optional[Decimal]:
         """The energy in kWh, exactly."""
-        e = self._d()["energy"]
+        e = self._details()["energy"]
         return None if e is None else Decimal(e["kwh"])
 
     @property
     def energy_wh(self) -> Optional[Decimal]:
         """The energy in Wh, exactly."""
-        e = self._d()["energy"]
+        e = self._details()["energy"]
         return None if e is None else Decimal(e["wh"])
 
     @property
@@ -262,11 +229,11 @@ class SessionResult:
                 end_record=r["end_record"],
                 end_reason=r["end_reason"],
             )
-            for r in self._d()["registers"]
+            for r in self._details()["registers"]
         ]
 
     def _time(self, which: str) -> Optional[SessionTime]:
-        t = self._d()[which]
+        t = self._details()[which]
         if t is None:
             return None
         return SessionTime(time=t["time"], unix_ms=t["unix_ms"], time_status=t["time_status"], record=t["record"])
@@ -284,7 +251,7 @@ class SessionResult:
     @property
     def duration_ms(self) -> Optional[int]:
         """End minus begin, in milliseconds."""
-        v: Optional[int] = self._d()["duration_ms"]
+        v: Optional[int] = self._details()["duration_ms"]
         return v
 
     @property
@@ -296,19 +263,19 @@ class SessionResult:
     @property
     def duration_seconds(self) -> Optional[Decimal]:
         """End minus begin in seconds, exactly (3 decimals)."""
-        return _dec(self._d()["duration_seconds"])
+        return _dec(self._details()["duration_seconds"])
 
     @property
     def time_status(self) -> Optional[str]:
         """The weakest time status of all billing readings (``U`` < ``I`` < ``R`` < ``S``)."""
-        v: Optional[str] = self._d()["time_status"]
+        v: Optional[str] = self._details()["time_status"]
         return v
 
     @property
     def trust(self) -> Optional[str]:
         """The weakest key trust of all records (``trusted``, ``mismatch``,
         ``untrusted``, ``expired``, ``unknown``), or None without records."""
-        v: Optional[str] = self._d()["trust"]
+        v: Optional[str] = self._details()["trust"]
         return v
 
     @property
@@ -327,14 +294,14 @@ class SessionResult:
                 message_en=f["message"]["en"],
                 message_de=f["message"]["de"],
             )
-            for f in self._d()["findings"]
+            for f in self._details()["findings"]
         ]
 
     @property
     def records(self) -> list[SessionRecordResult]:
         """The records, sorted by pagination (unreadable ``PG`` last)."""
         out = []
-        for r in self._d()["records"]:
+        for r in self._details()["records"]:
             rep = dict(r["report"])
             decimalize_payload(rep.get("record"))
             out.append(
@@ -351,10 +318,6 @@ class SessionResult:
                 )
             )
         return out
-
-    def to_json(self) -> str:
-        """The core's canonical JSON (one line, keys sorted)."""
-        return self._json
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical JSON as a dict (decimal values stay strings, as in the JSON)."""
