@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* The character after the JSON value at `p`, or NULL if it is malformed. */
-static const char *json_skip(const char *p) {
+static inline const char *json_skip(const char *p) {
     if (p == NULL) return NULL;
     if (*p == '"') {
         for (p++; *p != '\0'; p++) {
@@ -47,7 +47,7 @@ static const char *json_skip(const char *p) {
 }
 
 /* The value of member `name` of the object at `p`, or NULL. */
-static const char *json_get(const char *p, const char *name) {
+static inline const char *json_get(const char *p, const char *name) {
     if (p == NULL || *p != '{') return NULL;
     size_t n = strlen(name);
     p++;
@@ -64,7 +64,7 @@ static const char *json_get(const char *p, const char *name) {
 }
 
 /* Item `i` of the array at `p`, or NULL. */
-static const char *json_at(const char *p, size_t i) {
+static inline const char *json_at(const char *p, size_t i) {
     if (p == NULL || *p != '[' || p[1] == ']') return NULL;
     p++;
     for (size_t k = 0; k < i; k++) {
@@ -76,7 +76,7 @@ static const char *json_at(const char *p, size_t i) {
 }
 
 /* The number of items of the array at `p`, or (size_t)-1. */
-static size_t json_len(const char *p) {
+static inline size_t json_len(const char *p) {
     if (p == NULL || *p != '[') return (size_t)-1;
     if (p[1] == ']') return 0;
     size_t n = 0;
@@ -94,7 +94,7 @@ static size_t json_len(const char *p) {
 /* Decodes the JSON string at `p` into `out` (capacity `cap`, NUL-terminated);
  * returns its length, or (size_t)-1 when `p` is not a string, it does not
  * fit, or it holds a \u escape above U+007F (serde_json writes those raw). */
-static size_t json_str(const char *p, char *out, size_t cap) {
+static inline size_t json_str(const char *p, char *out, size_t cap) {
     if (p == NULL || *p != '"' || cap == 0) return (size_t)-1;
     size_t n = 0;
     for (p++; *p != '"'; p++) {
@@ -127,13 +127,13 @@ static size_t json_str(const char *p, char *out, size_t cap) {
 }
 
 /* Whether the value at `p` is exactly the JSON text `want` (e.g. "\"valid\"", "null", "14"). */
-static int json_is(const char *p, const char *want) {
+static inline int json_is(const char *p, const char *want) {
     const char *end = json_skip(p);
     return end != NULL && (size_t)(end - p) == strlen(want) && strncmp(p, want, strlen(want)) == 0;
 }
 
 /* Whether the values at `a` and `b` are the same JSON text. */
-static int json_same(const char *a, const char *b) {
+static inline int json_same(const char *a, const char *b) {
     const char *ea = json_skip(a), *eb = json_skip(b);
     return ea != NULL && eb != NULL && ea - a == eb - b && strncmp(a, b, (size_t)(ea - a)) == 0;
 }
