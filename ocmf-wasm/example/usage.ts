@@ -1,6 +1,6 @@
 // Type-checked by scripts/ci/wasm with `tsc --noEmit --strict` against the packed package.
-import { verify, verifyJson, inspect, sign, Key, messageFor, isOcmfError, version } from 'ocmf';
-import type { VerifyReport, Reading, OcmfError, Signed } from 'ocmf';
+import { verify, verifyJson, verifyMany, inspect, sign, Key, messageFor, isOcmfError, version } from 'ocmf';
+import type { VerifyReport, Reading, OcmfError, Signed, Verdict, VerifyManyInput, VerifyManyOptions, VerifyManyResult } from 'ocmf';
 
 const record = 'OCMF|{"FV":"1.0","RD":[{"TM":"2019-08-13T10:03:15,000+0000 I","TX":"B","RV":0.2596,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}]}|{"SD":"00"}';
 
@@ -15,6 +15,25 @@ if (report.verdict === 'valid') {
 }
 for (const f of report.findings) console.log(f.severity, f.name, f.message);
 key.free();
+const key2 = new Key('3059301306072A8648CE3D020106082A8648CE3D030107034200043AEEB45C392357820A58FDFB0857BD77ADA31585C61C430531DFA53B440AFBFDD95AC887C658EA55260F808F55CA948DF235C2108A0D6DC7D4AB1A5E1A7955BE');
+
+// Many records in one call: compact parallel arrays, full reports on request.
+const many: VerifyManyResult = verifyMany([record, new TextEncoder().encode(record), { record, key: key2 }], {
+  key: key2.sec1Hex,
+  reports: true,
+});
+const codes: Uint16Array = many.codes;
+for (let i = 0; i < many.length; i += 1) {
+  const v: Verdict = many.verdicts[i];
+  const alg: string | null = many.algorithms[i];
+  const sig: boolean | null = many.signatureValid[i];
+  console.log(v, codes[i], alg, sig, many.reports?.[i]?.message);
+}
+const items: VerifyManyInput[] = [record, { record, key: null }];
+const opts: VerifyManyOptions = { key: key2, json: true, lang: 'de', profile: 'strict' };
+console.log(verifyMany(items, opts).json?.[0], many.validCount);
+key2.precompute();
+key2.free();
 
 const canonical: string = verifyJson(new TextEncoder().encode(record));
 const signed: Signed = sign('{"FV":"1.0","RD":[]}', '1f'.repeat(32), 'brainpoolP256r1');
