@@ -2,8 +2,8 @@
 //! built on `primeorder` (P-192, P-256, P-384, brainpoolP256r1/P384r1,
 //! secp192k1).
 //!
-//! Field arithmetic is `fiat-crypto`'s for P-256 and P-384 (see
-//! [`fiat`](super::fiat)) and the curve crate's own (RustCrypto, Montgomery
+//! Field arithmetic is `fiat-crypto`'s for P-256 and P-384 on 64-bit targets
+//! (see `curves/fiat.rs`) and the curve crate's own (RustCrypto, Montgomery
 //! form) for the others;
 //! only the point arithmetic and the scalar-multiplication strategy are ours,
 //! because `primeorder` offers neither per-key precomputation nor cheap
@@ -123,6 +123,7 @@ rustcrypto_engine!(
     bp384::r1::BrainpoolP384r1
 );
 
+#[cfg(target_pointer_width = "64")]
 impl Engine for p256::NistP256 {
     type F = super::fiat::p256::Fe;
     fn fe(be: &[u8]) -> Option<Self::F> {
@@ -130,12 +131,18 @@ impl Engine for p256::NistP256 {
     }
 }
 
+#[cfg(target_pointer_width = "64")]
 impl Engine for p384::NistP384 {
     type F = super::fiat::p384::Fe;
     fn fe(be: &[u8]) -> Option<Self::F> {
         super::fiat::p384::Fe::from_be(be)
     }
 }
+
+// On 32-bit targets (wasm32) RustCrypto's own 32-bit field code measured as
+// fast as fiat's on P-256 and 1.6x faster on P-384 (in Node), so it stays.
+#[cfg(not(target_pointer_width = "64"))]
+rustcrypto_engine!(p256::NistP256, p384::NistP384);
 
 /// Field element type of curve `C` in the engine.
 pub(crate) type Fe<C> = <C as Engine>::F;

@@ -8,7 +8,8 @@
 //! out-of-line calls too; a profile of our P-256 verify showed about two
 //! thirds of the time in those calls. `fiat-crypto` generates one fused,
 //! inlined word-by-word Montgomery multiplication per prime (the code
-//! `p384` itself can use), with 64-bit and 32-bit (wasm32) versions. Only the
+//! `p384` itself can use). Only on 64-bit targets: on wasm32, fiat's 32-bit
+//! code measured no faster than RustCrypto's on P-256 and slower on P-384. Only the
 //! field arithmetic comes from there; the values are checked on the way in
 //! (`from_be` takes canonical big-endian bytes below the modulus only).
 
@@ -16,16 +17,13 @@
 /// operations [`FieldOps`](super::fast::FieldOps) needs.
 macro_rules! fiat_field {
     (
-        $name:ident, $bytes:expr, $m64:ident, $m32:ident,
+        $name:ident, $bytes:expr, $m64:ident,
         p_minus_2: $pm2:expr,
         mont: $mont:ident, non_mont: $non:ident,
         mul: $mul:ident, square: $sq:ident, add: $add:ident, sub: $sub:ident, opp: $opp:ident,
         nonzero: $nz:ident, from_bytes: $fb:ident, to_bytes: $tb:ident,
         to_mont: $tm:ident, from_mont: $fm:ident, one: $one:ident
     ) => {
-        #[cfg(not(target_pointer_width = "64"))]
-        use fiat_crypto::$m32 as f;
-        #[cfg(target_pointer_width = "64")]
         use fiat_crypto::$m64 as f;
 
         /// A field element in Montgomery form, always fully reduced (fiat's
@@ -138,9 +136,9 @@ macro_rules! fiat_field {
         }
 
         impl crate::curves::fast::FieldOps for $name {
-            const ZERO: Self = Self(f::$mont([0; $bytes / core::mem::size_of::<usize>()]));
+            const ZERO: Self = Self(f::$mont([0; $bytes / 8]));
             const ONE: Self = {
-                let mut o = f::$mont([0; $bytes / core::mem::size_of::<usize>()]);
+                let mut o = f::$mont([0; $bytes / 8]);
                 f::$one(&mut o);
                 Self(o)
             };
@@ -203,7 +201,7 @@ fn below(a: &[u8], b: &[u8]) -> bool {
 pub(crate) mod p256 {
     use super::below;
     fiat_field!(
-        Fe, 32, p256_64, p256_32,
+        Fe, 32, p256_64,
         p_minus_2: [
             0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -223,7 +221,7 @@ pub(crate) mod p256 {
 pub(crate) mod p384 {
     use super::below;
     fiat_field!(
-        Fe, 48, p384_64, p384_32,
+        Fe, 48, p384_64,
         p_minus_2: [
             0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
             0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,

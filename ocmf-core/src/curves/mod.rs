@@ -13,6 +13,7 @@
 //! variable-time routine here.
 
 pub(crate) mod fast;
+#[cfg(target_pointer_width = "64")]
 mod fiat;
 #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
 mod native;
