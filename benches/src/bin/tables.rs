@@ -45,8 +45,14 @@ fn main() {
                         1 => check(r, Some(&wide), &opts).is_valid(),
                         // A key decoded for one record only (no tables).
                         _ => {
-                            let backend = if m == 2 { Backend::Auto } else { Backend::PureRust };
-                            let k = PublicKey::parse(&key_text).expect("key").with_backend(backend);
+                            let backend = if m == 2 {
+                                Backend::Auto
+                            } else {
+                                Backend::PureRust
+                            };
+                            let k = PublicKey::parse(&key_text)
+                                .expect("key")
+                                .with_backend(backend);
                             check(r, Some(&k), &opts).is_valid()
                         }
                     };
