@@ -77,28 +77,18 @@ def _verify(key: str, records: list[str]) -> int:
 
 
 def _openssl(key: str, records: list[str]) -> int:
-    import base64
+    """The OpenSSL yardstick of the peer benchmark (benches/peers/bench_py.py),
+    loaded from there so both benchmarks time the same loop."""
+    import importlib.util
+    from pathlib import Path
 
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    pub = serialization.load_der_public_key(bytes.fromhex(key))
-    assert isinstance(pub, ec.EllipticCurvePublicKey)
-    algo = ec.ECDSA(hashes.SHA256())
-    ok = 0
-    for r in records:
-        first = r.index("|")
-        last = r.rindex("|")
-        sig = json.loads(r[last + 1 :])
-        sd = sig["SD"]
-        der = base64.b64decode(sd) if sig.get("SE") == "base64" else bytes.fromhex(sd)
-        try:
-            pub.verify(der, r[first + 1 : last].encode(), algo)
-            ok += 1
-        except InvalidSignature:
-            pass
-    return ok
+    path = Path(__file__).resolve().parents[2] / "benches" / "peers" / "bench_py.py"
+    spec = importlib.util.spec_from_file_location("peer_bench_py", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    loop: Callable[[str, list[str]], int] = module.openssl
+    return loop(key, records)
 
 
 IMPLS: dict[str, Callable[[str, list[str]], int]] = {

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -64,3 +66,37 @@ def p256_valid(corpus: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for v in corpus
         if expected(v) == "valid" and v.get("curve") == "secp256r1" and v.get("public_key")
     ]
+
+
+def _runs_without_gil(call: Callable[[], object], alone: float) -> None:
+    """Asserts that `call` (which alone took `alone` seconds) lets another
+    Python thread run: this loop keeps ticking while `call` runs on a
+    thread. Holding the GIL would stall the loop for (nearly) the whole call
+    on every attempt; a busy machine can stall it once, so three tries."""
+
+    def attempt() -> tuple[float, float, int]:
+        done = threading.Event()
+        gaps: list[float] = []
+
+        def work() -> None:
+            call()
+            done.set()
+
+        th = threading.Thread(target=work)
+        start = last = time.perf_counter()
+        th.start()
+        while not done.is_set():
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        th.join()
+        return time.perf_counter() - start, max(gaps, default=0.0), len(gaps)
+
+    tries = [attempt() for _ in range(3)]
+    assert any(n > 10 and gap < 0.6 * total for total, gap, n in tries), (alone, tries)
+
+
+@pytest.fixture(scope="session")
+def runs_without_gil() -> Callable[[Callable[[], object], float], None]:
+    """The GIL check of `_runs_without_gil`, for the tests of long native calls."""
+    return _runs_without_gil

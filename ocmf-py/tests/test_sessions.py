@@ -13,7 +13,6 @@ import json
 import os
 import pickle
 import subprocess
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -540,7 +539,7 @@ def test_registry_load_raises_only_registry_errors(text: str) -> None:
 # --- the GIL ----------------------------------------------------------------
 
 
-def test_extract_releases_the_gil(extraction: ocmf.Extraction) -> None:
+def test_extract_releases_the_gil(extraction: ocmf.Extraction, runs_without_gil: Any) -> None:
     """While the native extract runs, another Python thread keeps running."""
     chunk = "\n".join(v.record for v in extraction.values) + "\n"
     big = chunk * (_ocmf.MAX_INPUT_BYTES // len(chunk.encode()) - 1)  # just under the input limit
@@ -550,25 +549,4 @@ def test_extract_releases_the_gil(extraction: ocmf.Extraction) -> None:
     assert len(found.values()) == len(extraction.values)  # the same records, deduplicated
     if alone < 0.2:
         pytest.skip(f"extract took {alone:.3f}s: too fast to observe")
-    def attempt() -> tuple[float, float, int]:
-        done = threading.Event()
-        gaps: list[float] = []
-
-        def work() -> None:
-            _ocmf.extract(big)
-            done.set()
-
-        th = threading.Thread(target=work)
-        start = last = time.perf_counter()
-        th.start()
-        while not done.is_set():
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
-        th.join()
-        return time.perf_counter() - start, max(gaps, default=0.0), len(gaps)
-
-    # Holding the GIL would stall this loop for (nearly) the whole call, on
-    # every attempt; a busy machine can stall it once, so allow three tries.
-    tries = [attempt() for _ in range(3)]
-    assert any(n > 10 and gap < 0.6 * total for total, gap, n in tries), (alone, tries)
+    runs_without_gil(lambda: _ocmf.extract(big), alone)
