@@ -25,6 +25,7 @@ pub use crate::curves::Backend;
 use crate::error::Error;
 use crate::key::PublicKey;
 use crate::record::{Options, Report, check, check_with_key_error, str_from_bytes};
+use crate::registry::{Registry, Trust, TrustedReport, check_resolved};
 
 /// Records a key must sign in one batch before the batch builds its wide
 /// tables (their cost is about that of a handful of verifications).
@@ -94,8 +95,9 @@ pub struct BatchOptions {
     /// depend on it).
     pub backend: Backend,
     /// Worker threads: `1` checks on the calling thread; `0` uses rayon's
-    /// global pool (one thread per core); `n > 1` a pool of `n` threads built
-    /// for the call. Without the `rayon` feature every batch is sequential.
+    /// global pool (one thread per core); `n > 1` a pool of `n` threads
+    /// (built on first use and kept for later batches of the same size).
+    /// Without the `rayon` feature every batch is sequential.
     pub threads: usize,
 }
 
@@ -147,28 +149,70 @@ impl BatchOptions {
 #[must_use]
 pub fn check_all<'a>(items: &[BatchItem<'a>], options: &BatchOptions) -> Vec<Report<'a>> {
     let keys = decode_keys(items, options.backend);
-    let one = |item: &BatchItem<'a>| -> Report<'a> {
-        let opts = &options.options;
+    let opts = &options.options;
+    run(items, options.threads, |item: &BatchItem<'a>| {
         let record = match str_from_bytes(item.record, &opts.limits) {
             Ok(r) => r,
             Err(e) => return Report::from_error(e, opts.profile),
         };
-        match item.key {
-            BatchKey::Embedded => check(record, None, opts),
-            BatchKey::Decoded(k) => check(record, Some(k), opts),
-            BatchKey::Text(text) => match keys.get(text) {
-                Some(Ok(k)) => check(record, Some(k), opts),
-                Some(Err(e)) => check_with_key_error(record, *e, opts),
-                // Every key text was decoded above.
-                None => check_with_key_error(
-                    record,
-                    Error::new(crate::error::ErrorCode::KeyMissing),
-                    opts,
-                ),
+        match resolve(item.key, &keys) {
+            None => check(record, None, opts),
+            Some(Ok(k)) => check(record, Some(k), opts),
+            Some(Err(e)) => check_with_key_error(record, e, opts),
+        }
+    })
+}
+
+/// Checks every item against a key registry; one [`TrustedReport`] per item,
+/// in input order.
+///
+/// Each item's key is the *carried* key of
+/// [`check_trusted`](crate::registry::check_trusted): the key registered for
+/// the record's meter wins, the carried key is compared with it, and a blank
+/// key text counts as no key. Distinct key texts are decoded once, as in
+/// [`check_all`]; the registry's own keys build their tables on first use and
+/// are shared by every worker. The reports are the ones `check_trusted` would
+/// give item by item; a record that is not UTF-8 or over the size limit gets
+/// its error report and the trust `unknown`.
+#[must_use]
+pub fn check_all_trusted<'a>(
+    items: &[BatchItem<'a>],
+    registry: &Registry,
+    options: &BatchOptions,
+) -> Vec<TrustedReport<'a>> {
+    let keys = decode_keys(items, options.backend);
+    let opts = &options.options;
+    run(items, options.threads, |item: &BatchItem<'a>| {
+        // `check_trusted` reads a blank key text as no key.
+        let key = match item.key {
+            BatchKey::Text(t) if t.trim().is_empty() => BatchKey::Embedded,
+            key => key,
+        };
+        match str_from_bytes(item.record, &opts.limits) {
+            Ok(record) => check_resolved(record, resolve(key, &keys), Some(registry), opts),
+            Err(e) => TrustedReport {
+                report: Report::from_error(e, opts.profile),
+                trust: Trust::Unknown,
+                key_fingerprint: None,
+                carried_key_fingerprint: None,
+                carried_key_error: None,
+                record_time_ms: None,
             },
         }
-    };
-    run(items, options.threads, one)
+    })
+}
+
+/// An item's key: `None` for the record's own key, else the decoded key (or
+/// its decoding error) from `keys`, which holds every key text of the batch.
+fn resolve<'k>(
+    key: BatchKey<'k>,
+    keys: &'k BTreeMap<&str, Result<PublicKey, Error>>,
+) -> Option<Result<&'k PublicKey, Error>> {
+    match key {
+        BatchKey::Embedded => None,
+        BatchKey::Decoded(k) => Some(Ok(k)),
+        BatchKey::Text(text) => keys.get(text).map(|r| r.as_ref().map_err(|e| *e)),
+    }
 }
 
 /// Checks many records under one key.
@@ -198,7 +242,7 @@ fn run<T: Sync, R: Send>(items: &[T], threads: usize, one: impl Fn(&T) -> R + Sy
         }
         // A pool that cannot be built (no threads available) falls back to
         // the calling thread below.
-        if let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        if let Some(pool) = pool(threads) {
             return pool.install(par);
         }
     }
@@ -206,6 +250,34 @@ fn run<T: Sync, R: Send>(items: &[T], threads: usize, one: impl Fn(&T) -> R + Sy
     let _ = threads;
     items.iter().map(one).collect()
 }
+
+/// A pool of `threads` workers, kept for the next batch of that size (a
+/// backend calls the batch in a loop; building a pool costs a thread spawn
+/// per worker). At most [`KEPT_POOLS`] sizes are kept; other sizes get a pool
+/// for the call.
+#[cfg(feature = "rayon")]
+fn pool(threads: usize) -> Option<std::sync::Arc<rayon::ThreadPool>> {
+    use std::sync::{Arc, Mutex, PoisonError};
+    static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Some(Arc::clone(p));
+    }
+    let built = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .ok()?,
+    );
+    if pools.len() < KEPT_POOLS {
+        pools.push((threads, Arc::clone(&built)));
+    }
+    Some(built)
+}
+
+/// How many pool sizes [`pool`] keeps.
+#[cfg(feature = "rayon")]
+const KEPT_POOLS: usize = 4;
 
 /// Decodes each distinct key text once, and builds wide tables for every
 /// key (decoded here or by the caller) that signs at least
@@ -343,6 +415,78 @@ mod tests {
                 );
             }
             assert_eq!(got[n].code(), ErrorCode::NotUtf8);
+        }
+    }
+
+    #[test]
+    fn trusted_same_reports_as_check_trusted() {
+        use crate::registry::{KeyEntry, check_trusted};
+        // Meter "M" is registered with secret 1's key; records signed with
+        // secret 1 (trusted), secret 2 (the registered key fails), and records
+        // of an unregistered meter (untrusted with their carried key).
+        let (_, registered) = signed(0, 1, Curve::P256);
+        let mut registry = Registry::new();
+        registry.add(KeyEntry::new("M", PublicKey::parse(&registered).unwrap()));
+        let mut owned: Vec<(String, String)> = Vec::new();
+        for i in 0..(WIDE_TABLES_FROM as u8 + 6) {
+            let (mut rec, key) = signed(i, 1 + i % 2, Curve::P256);
+            if i % 3 == 0 {
+                rec = rec.replacen("\"MS\":\"M\"", "\"MS\":\"N\"", 1);
+            }
+            let key = match i % 4 {
+                0 => String::new(),
+                1 => "zz!!".into(),
+                _ => key,
+            };
+            owned.push((rec, key));
+        }
+        let bad_utf8: &[u8] = b"OCMF|{\xff}|{}";
+        let decoded = PublicKey::parse(&registered).unwrap();
+        let mut items: Vec<BatchItem<'_>> = owned
+            .iter()
+            .map(|(r, k)| BatchItem::new(r).key_text(k))
+            .collect();
+        items.push(BatchItem::new(&owned[2].0));
+        items.push(BatchItem::new(&owned[3].0).key(&decoded));
+        items.push(BatchItem::bytes(bad_utf8));
+        let n = owned.len();
+        for threads in [1, 2] {
+            let got =
+                check_all_trusted(&items, &registry, &BatchOptions::default().threads(threads));
+            assert_eq!(got.len(), n + 3);
+            for (i, (r, k)) in owned.iter().enumerate() {
+                let want = check_trusted(r, Some(k), &registry, &Options::default());
+                assert_eq!(got[i].report.verdict, want.report.verdict, "{i}");
+                assert_eq!(got[i].report.code(), want.report.code(), "{i}");
+                assert_eq!(got[i].trust, want.trust, "{i}");
+                assert_eq!(got[i].key_fingerprint, want.key_fingerprint, "{i}");
+                assert_eq!(
+                    got[i].carried_key_fingerprint, want.carried_key_fingerprint,
+                    "{i}"
+                );
+                assert_eq!(got[i].carried_key_error, want.carried_key_error, "{i}");
+            }
+            let embedded = check_trusted(&owned[2].0, None, &registry, &Options::default());
+            assert_eq!(got[n].trust, embedded.trust);
+            assert_eq!(got[n].report.verdict, embedded.report.verdict);
+            let carried = check_trusted(
+                &owned[3].0,
+                Some(&registered),
+                &registry,
+                &Options::default(),
+            );
+            assert_eq!(got[n + 1].trust, carried.trust);
+            assert_eq!(got[n + 1].report.verdict, carried.report.verdict);
+            assert_eq!(got[n + 2].report.code(), ErrorCode::NotUtf8);
+            assert_eq!(got[n + 2].trust, Trust::Unknown);
+            // The mix holds every trust decision this registry can give.
+            let names: alloc::collections::BTreeSet<&str> =
+                got.iter().map(|t| t.trust.as_str()).collect();
+            for want in ["trusted", "untrusted", "mismatch", "unknown"] {
+                assert!(names.contains(want), "{want}: {names:?}");
+            }
+            let valid = got.iter().filter(|t| t.report.is_valid()).count();
+            assert!(valid > 0 && valid < n, "{valid}");
         }
     }
 

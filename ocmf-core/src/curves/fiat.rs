@@ -242,7 +242,7 @@ pub(crate) mod p384 {
 mod tests {
     use crate::curves::fast::FieldOps;
     use alloc::vec::Vec;
-    use elliptic_curve::ff::{Field, PrimeField};
+    use elliptic_curve::ff::PrimeField;
 
     /// Values to test on: edge values and a deterministic pseudo-random spread.
     fn values(n: usize, p_minus_2: &[u8]) -> Vec<Vec<u8>> {
