@@ -428,7 +428,7 @@ mod tests {
         let mut registry = Registry::new();
         registry.add(KeyEntry::new("M", PublicKey::parse(&registered).unwrap()));
         let mut owned: Vec<(String, String)> = Vec::new();
-        for i in 0..(WIDE_TABLES_FROM as u8 + 6) {
+        for i in 0..u8::try_from(WIDE_TABLES_FROM + 6).unwrap() {
             let (mut rec, key) = signed(i, 1 + i % 2, Curve::P256);
             if i % 3 == 0 {
                 rec = rec.replacen("\"MS\":\"M\"", "\"MS\":\"N\"", 1);
