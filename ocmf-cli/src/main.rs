@@ -11,8 +11,8 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use ocmf_core::batch::{BatchItem, BatchOptions, check_all};
-use ocmf_core::registry::{Registry, TrustedReport, check_trusted};
+use ocmf_core::batch::{BatchItem, BatchOptions, check_all, check_all_trusted};
+use ocmf_core::registry::{Registry, TrustedReport};
 use ocmf_core::session::{SessionContext, SessionRecord, SessionReport, SessionVerdict, evaluate};
 use ocmf_core::transport::{Extraction, InputFormat, extract_bytes};
 use ocmf_core::{Lang, Options, Profile, PublicKey, Report, Severity, Verdict};
@@ -371,19 +371,27 @@ impl Setup {
         })
     }
 
-    /// Checks the records (each with the key carried with it, if any): with
-    /// the registry when there is one (the key the user gave, else the
-    /// carried key, is compared with the registered keys), else as one
-    /// batch with the user's key or the carried keys (each key decoded
-    /// once, on `--threads` workers).
+    /// Checks the records (each with the key carried with it, if any) as one
+    /// batch (each key decoded once, on `--threads` workers): with the
+    /// registry when there is one (the key the user gave, else the carried
+    /// key, is compared with the registered keys), else with the user's key
+    /// or the carried keys.
     fn check_all<'a>(&'a self, items: &[(&'a str, Option<&'a str>)]) -> Vec<Checked<'a>> {
+        let opts = BatchOptions::new(self.options).threads(self.threads);
         if let Some(reg) = &self.registry {
-            return items
+            let batch: Vec<BatchItem<'_>> = items
                 .iter()
                 .map(|&(record, carried)| {
-                    let key_text = self.key_text.as_deref().or(carried);
-                    Checked::Trusted(check_trusted(record, key_text, reg, &self.options))
+                    let item = BatchItem::new(record);
+                    match self.key_text.as_deref().or(carried) {
+                        Some(text) => item.key_text(text),
+                        None => item,
+                    }
                 })
+                .collect();
+            return check_all_trusted(&batch, reg, &opts)
+                .into_iter()
+                .map(Checked::Trusted)
                 .collect();
         }
         let batch: Vec<BatchItem<'_>> = items
@@ -398,7 +406,6 @@ impl Setup {
                 }
             })
             .collect();
-        let opts = BatchOptions::new(self.options).threads(self.threads);
         check_all(&batch, &opts)
             .into_iter()
             .map(Checked::Plain)

@@ -140,19 +140,18 @@ fn sign_then_verify_and_inspect() {
     );
 }
 
-/// Many records under one `--key` go through the core batch (the key gets
-/// its wide tables): the JSON lines are the same on 1, 2 and all threads,
-/// and equal the one-record-per-call output.
-#[test]
-fn many_records_one_key_any_thread_count() {
+/// `n` P-256 records of meter `meter` signed with a key made from `seed`;
+/// every 7th (from the 4th) has its value changed after signing. Returns
+/// the records, the key (SEC1 hex) and how many were changed.
+fn signed_records(seed: u8, meter: &str, n: usize) -> (Vec<String>, String, usize) {
     let mut secret = [0x21u8; 32];
-    secret[0] = 0x5a;
+    secret[0] = seed;
     let mut lines = Vec::new();
     let mut key = String::new();
     let mut tampered = 0;
-    for i in 0..40 {
+    for i in 0..n {
         let payload = format!(
-            r#"{{"FV":"1.0","GI":"T","GS":"S{i}","PG":"T{i}","MS":"M1","IS":true,"IT":"NONE","RD":[{{"TM":"2024-03-01T10:00:00,000+0100 S","TX":"B","RV":{i}.5,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}}]}}"#
+            r#"{{"FV":"1.0","GI":"T","GS":"S{i}","PG":"T{i}","MS":"{meter}","IS":true,"IT":"NONE","RD":[{{"TM":"2024-03-01T10:00:00,000+0100 S","TX":"B","RV":{i}.5,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}}]}}"#
         );
         let s = ocmf_core::sign(
             &payload,
@@ -168,28 +167,21 @@ fn many_records_one_key_any_thread_count() {
         }
         lines.push(rec);
     }
-    lines.push("OCMF|{not json}|{}".into());
-    let dir = std::env::temp_dir().join(format!("ocmf-cli-many-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("records.txt");
-    std::fs::write(&file, lines.join("\n")).unwrap();
-    let file = file.to_str().unwrap();
+    (lines, key, tampered)
+}
+
+/// Runs `ocmf verify --json ARGS --threads T FILE` for T = 1, 2 and 0,
+/// checks the exit code and that the three outputs are equal, and returns
+/// the lines.
+fn verify_any_threads(args: &[&str], file: &str, exit: i32) -> Vec<String> {
     let run = |threads: &str| {
-        let o = ocmf(
-            &[
-                "verify",
-                "--json",
-                "--key",
-                &key,
-                "--threads",
-                threads,
-                file,
-            ],
-            None,
-        );
+        let mut all = vec!["verify", "--json"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--threads", threads, file]);
+        let o = ocmf(&all, None);
         assert_eq!(
             o.status.code(),
-            Some(2),
+            Some(exit),
             "{}",
             String::from_utf8_lossy(&o.stderr)
         );
@@ -198,7 +190,28 @@ fn many_records_one_key_any_thread_count() {
     let one = run("1");
     assert_eq!(one, run("2"));
     assert_eq!(one, run("0"));
-    let out: Vec<&str> = one.lines().collect();
+    one.lines().map(str::to_owned).collect()
+}
+
+/// A file in a fresh temporary directory (removed by the caller).
+fn temp_file(tag: &str, name: &str, text: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("ocmf-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    (dir, file.to_str().unwrap().to_owned())
+}
+
+/// Many records under one `--key` go through the core batch (the key gets
+/// its wide tables): the JSON lines are the same on 1, 2 and all threads,
+/// and equal the one-record-per-call output.
+#[test]
+fn many_records_one_key_any_thread_count() {
+    let (mut lines, key, tampered) = signed_records(0x5a, "M1", 40);
+    lines.push("OCMF|{not json}|{}".into());
+    let (dir, file) = temp_file("many", "records.txt", &lines.join("\n"));
+    // A malformed line: exit code 2.
+    let out = verify_any_threads(&["--key", &key], &file, 2);
     assert_eq!(out.len(), 41);
     let valid = out
         .iter()
@@ -212,6 +225,56 @@ fn many_records_one_key_any_thread_count() {
             out[i],
             "{i}"
         );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `verify --keys` checks a file as one trusted batch: the same lines on 1,
+/// 2 and all threads, equal to one call per record, with every trust
+/// decision the registry gives (M1 registered with key A; M2 absent).
+#[test]
+fn many_records_with_registry_any_thread_count() {
+    let (mut lines, key_a, _) = signed_records(0x5a, "M1", 36);
+    let (by_b, key_b, _) = signed_records(0x6b, "M1", 8);
+    let (other_meter, _, _) = signed_records(0x6b, "M2", 8);
+    lines.extend(by_b);
+    lines.extend(other_meter);
+    let (dir, file) = temp_file("registry", "records.txt", &lines.join("\n"));
+    let registry = dir.join("keys.csv");
+    std::fs::write(
+        &registry,
+        format!("meter_serial,public_key,source\nM1,{key_a},test\n"),
+    )
+    .unwrap();
+    let registry = registry.to_str().unwrap();
+    for user_key in [None, Some(key_b.as_str())] {
+        let mut args = vec!["--keys", registry];
+        if let Some(k) = user_key {
+            args.extend_from_slice(&["--key", k]);
+        }
+        // Records without any key exit with 2, invalid signatures with 1.
+        let exit = if user_key.is_none() { 2 } else { 1 };
+        let out = verify_any_threads(&args, &file, exit);
+        assert_eq!(out.len(), lines.len());
+        let count = |s: &str| out.iter().filter(|l| l.contains(s)).count();
+        let trust = |t: &str| count(&format!(r#""status":"{t}""#));
+        match user_key {
+            // Without a carried key, M2's records have no key at all.
+            None => assert_eq!((trust("trusted"), trust("unknown")), (44, 8)),
+            Some(_) => assert_eq!((trust("mismatch"), trust("untrusted")), (44, 8)),
+        }
+        assert!(count(r#""verdict":"valid""#) > 0 && count(r#""verdict":"invalid-signature""#) > 0);
+        for (i, rec) in lines.iter().enumerate().step_by(5) {
+            let mut single = vec!["verify", "--json"];
+            single.extend_from_slice(&args);
+            single.push("-");
+            let o = ocmf(&single, Some(rec));
+            assert_eq!(
+                String::from_utf8(o.stdout).unwrap().trim_end(),
+                out[i],
+                "{i}"
+            );
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
 }
