@@ -25,7 +25,8 @@ pub use crate::curves::Backend;
 use crate::error::Error;
 use crate::key::PublicKey;
 use crate::record::{Options, Report, check, check_with_key_error, str_from_bytes};
-use crate::registry::{Registry, Trust, TrustedReport, check_resolved};
+use crate::registry::{Registry, Trust, TrustedReport, check_resolved, key_fingerprint};
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Records a key must sign in one batch before the batch builds its wide
 /// tables (their cost is about that of a handful of verifications).
@@ -170,10 +171,12 @@ pub fn check_all<'a>(items: &[BatchItem<'a>], options: &BatchOptions) -> Vec<Rep
 /// [`check_trusted`](crate::registry::check_trusted): the key registered for
 /// the record's meter wins, the carried key is compared with it, and a blank
 /// key text counts as no key. Distinct key texts are decoded once, as in
-/// [`check_all`]; the registry's own keys build their tables on first use and
-/// are shared by every worker. The reports are the ones `check_trusted` would
-/// give item by item; a record that is not UTF-8 or over the size limit gets
-/// its error report and the trust `unknown`.
+/// [`check_all`]. A registered key gets its wide tables once it has verified
+/// [`WIDE_TABLES_FROM`] records of the batch (which meter a record names is
+/// known only once it is parsed, so this is counted as the batch goes; the
+/// tables stay with the registry's key for later calls). The reports are
+/// the ones `check_trusted` would give item by item; a record that is not
+/// UTF-8 or over the size limit gets its error report and the trust `unknown`.
 #[must_use]
 pub fn check_all_trusted<'a>(
     items: &[BatchItem<'a>],
@@ -182,24 +185,57 @@ pub fn check_all_trusted<'a>(
 ) -> Vec<TrustedReport<'a>> {
     let keys = decode_keys(items, options.backend);
     let opts = &options.options;
+    let uses: Vec<AtomicUsize> = registry
+        .entries()
+        .iter()
+        .map(|_| AtomicUsize::new(0))
+        .collect();
     run(items, options.threads, |item: &BatchItem<'a>| {
         // `check_trusted` reads a blank key text as no key.
         let key = match item.key {
             BatchKey::Text(t) if t.trim().is_empty() => BatchKey::Embedded,
             key => key,
         };
-        match str_from_bytes(item.record, &opts.limits) {
-            Ok(record) => check_resolved(record, resolve(key, &keys), Some(registry), opts),
-            Err(e) => TrustedReport {
-                report: Report::from_error(e, opts.profile),
-                trust: Trust::Unknown,
-                key_fingerprint: None,
-                carried_key_fingerprint: None,
-                carried_key_error: None,
-                record_time_ms: None,
-            },
+        let carried = resolve(key, &keys);
+        let record = match str_from_bytes(item.record, &opts.limits) {
+            Ok(r) => r,
+            Err(e) => return unread(e, carried, opts),
+        };
+        let out = check_resolved(record, carried, Some(registry), opts);
+        let used = match out.trust {
+            Trust::Trusted { key_index, .. } | Trust::Expired { key_index, .. } => Some(key_index),
+            Trust::Mismatch { registered } => Some(registered),
+            Trust::Untrusted | Trust::Unknown => None,
+        };
+        if let (Some(n), Some(entry)) = (
+            used.and_then(|i| uses.get(i)),
+            used.and_then(|i| registry.entries().get(i)),
+        ) {
+            // Exactly one worker sees the count reach the threshold.
+            if n.fetch_add(1, Ordering::Relaxed) + 1 == WIDE_TABLES_FROM {
+                entry.key.precompute();
+            }
         }
+        out
     })
+}
+
+/// The trusted report of record bytes that never reach the parser (not
+/// UTF-8, too large): the error's report, no key decision, and the carried
+/// key's fingerprint as `check_trusted` gives it for an unreadable record.
+fn unread<'a>(
+    error: Error,
+    carried: Option<Result<&PublicKey, Error>>,
+    options: &Options,
+) -> TrustedReport<'a> {
+    TrustedReport {
+        report: Report::from_error(error, options.profile),
+        trust: Trust::Unknown,
+        key_fingerprint: None,
+        carried_key_fingerprint: carried.and_then(Result::ok).map(key_fingerprint),
+        carried_key_error: None,
+        record_time_ms: None,
+    }
 }
 
 /// An item's key: `None` for the record's own key, else the decoded key (or
@@ -428,7 +464,7 @@ mod tests {
         let mut registry = Registry::new();
         registry.add(KeyEntry::new("M", PublicKey::parse(&registered).unwrap()));
         let mut owned: Vec<(String, String)> = Vec::new();
-        for i in 0..u8::try_from(WIDE_TABLES_FROM + 6).unwrap() {
+        for i in 0..u8::try_from(2 * WIDE_TABLES_FROM).unwrap() {
             let (mut rec, key) = signed(i, 1 + i % 2, Curve::P256);
             if i % 3 == 0 {
                 rec = rec.replacen("\"MS\":\"M\"", "\"MS\":\"N\"", 1);
@@ -448,11 +484,16 @@ mod tests {
             .collect();
         items.push(BatchItem::new(&owned[2].0));
         items.push(BatchItem::new(&owned[3].0).key(&decoded));
-        items.push(BatchItem::bytes(bad_utf8));
+        items.push(BatchItem::bytes(bad_utf8).key_text(&registered));
         let n = owned.len();
         for threads in [1, 2] {
+            // A fresh registry per run: its key must get wide tables in the
+            // batch (it verifies more than WIDE_TABLES_FROM of the records).
+            let registry = registry.clone();
+            assert!(!registry.entries()[0].key.is_wide());
             let got =
                 check_all_trusted(&items, &registry, &BatchOptions::default().threads(threads));
+            assert!(registry.entries()[0].key.is_wide());
             assert_eq!(got.len(), n + 3);
             for (i, (r, k)) in owned.iter().enumerate() {
                 let want = check_trusted(r, Some(k), &registry, &Options::default());
@@ -479,6 +520,10 @@ mod tests {
             assert_eq!(got[n + 1].report.verdict, carried.report.verdict);
             assert_eq!(got[n + 2].report.code(), ErrorCode::NotUtf8);
             assert_eq!(got[n + 2].trust, Trust::Unknown);
+            assert_eq!(
+                got[n + 2].carried_key_fingerprint,
+                Some(registry.entries()[0].fingerprint())
+            );
             // The mix holds every trust decision this registry can give.
             let names: alloc::collections::BTreeSet<&str> =
                 got.iter().map(|t| t.trust.as_str()).collect();

@@ -306,6 +306,13 @@ impl PublicKey {
         }
     }
 
+    /// Whether every decoded form of the key has its wide tables.
+    #[cfg(all(test, feature = "std"))]
+    pub(crate) fn is_wide(&self) -> bool {
+        let mut forms = self.decoded.iter().flatten().peekable();
+        forms.peek().is_some() && forms.all(CurveKey::is_wide)
+    }
+
     /// This key, verifying with `backend` (default [`Backend::Auto`]).
     ///
     /// The verdict never depends on the backend; the choice exists for

@@ -380,17 +380,22 @@ pub fn check_with_key_error<'a>(
 /// with [`ErrorCode::KeyMissing`].
 #[must_use]
 pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) -> Report<'a> {
+    match parse_with(record, options) {
+        Ok(rec) => check_parsed(rec, key, options),
+        Err(e) => Report::from_error(e, options.profile),
+    }
+}
+
+/// [`check`] for a record already parsed with `parse_with(record, options)`
+/// (the registry check reads the meter serial first and parses only once).
+pub(crate) fn check_parsed<'a>(
+    rec: Unverified<'a>,
+    key: Option<&PublicKey>,
+    options: &Options,
+) -> Report<'a> {
     let profile = options.profile;
     let mut report = Report::from_error(Error::new(ErrorCode::Internal), profile);
     report.error = None;
-    let rec = match parse_with(record, options) {
-        Ok(r) => r,
-        Err(e) => {
-            report.verdict = e.verdict();
-            report.error = Some(e);
-            return report;
-        }
-    };
     let mut findings = Vec::new();
     lint::lint(&rec, profile, &mut findings);
 

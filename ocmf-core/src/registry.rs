@@ -66,7 +66,9 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, ErrorCode, Lang, Span};
 use crate::grammar::{TimeStatus, parse_timestamp};
 use crate::key::PublicKey;
-use crate::record::{Options, Report, Unverified, check, check_with_key_error, parse_with};
+use crate::record::{
+    Options, Report, Unverified, check, check_parsed, check_with_key_error, parse_with,
+};
 
 /// The default source label of an entry that names none.
 pub const DEFAULT_SOURCE: &str = "registry";
@@ -590,11 +592,11 @@ impl Registry {
     }
 
     /// The entries binding a record with these serials, with their indices.
-    pub fn matching<'s>(
+    pub fn matching<'s, 'q>(
         &'s self,
-        meter_serial: Option<&'s str>,
-        gateway_serial: Option<&'s str>,
-    ) -> impl Iterator<Item = (usize, &'s KeyEntry)> + 's {
+        meter_serial: Option<&'q str>,
+        gateway_serial: Option<&'q str>,
+    ) -> impl Iterator<Item = (usize, &'s KeyEntry)> + use<'s, 'q> {
         self.entries
             .iter()
             .enumerate()
@@ -1076,7 +1078,7 @@ pub(crate) fn check_resolved<'a>(
                 let fp = key_fingerprint(k);
                 // A key from the 4th section: let `check` take it itself, so
                 // the report names it (key source `record`).
-                out.report = check(record, (!embedded).then_some(k), options);
+                out.report = check_parsed(rec, (!embedded).then_some(k), options);
                 out.trust = Trust::Untrusted;
                 out.key_fingerprint = Some(fp.clone());
                 out.carried_key_fingerprint = Some(fp);
@@ -1085,7 +1087,7 @@ pub(crate) fn check_resolved<'a>(
                 out.report = check_with_key_error(record, e, options);
                 out.carried_key_error = Some(e);
             }
-            None => out.report = check(record, None, options),
+            None => out.report = check_parsed(rec, None, options),
         }
         return out;
     }
@@ -1128,7 +1130,7 @@ pub(crate) fn check_resolved<'a>(
         None => first_verifying(fallback).map(|i| (i, !in_window.is_empty(), true)),
     };
     let Some(entry) = chosen.and_then(|(i, _, _)| registry.and_then(|r| r.entries.get(i))) else {
-        out.report = check(record, None, options);
+        out.report = check_parsed(rec, None, options);
         return out;
     };
     if let Some((i, valid, equal)) = chosen {
@@ -1144,7 +1146,7 @@ pub(crate) fn check_resolved<'a>(
             },
         };
     }
-    out.report = check(record, Some(&entry.key), options);
+    out.report = check_parsed(rec, Some(&entry.key), options);
     out.key_fingerprint = Some(entry.fingerprint());
     out
 }

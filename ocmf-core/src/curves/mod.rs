@@ -151,6 +151,12 @@ impl<C: Engine> TabledKey<C> {
             self.wide.get_or_init(|| fast::KeyTables::wide(&affine));
         }
     }
+
+    /// Whether the wide tables were built (for tests of who builds them).
+    #[cfg(all(test, feature = "std"))]
+    fn is_wide(&self) -> bool {
+        matches!(self.wide.get(), Some(Some(_)))
+    }
 }
 
 use fast::{Engine, Fe};
@@ -392,6 +398,20 @@ impl CurveKey {
             Self::P384(k, _) => k.precompute(),
             Self::Bp256(k, _) => k.precompute(),
             Self::Bp384(k, _) => k.precompute(),
+        }
+    }
+
+    /// Whether the key has its wide tables (secp256k1: never).
+    #[cfg(all(test, feature = "std"))]
+    pub(crate) fn is_wide(&self) -> bool {
+        match self {
+            Self::Secp192k1(k, _) => k.is_wide(),
+            Self::P192(k, _) => k.is_wide(),
+            Self::P256(k, _) => k.is_wide(),
+            Self::Secp256k1(..) => false,
+            Self::P384(k, _) => k.is_wide(),
+            Self::Bp256(k, _) => k.is_wide(),
+            Self::Bp384(k, _) => k.is_wide(),
         }
     }
 
