@@ -10,9 +10,12 @@ and one build of the wheel against another (before/after a change).
 SPKI DER hex; DER signatures as hex), each checked by ``cryptography``.
 ``run`` times one implementation in this process: ``batch1`` / ``batch2``
 (``ocmf.verify_many(records, key=key_text, threads=1|2, as_="list")``),
-``verify`` (``ocmf.verify(record, Key)`` per record) or ``openssl`` (the
-``cryptography`` loop of benches/peers/bench_py.py: split the record, decode
-``SD``, ECDSA verify; no OCMF parsing). The first 5 records run once untimed.
+``trusted1`` / ``trusted2`` (the same with ``registry=``: a registry that
+binds every meter serial of ``make`` to the key, so every row must come out
+``valid`` and ``trusted``), ``verify`` (``ocmf.verify(record, Key)`` per
+record) or ``openssl`` (the ``cryptography`` loop of
+benches/peers/bench_py.py: split the record, decode ``SD``, ECDSA verify; no
+OCMF parsing). The first 5 records run once untimed.
 ``compare`` runs every implementation of every build as its own process per
 round, interleaved (build A, build B, build A, ... in each round), and prints
 the median records/s per implementation and its ratio to ``openssl``. A
@@ -69,6 +72,18 @@ def _batch(threads: int) -> Callable[[str, list[str]], int]:
     return run
 
 
+def _trusted(threads: int) -> Callable[[str, list[str]], int]:
+    def run(key: str, records: list[str]) -> int:
+        import ocmf
+
+        # `make` writes the meter serials S0..S12.
+        registry = ocmf.Registry.load("meter_serial,public_key\n" + "".join(f"S{m},{key}\n" for m in range(13)))
+        rows = ocmf.verify_many(records, key=key, threads=threads, as_="list", registry=registry)
+        return sum(r.verdict == "valid" and r.trust == "trusted" for r in rows)
+
+    return run
+
+
 def _verify(key: str, records: list[str]) -> int:
     import ocmf
 
@@ -96,6 +111,8 @@ IMPLS: dict[str, Callable[[str, list[str]], int]] = {
     "verify": _verify,
     "batch1": _batch(1),
     "batch2": _batch(2),
+    "trusted1": _trusted(1),
+    "trusted2": _trusted(2),
 }
 
 

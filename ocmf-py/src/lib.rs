@@ -9,7 +9,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use ocmf_core::batch::{BatchItem, BatchOptions, check_all};
+use ocmf_core::batch::{BatchItem, BatchOptions, check_all, check_all_trusted};
 use ocmf_core::registry::{self as reg, RegistryError, Trust, TrustedReport};
 use ocmf_core::session::{self as sess, SessionContext, SessionRecord};
 use ocmf_core::transport::{self as tr, SignedValue, Transport};
@@ -286,7 +286,16 @@ fn verify(
         let registry = &registry.get().inner;
         let out = py.detach(|| {
             catch_unwind(AssertUnwindSafe(|| {
-                run_trusted(&input, carried.as_deref(), registry, &options, lang)
+                run_trusted(&input, carried.as_deref(), registry, &options, |t| {
+                    let row = Row::of(&t.report);
+                    (
+                        row.verdict,
+                        row.code,
+                        row.signature_valid,
+                        row.algorithm,
+                        t.to_json_string(lang),
+                    )
+                })
             }))
         });
         return out.map_err(|_| py_error(py, ErrorCode::Internal, "internal error (caught panic)"));
@@ -341,14 +350,15 @@ fn hex_upper(bytes: &[u8]) -> String {
     s
 }
 
-/// One record checked against a registry (`check_trusted`).
-fn run_trusted(
+/// One record checked against a registry (`check_trusted`); `f` reads the
+/// trusted report.
+fn run_trusted<R>(
     record: &Input,
     carried: Option<&str>,
     registry: &reg::Registry,
     options: &Options,
-    lang: Lang,
-) -> VerifyOut {
+    f: impl FnOnce(&TrustedReport<'_>) -> R,
+) -> R {
     let text = match record {
         Input::Text(s) => Ok(s.as_str()),
         Input::Bytes(b) => str_from_bytes(b, &options.limits),
@@ -370,25 +380,52 @@ fn run_trusted(
             record_time_ms: None,
         },
     };
-    let row = Row::of(&checked.report);
-    (
-        row.verdict,
-        row.code,
-        row.signature_valid,
-        row.algorithm,
-        checked.to_json_string(lang),
-    )
+    f(&checked)
+}
+
+/// One record's summary with a registry: its row and the key decision.
+struct TrustedRow {
+    row: Row,
+    /// `Trust::as_str`: trusted, untrusted, mismatch, expired or unknown.
+    trust: &'static str,
+    /// The key the record was verified with, when one was.
+    key_fingerprint: Option<String>,
+}
+
+impl TrustedRow {
+    fn of(checked: &TrustedReport<'_>) -> Self {
+        Self {
+            row: Row::of(&checked.report),
+            trust: checked.trust.as_str(),
+            key_fingerprint: checked.key_fingerprint.clone(),
+        }
+    }
+
+    /// The row of a record whose check panicked: no key decision either.
+    fn internal() -> Self {
+        Self {
+            row: Row::INTERNAL,
+            trust: Trust::Unknown.as_str(),
+            key_fingerprint: None,
+        }
+    }
+}
+
+/// The batch item of a record without its key, or `None` for a `str`
+/// without UTF-8 form (the core batch takes bytes; such text has none).
+fn record_item(record: &Input) -> Option<BatchItem<'_>> {
+    match record {
+        Input::Text(s) => Some(BatchItem::new(s)),
+        Input::Bytes(b) => Some(BatchItem::bytes(b)),
+        Input::NotUtf8 => None,
+    }
 }
 
 /// The batch item of one record, or `None` for what the core batch cannot
 /// take (a `str` without UTF-8 form, a key that failed to decode on the
 /// Python side): those are checked one by one, with the same answer.
 fn batch_item<'a>(record: &'a Input, key: &'a KeyArg) -> Option<BatchItem<'a>> {
-    let item = match record {
-        Input::Text(s) => BatchItem::new(s),
-        Input::Bytes(b) => BatchItem::bytes(b),
-        Input::NotUtf8 => return None,
-    };
+    let item = record_item(record)?;
     match key {
         KeyArg::None => Some(item),
         KeyArg::Text(t) => Some(item.key_text(t)),
@@ -397,44 +434,31 @@ fn batch_item<'a>(record: &'a Input, key: &'a KeyArg) -> Option<BatchItem<'a>> {
     }
 }
 
-/// Checks every record with `ocmf_core::batch::check_all` (each key text
-/// decoded once, wide tables for busy keys, `threads` workers) and returns
-/// one row per record in input order.
+/// Runs `batch` once over the records `item_of` turns into batch items and
+/// `single` over each of the others; one result per record, in input order.
 ///
 /// Panic boundary: a panic inside the batch (a bug) is caught, and the
-/// records are then checked one by one, each behind its own boundary, so
-/// that only the record that panics gets code 704 (`internal`).
-fn check_rows<'k>(
-    records: &[Input],
-    key_of: impl Fn(usize) -> &'k KeyArg + Sync,
-    options: &Options,
-    threads: usize,
-) -> Vec<Row> {
-    let items: Vec<Option<BatchItem<'_>>> = records
+/// records are then checked one by one by `single`, each behind its own
+/// boundary, so that only the record that panics gets `internal()` (code
+/// 704) and the rest keep their answers.
+fn batch_or_single<'a, T>(
+    records: &'a [Input],
+    item_of: impl Fn(usize, &'a Input) -> Option<BatchItem<'a>>,
+    batch: impl FnOnce(&[BatchItem<'a>]) -> Vec<T>,
+    single: impl Fn(usize, &Input) -> T,
+    internal: impl Fn() -> T,
+) -> Vec<T> {
+    let items: Vec<Option<BatchItem<'a>>> = records
         .iter()
         .enumerate()
-        .map(|(i, r)| batch_item(r, key_of(i)))
+        .map(|(i, r)| item_of(i, r))
         .collect();
-    let single = |i: usize, record: &Input| {
-        catch_unwind(AssertUnwindSafe(|| {
-            run(record, key_of(i), options, Row::of)
-        }))
-        .unwrap_or(Row::INTERNAL)
+    let one = |i: usize, record: &Input| {
+        catch_unwind(AssertUnwindSafe(|| single(i, record))).unwrap_or_else(|_| internal())
     };
-    let batch: Vec<BatchItem<'_>> = items.iter().flatten().copied().collect();
-    let opts = BatchOptions::new(*options).threads(threads);
-    let checked = catch_unwind(AssertUnwindSafe(|| {
-        check_all(&batch, &opts)
-            .iter()
-            .map(Row::of)
-            .collect::<Vec<_>>()
-    }));
-    let Ok(checked) = checked else {
-        return records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| single(i, r))
-            .collect();
+    let taken: Vec<BatchItem<'a>> = items.iter().flatten().copied().collect();
+    let Ok(checked) = catch_unwind(AssertUnwindSafe(|| batch(&taken))) else {
+        return records.iter().enumerate().map(|(i, r)| one(i, r)).collect();
     };
     let mut checked = checked.into_iter();
     records
@@ -442,19 +466,96 @@ fn check_rows<'k>(
         .zip(&items)
         .enumerate()
         .map(|(i, (record, item))| match item {
-            // check_all returns one report per item: `next` is always Some.
-            Some(_) => checked.next().unwrap_or(Row::INTERNAL),
-            None => single(i, record),
+            // The batch returns one result per item: `next` is always Some.
+            Some(_) => checked.next().unwrap_or_else(&internal),
+            None => one(i, record),
         })
         .collect()
+}
+
+/// Checks every record with `ocmf_core::batch::check_all` (each key text
+/// decoded once, wide tables for busy keys, `threads` workers) and returns
+/// one row per record in input order (panic boundary: `batch_or_single`).
+fn check_rows<'k>(
+    records: &[Input],
+    key_of: impl Fn(usize) -> &'k KeyArg + Sync,
+    options: &Options,
+    threads: usize,
+) -> Vec<Row> {
+    let opts = BatchOptions::new(*options).threads(threads);
+    batch_or_single(
+        records,
+        |i, r| batch_item(r, key_of(i)),
+        |items| check_all(items, &opts).iter().map(Row::of).collect(),
+        |i, r| run(r, key_of(i), options, Row::of),
+        || Row::INTERNAL,
+    )
+}
+
+/// Checks every record against `registry` with
+/// `ocmf_core::batch::check_all_trusted`; `carried_of(i)` is the key that
+/// came with record `i`, as text (see `carried_key_text`: the text `verify`
+/// hands to `check_trusted`, so that both give the same answer). One row per
+/// record in input order (panic boundary: `batch_or_single`).
+fn check_trusted_rows<'k>(
+    records: &[Input],
+    carried_of: impl Fn(usize) -> Option<&'k str> + Sync,
+    registry: &reg::Registry,
+    options: &Options,
+    threads: usize,
+) -> Vec<TrustedRow> {
+    let opts = BatchOptions::new(*options).threads(threads);
+    batch_or_single(
+        records,
+        |i, r| {
+            let item = record_item(r)?;
+            Some(carried_of(i).map_or(item, |t| item.key_text(t)))
+        },
+        |items| {
+            check_all_trusted(items, registry, &opts)
+                .iter()
+                .map(TrustedRow::of)
+                .collect()
+        },
+        |i, r| run_trusted(r, carried_of(i), registry, options, TrustedRow::of),
+        TrustedRow::internal,
+    )
+}
+
+/// The per-record keys of a batch (`keys`, one per record, or `None`),
+/// each read by `read`.
+fn per_record_keys<T>(
+    py: Python<'_>,
+    keys: Option<&Bound<'_, PyAny>>,
+    records: usize,
+    mut read: impl FnMut(&Bound<'_, PyAny>) -> PyResult<T>,
+) -> PyResult<Option<Vec<T>>> {
+    let Some(keys) = keys.filter(|k| !k.is_none()) else {
+        return Ok(None);
+    };
+    let mut v = Vec::with_capacity(records);
+    for k in keys.try_iter()? {
+        v.push(read(&k?)?);
+    }
+    if v.len() != records {
+        return Err(invalid_argument(
+            py,
+            &format!("{records} records but {} keys", v.len()),
+        ));
+    }
+    Ok(Some(v))
 }
 
 /// Verifies a list of records without the GIL, with the core's batch
 /// (`ocmf_core::batch::check_all`) on `threads` worker threads.
 ///
-/// Returns four equally long lists: verdicts, codes, signature_valid, algorithms.
+/// Returns four equally long lists: verdicts, codes, signature_valid,
+/// algorithms. With a registry the batch is `check_all_trusted`, `key` and
+/// `keys` are the keys carried with the records (read as `verify` reads
+/// them with a registry), and two more lists follow: the trust statuses and
+/// the fingerprints of the keys used.
 #[pyfunction]
-#[pyo3(signature = (records, key=None, keys=None, profile="interop", threads=1))]
+#[pyo3(signature = (records, key=None, keys=None, profile="interop", threads=1, registry=None))]
 fn verify_chunk<'py>(
     py: Python<'py>,
     records: &Bound<'py, PyAny>,
@@ -462,30 +563,44 @@ fn verify_chunk<'py>(
     keys: Option<&Bound<'py, PyAny>>,
     profile: &str,
     threads: usize,
+    registry: Option<&Bound<'py, Registry>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let options = parse_profile(py, profile)?;
     let mut inputs = Vec::new();
     for item in records.try_iter()? {
         inputs.push(Input::from_py(py, &item?)?);
     }
-    let shared = KeyArg::from_py(py, key)?;
-    let per_record: Option<Vec<KeyArg>> = match keys {
-        None => None,
-        Some(ks) if ks.is_none() => None,
-        Some(ks) => {
-            let mut v = Vec::with_capacity(inputs.len());
-            for k in ks.try_iter()? {
-                v.push(KeyArg::from_py(py, Some(&k?))?);
-            }
-            if v.len() != inputs.len() {
-                return Err(invalid_argument(
-                    py,
-                    &format!("{} records but {} keys", inputs.len(), v.len()),
-                ));
-            }
-            Some(v)
+    if let Some(registry) = registry {
+        let shared = carried_key_text(py, key)?;
+        let per_record =
+            per_record_keys(py, keys, inputs.len(), |k| carried_key_text(py, Some(k)))?;
+        if threads == 0 {
+            return Err(invalid_argument(py, "threads must be at least 1"));
         }
-    };
+        let carried_of = |i: usize| {
+            per_record
+                .as_ref()
+                .and_then(|v| v.get(i))
+                .unwrap_or(&shared)
+                .as_deref()
+        };
+        let registry = &registry.get().inner;
+        let rows: Vec<TrustedRow> =
+            py.detach(|| check_trusted_rows(&inputs, carried_of, registry, &options, threads));
+        return PyTuple::new(
+            py,
+            [
+                PyList::new(py, rows.iter().map(|r| r.row.verdict))?.into_any(),
+                PyList::new(py, rows.iter().map(|r| r.row.code))?.into_any(),
+                PyList::new(py, rows.iter().map(|r| r.row.signature_valid))?.into_any(),
+                PyList::new(py, rows.iter().map(|r| r.row.algorithm))?.into_any(),
+                PyList::new(py, rows.iter().map(|r| r.trust))?.into_any(),
+                PyList::new(py, rows.iter().map(|r| r.key_fingerprint.as_deref()))?.into_any(),
+            ],
+        );
+    }
+    let shared = KeyArg::from_py(py, key)?;
+    let per_record = per_record_keys(py, keys, inputs.len(), |k| KeyArg::from_py(py, Some(k)))?;
     if threads == 0 {
         return Err(invalid_argument(py, "threads must be at least 1"));
     }

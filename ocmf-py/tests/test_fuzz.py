@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from hypothesis import HealthCheck, given, settings
@@ -81,3 +82,28 @@ def test_verify_many_agrees_with_verify(recs: list[Any], key: Any, threads: int,
         r = ocmf.verify(rec, key)
         assert (row.verdict, row.code, row.signature_valid, row.algorithm) == (
             r.verdict, r.code, r.signature_valid, r.algorithm)
+
+
+# Demo records and keys among the noise, so that the registry has meters to decide on.
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "ocpp"
+DEMO_VALUES = ocmf.extract(DEMO / "stations.log").values
+DEMO_REGISTRY = ocmf.Registry.load(DEMO / "registry.csv")
+demo_records = st.sampled_from([v.record for v in DEMO_VALUES])
+demo_keys = st.sampled_from([v.public_key for v in DEMO_VALUES if v.public_key])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.one_of(records, demo_records), st.one_of(keys, demo_keys)), max_size=30),
+    st.integers(1, 3),
+    st.integers(1, 7),
+)
+def test_verify_many_with_registry_agrees_with_verify(pairs: list[tuple[Any, Any]], threads: int, chunk: int) -> None:
+    recs = [r for r, _ in pairs]
+    ks = [k for _, k in pairs]
+    rows = ocmf.verify_many(recs, keys=ks, threads=threads, chunk_size=chunk, as_="list", registry=DEMO_REGISTRY)
+    assert len(rows) == len(recs)
+    for rec, key, row in zip(recs, ks, rows):
+        r = ocmf.verify(rec, key, registry=DEMO_REGISTRY)
+        assert r.trust is not None
+        assert tuple(row) == (r.verdict, r.code, r.signature_valid, r.algorithm, r.trust.status, r.key_fingerprint)

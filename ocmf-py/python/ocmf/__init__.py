@@ -10,6 +10,7 @@ Python bindings for the Rust crate ``ocmf-core``::
 
     registry = ocmf.Registry.load(pathlib.Path("keys.csv"))   # trusted keys
     ocmf.verify(record, registry=registry).trust.status      # "trusted", "mismatch", ...
+    ocmf.verify_many(records, registry=registry)             # the same per row: + trust, key_fingerprint
 
     extraction = ocmf.extract(pathlib.Path("central-system.log"))  # OCPP log, XML, ...
     for s in extraction.sessions(registry=registry):
@@ -29,7 +30,7 @@ import json
 from typing import Any, Optional, Union
 
 from . import _ocmf
-from ._batch import iter_verify, verify_many
+from ._batch import BatchRow, TrustedBatchRow, iter_verify, verify_many
 from ._errors import (
     InvalidArgumentError,
     InvalidKeyError,
@@ -67,6 +68,7 @@ __version__: str = _ocmf.__version__
 
 __all__ = [
     "TRANSPORTS",
+    "BatchRow",
     "Energy",
     "Extraction",
     "ExtractionIssue",
@@ -91,6 +93,7 @@ __all__ = [
     "SignedValue",
     "TransportError",
     "Trust",
+    "TrustedBatchRow",
     "UnsupportedError",
     "VerifyResult",
     "__version__",

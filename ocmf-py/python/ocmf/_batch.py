@@ -2,8 +2,9 @@
 
 Records are consumed in chunks of ``chunk_size`` (memory stays bounded for
 generators); each chunk is one call of the core's batch
-(``ocmf_core::batch::check_all``) without the GIL, on ``threads`` worker
-threads. A key given as text or bytes is decoded once into a :class:`Key`
+(``ocmf_core::batch::check_all``, or ``check_all_trusted`` with a
+``registry``) without the GIL, on ``threads`` worker threads. Without a
+registry a key given as text or bytes is decoded once into a :class:`Key`
 here, so that its precomputed tables serve every chunk; a key that signs 32
 or more records of a chunk gets the wide tables before the chunk is checked.
 """
@@ -14,15 +15,19 @@ import importlib
 import os
 import sys
 from itertools import islice
-from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Union
+from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Union, overload
 
 from . import _ocmf
 from ._errors import InvalidArgumentError, OcmfError
 from ._ocmf import Key
+from ._registry import Registry, native_registry
 
-__all__ = ["BatchRow", "iter_verify", "verify_many", "COLUMNS"]
+__all__ = ["BatchRow", "TrustedBatchRow", "iter_verify", "verify_many", "COLUMNS", "TRUSTED_COLUMNS"]
 
 COLUMNS = ("verdict", "code", "signature_valid", "algorithm")
+"""The columns of a batch (and the fields of :class:`BatchRow`)."""
+TRUSTED_COLUMNS = COLUMNS + ("trust", "key_fingerprint")
+"""The columns of a batch checked with ``registry=`` (the fields of :class:`TrustedBatchRow`)."""
 
 KeyInput = Union[str, bytes, Key, None]
 _END = object()
@@ -35,6 +40,26 @@ class BatchRow(NamedTuple):
     code: int
     signature_valid: Optional[bool]
     algorithm: Optional[str]
+
+
+class TrustedBatchRow(NamedTuple):
+    """One record's summary in a batch checked against a registry (``registry=``):
+    the :class:`BatchRow` fields, then the key decision.
+
+    A type of its own rather than two more :class:`BatchRow` fields, so that
+    rows of batches without a registry stay the 4-tuples they always were
+    (unpacking, ``tuple(row)``, ``pandas.DataFrame(rows)``).
+    """
+
+    verdict: str
+    code: int
+    signature_valid: Optional[bool]
+    algorithm: Optional[str]
+    trust: str
+    """``trusted``, ``untrusted``, ``mismatch``, ``expired`` or ``unknown``
+    (:attr:`ocmf.Trust.status` of ``ocmf.verify(record, key, registry=registry)``)."""
+    key_fingerprint: Optional[str]
+    """Fingerprint of the key the record was verified with (``ocmf.Key.fingerprint``), or None."""
 
 
 def _default_threads() -> int:
@@ -110,22 +135,34 @@ def _column_chunks(
     profile: str,
     threads: Optional[int],
     chunk_size: int,
-) -> Iterator[tuple[list[str], list[int], list[Optional[bool]], list[Optional[str]]]]:
+    registry: Optional[Registry],
+) -> Iterator[tuple[list[Any], ...]]:
+    """One tuple of columns per chunk: ``COLUMNS``, or ``TRUSTED_COLUMNS`` with a registry."""
     workers = _check_args(threads, chunk_size)
+    native = native_registry(registry)
+    # With a registry the keys are the ones carried with the records, and go
+    # to the native layer as given: it reads them as `verify(..., registry=)`
+    # does (a Key as its SEC1 hex), so that both give the same rows; the
+    # core decodes each distinct key text once per chunk.
     cache: dict[Any, Any] = {}
-    shared = _decode_once(key, cache)
+
+    def decode(k: Any) -> Any:
+        return k if native is not None else _decode_once(k, cache)
+
+    shared = decode(key)
     key_iter: Optional[Iterator[Any]] = None
     if keys is not None:
         key_iter = (k for part in _chunks(keys, chunk_size) for k in part)
     for chunk in _chunks(records, chunk_size):
         chunk_keys = None
         if key_iter is not None:
-            chunk_keys = [_decode_once(k, cache) for k in islice(key_iter, len(chunk))]
-        yield _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers)
+            chunk_keys = [decode(k) for k in islice(key_iter, len(chunk))]
+        yield _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers, registry=native)
     if key_iter is not None and next(key_iter, _END) is not _END:
         raise InvalidArgumentError("more keys than records", 702)
 
 
+@overload
 def iter_verify(
     records: Any,
     key: KeyInput = None,
@@ -133,11 +170,47 @@ def iter_verify(
     profile: str = "interop",
     threads: Optional[int] = None,
     chunk_size: int = 65536,
-) -> Iterator[BatchRow]:
-    """Yields one :class:`BatchRow` per record, verifying chunk by chunk (a generator)."""
-    for verdicts, codes, sig, alg in _column_chunks(records, key, keys, profile, threads, chunk_size):
-        for row in zip(verdicts, codes, sig, alg):
-            yield BatchRow(*row)
+    *,
+    registry: None = None,
+) -> Iterator[BatchRow]: ...
+@overload
+def iter_verify(
+    records: Any,
+    key: KeyInput = None,
+    keys: Optional[Iterable[KeyInput]] = None,
+    profile: str = "interop",
+    threads: Optional[int] = None,
+    chunk_size: int = 65536,
+    *,
+    registry: Registry,
+) -> Iterator[TrustedBatchRow]: ...
+@overload
+def iter_verify(
+    records: Any,
+    key: KeyInput = None,
+    keys: Optional[Iterable[KeyInput]] = None,
+    profile: str = "interop",
+    threads: Optional[int] = None,
+    chunk_size: int = 65536,
+    *,
+    registry: Optional[Registry],
+) -> Iterator[Union[BatchRow, TrustedBatchRow]]: ...
+def iter_verify(
+    records: Any,
+    key: KeyInput = None,
+    keys: Optional[Iterable[KeyInput]] = None,
+    profile: str = "interop",
+    threads: Optional[int] = None,
+    chunk_size: int = 65536,
+    *,
+    registry: Optional[Registry] = None,
+) -> Iterator[Union[BatchRow, TrustedBatchRow]]:
+    """Yields one :class:`BatchRow` per record, verifying chunk by chunk (a
+    generator); with ``registry`` one :class:`TrustedBatchRow` (see :func:`verify_many`)."""
+    row_type = BatchRow if registry is None else TrustedBatchRow
+    for cols in _column_chunks(records, key, keys, profile, threads, chunk_size, registry):
+        for row in zip(*cols):
+            yield row_type(*row)
 
 
 def verify_many(
@@ -148,9 +221,12 @@ def verify_many(
     threads: Optional[int] = None,
     chunk_size: int = 65536,
     as_: Optional[str] = None,
+    *,
+    registry: Optional[Registry] = None,
 ) -> Any:
     """Verifies many records; returns the columns ``verdict``, ``code``,
-    ``signature_valid``, ``algorithm``.
+    ``signature_valid``, ``algorithm`` (and with ``registry`` also ``trust``
+    and ``key_fingerprint``).
 
     ``records``: any iterable of str/bytes (None counts as an empty record), a
     pandas Series, or a pyarrow (Large)String/Binary Array or ChunkedArray.
@@ -160,6 +236,17 @@ def verify_many(
     GIL is released while a chunk is checked. ``as_``: ``"arrow"`` (a ``pyarrow.Table``,
     the default when pyarrow is installed), ``"pandas"`` (a DataFrame) or
     ``"list"`` (a list of :class:`BatchRow`, the default without pyarrow).
+
+    ``registry`` (an :class:`ocmf.Registry`): every record is checked as
+    ``ocmf.verify(record, key, registry=registry)`` checks it (the core's
+    ``check_all_trusted``): the key registered for the record's meter is
+    used, and ``key``/``keys`` are the keys *carried* with the records,
+    compared with the registered ones (None: the record's 4th section). The
+    rows gain ``trust`` (``trusted``, ``untrusted``, ``mismatch``,
+    ``expired`` or ``unknown``: :attr:`ocmf.Trust.status`) and
+    ``key_fingerprint`` (the key verified with, or None); ``"list"`` then
+    gives :class:`TrustedBatchRow` objects. Without a registry the output is
+    what it always was.
     """
     if as_ is None:
         try:
@@ -170,19 +257,22 @@ def verify_many(
             as_ = "arrow"
     if as_ not in ("arrow", "pandas", "list"):
         raise InvalidArgumentError(f"as_ must be 'arrow', 'pandas' or 'list', not {as_!r}", 702)
-    parts = _column_chunks(records, key, keys, profile, threads, chunk_size)
+    parts = _column_chunks(records, key, keys, profile, threads, chunk_size, registry)
+    names = COLUMNS if registry is None else TRUSTED_COLUMNS
     if as_ == "list":
-        return [BatchRow(*row) for cols in parts for row in zip(*cols)]
+        row_type = BatchRow if registry is None else TrustedBatchRow
+        return [row_type(*row) for cols in parts for row in zip(*cols)]
     if as_ == "arrow":
         pa: Any = importlib.import_module("pyarrow")
-        schema = pa.schema(
-            [
-                ("verdict", pa.string()),
-                ("code", pa.uint32()),
-                ("signature_valid", pa.bool_()),
-                ("algorithm", pa.string()),
-            ]
-        )
+        arrow_types = {
+            "verdict": pa.string(),
+            "code": pa.uint32(),
+            "signature_valid": pa.bool_(),
+            "algorithm": pa.string(),
+            "trust": pa.string(),
+            "key_fingerprint": pa.string(),
+        }
+        schema = pa.schema([(name, arrow_types[name]) for name in names])
         batches = [
             pa.RecordBatch.from_arrays(
                 [pa.array(col, type=field.type) for col, field in zip(cols, schema)], schema=schema
@@ -191,16 +281,18 @@ def verify_many(
         ]
         return pa.Table.from_batches(batches, schema=schema)
     pd: Any = importlib.import_module("pandas")
-    columns: tuple[list[Any], ...] = ([], [], [], [])
+    pandas_dtypes = {
+        "verdict": object,
+        "code": "uint32",
+        "signature_valid": "boolean",
+        "algorithm": object,
+        "trust": object,
+        "key_fingerprint": object,
+    }
+    columns: tuple[list[Any], ...] = tuple([] for _ in names)
     for cols in parts:
-        chunk_columns: tuple[list[Any], ...] = cols
-        for acc, col in zip(columns, chunk_columns):
+        for acc, col in zip(columns, cols):
             acc.extend(col)
     return pd.DataFrame(
-        {
-            "verdict": pd.Series(columns[0], dtype=object),
-            "code": pd.Series(columns[1], dtype="uint32"),
-            "signature_valid": pd.Series(columns[2], dtype="boolean"),
-            "algorithm": pd.Series(columns[3], dtype=object),
-        }
+        {name: pd.Series(col, dtype=pandas_dtypes[name]) for name, col in zip(names, columns)}
     )

@@ -1,6 +1,6 @@
 """The native module (Rust, PyO3). Use the ``ocmf`` package's API instead."""
 
-from typing import Iterable, Optional, Tuple, Union, final
+from typing import Iterable, Optional, Tuple, Union, final, overload
 
 __version__: str
 MAX_INPUT_BYTES: int
@@ -36,6 +36,12 @@ _Value = Tuple[
 ]
 _Group = Tuple[Optional[str], Optional[str], Optional[int], list[int]]
 _KeyArg = Union[str, bytes, "Key", None]
+# verify_chunk's columns: verdict, code, signature_valid, algorithm (and
+# with a registry trust, key_fingerprint).
+_Columns = Tuple[list[str], list[int], list[Optional[bool]], list[Optional[str]]]
+_TrustedColumns = Tuple[
+    list[str], list[int], list[Optional[bool]], list[Optional[str]], list[str], list[Optional[str]]
+]
 
 @final
 class Key:
@@ -105,13 +111,38 @@ def verify(
     lang: str = "en",
     registry: Optional[Registry] = None,
 ) -> Tuple[str, int, Optional[bool], Optional[str], str]: ...
+@overload
 def verify_chunk(
     records: Iterable[Union[str, bytes, None]],
     key: _KeyArg = None,
     keys: Optional[Iterable[_KeyArg]] = None,
     profile: str = "interop",
     threads: int = 1,
-) -> Tuple[list[str], list[int], list[Optional[bool]], list[Optional[str]]]: ...
+    registry: None = None,
+) -> _Columns:
+    """verdicts, codes, signature_valid, algorithms (the core's `check_all`)."""
+@overload
+def verify_chunk(
+    records: Iterable[Union[str, bytes, None]],
+    key: _KeyArg = None,
+    keys: Optional[Iterable[_KeyArg]] = None,
+    profile: str = "interop",
+    threads: int = 1,
+    *,
+    registry: Registry,
+) -> _TrustedColumns:
+    """The four columns, then trust statuses and key fingerprints (the
+    core's `check_all_trusted`; `key`/`keys` are the carried keys)."""
+@overload
+def verify_chunk(
+    records: Iterable[Union[str, bytes, None]],
+    key: _KeyArg = None,
+    keys: Optional[Iterable[_KeyArg]] = None,
+    profile: str = "interop",
+    threads: int = 1,
+    *,
+    registry: Optional[Registry],
+) -> Union[_Columns, _TrustedColumns]: ...
 def evaluate_session(
     records: Iterable[Tuple[Union[str, bytes], Optional[str], Optional[str]]],
     key: _KeyArg = None,
