@@ -51,7 +51,10 @@ try {
 
 // Trusted keys, charging sessions and transports.
 import { KeyRegistry, evaluateSession, evaluateSessionJson, extract, toXml } from 'ocmf';
-import type { SessionReport, GroupSession, SignedValue, TransportError, TrustedVerifyReport, RegistryEntry } from 'ocmf';
+import type {
+  SessionReport, GroupSession, SignedValue, TransportError, TrustedVerifyReport, RegistryEntry,
+  TrustedVerifyManyResult, TrustStatus,
+} from 'ocmf';
 
 declare const logText: string; // e.g. an OCPP-J log, transparency-software XML, or OCMF lines
 declare const registryCsv: string; // meter_serial,public_key,source ...
@@ -90,5 +93,14 @@ console.log(session.verdict, evaluateSessionJson(values.map((v) => v.record)).le
 if (registry) {
   const trusted = verify(record, { registry }) as TrustedVerifyReport;
   console.log(trusted.trust.status, trusted.trust.message, trusted.keyFingerprint);
+  // Many records against the registry, each with the key its message carried.
+  const batch = verifyMany(values.map((v) => ({ record: v.record, key: v.publicKey })), { registry, reports: true });
+  if (batch.trust && batch.keyFingerprint) {
+    const status: TrustStatus | undefined = batch.trust[0];
+    const fingerprint: string | null | undefined = batch.keyFingerprint[0];
+    console.log(status, fingerprint, batch.verdicts[0]);
+  }
+  const typed = verifyMany(values.map((v) => v.record), { registry }) as TrustedVerifyManyResult;
+  typed.trust.forEach((t, i) => console.log(t, typed.keyFingerprint[i], typed.reports?.[i]?.trust.status));
   registry.free();
 }

@@ -180,6 +180,13 @@ export interface VerifyManyOptions {
   reports?: boolean | null;
   /** Also return `json`: one canonical JSON text per record (as `verifyJson`). */
   json?: boolean | null;
+  /**
+   * Trusted keys: every record is checked as `verify(record, { key, registry })`
+   * checks it (the key registered for its meter wins; the record's own key is
+   * compared with it), and the result gains `trust` and `keyFingerprint`
+   * (`TrustedVerifyManyResult`).
+   */
+  registry?: KeyRegistry | null;
 }
 /** What `verifyMany` returns: parallel arrays, index i = input record i. */
 export interface VerifyManyResult {
@@ -194,10 +201,22 @@ export interface VerifyManyResult {
   signatureValid: (boolean | null)[];
   /** The `SA` name, e.g. "ECDSA-secp256r1-SHA256", or null when unknown. */
   algorithms: (string | null)[];
+  /** Present when a `registry` was given (see `TrustedVerifyManyResult`). */
+  trust?: TrustStatus[];
+  keyFingerprint?: (string | null)[];
   /** With `reports: true`: the full reports (as `verify` gives them). */
   reports?: VerifyReport[];
   /** With `json: true`: the canonical JSON texts (as `verifyJson` gives them). */
   json?: string[];
+}
+/** `verifyMany(records, { registry })`: the arrays plus each record's key decision. */
+export interface TrustedVerifyManyResult extends VerifyManyResult {
+  /** As `TrustedVerifyReport.trust.status`. */
+  trust: TrustStatus[];
+  /** Fingerprint of the key the record was verified with (null: no key), as `TrustedVerifyReport.keyFingerprint`. */
+  keyFingerprint: (string | null)[];
+  /** With `reports: true`: the full reports (as `verify(record, { key, registry })` gives them). */
+  reports?: TrustedVerifyReport[];
 }
 export interface Signed {
   /** The complete OCMF record. */
@@ -1034,8 +1053,8 @@ fn read_batch_items(v: &JsValue, limits: &Limits) -> Result<Vec<(ItemRecord, Ite
     Ok(out)
 }
 
-/// `verifyMany`'s options: those of `verify` without `registry`, plus
-/// which per-record outputs to add.
+/// `verifyMany`'s options: those of `verify`, plus which per-record outputs
+/// to add.
 struct ManyArgs {
     args: VerifyArgs,
     reports: bool,
@@ -1044,11 +1063,6 @@ struct ManyArgs {
 
 fn read_many_options(options: &JsValue) -> Result<ManyArgs, JsValue> {
     let args = read_options(options)?;
-    if args.registry.is_some() {
-        // The batch has no registry step; `verify(record, { registry })`
-        // gives trust decisions record by record.
-        return Err(arg_error("registry"));
-    }
     let flag = |name: &'static str| -> Result<bool, JsValue> {
         if options.is_undefined() || options.is_null() {
             return Ok(false);
@@ -1062,20 +1076,19 @@ fn read_many_options(options: &JsValue) -> Result<ManyArgs, JsValue> {
     })
 }
 
-/// A JS array of `n` values from a small set of distinct ones (verdict and
-/// algorithm names), so each distinct string crosses into JS once.
-struct Interned {
-    seen: Vec<(&'static str, JsValue)>,
+/// A JS array of `n` values from a small set of distinct ones (verdict,
+/// algorithm and trust names, key fingerprints), so each distinct string
+/// crosses into JS once.
+struct Interned<'a> {
+    seen: HashMap<&'a str, JsValue>,
 }
 
-impl Interned {
-    fn get(&mut self, s: &'static str) -> JsValue {
-        if let Some((_, v)) = self.seen.iter().find(|(k, _)| *k == s) {
-            return v.clone();
-        }
-        let v = JsValue::from_str(s);
-        self.seen.push((s, v.clone()));
-        v
+impl<'a> Interned<'a> {
+    fn get(&mut self, s: &'a str) -> JsValue {
+        self.seen
+            .entry(s)
+            .or_insert_with(|| JsValue::from_str(s))
+            .clone()
     }
 }
 
@@ -1085,31 +1098,60 @@ fn set(obj: &js_sys::Object, name: &str, value: &JsValue) -> Result<(), JsValue>
         .map_err(|_| internal_error())
 }
 
+/// The batch's answers: plain reports, or reports with the registry's
+/// decision when `verifyMany` got a `registry`.
+enum ManyReports<'a> {
+    Plain(Vec<Report<'a>>),
+    Trusted(Vec<TrustedReport<'a>>),
+}
+
+impl ManyReports<'_> {
+    fn reports(&self) -> Vec<&Report<'_>> {
+        match self {
+            Self::Plain(r) => r.iter().collect(),
+            Self::Trusted(t) => t.iter().map(|t| &t.report).collect(),
+        }
+    }
+
+    /// One canonical JSON value per record, as `verifyJson` gives it.
+    fn to_json(&self, lang: Lang) -> Vec<Value> {
+        match self {
+            Self::Plain(r) => r.iter().map(|r| r.to_json(lang)).collect(),
+            Self::Trusted(t) => t.iter().map(|t| t.to_json(lang)).collect(),
+        }
+    }
+}
+
 /// Checks many records in one call with the core's batch
-/// (`ocmf_core::batch::check_all`): each distinct key text is decoded once,
-/// and a key that signs 32 or more of the records gets its wide precomputed
-/// tables first (about a fifth faster per record after that). Every answer
-/// equals what `verify` gives for that record alone.
+/// (`ocmf_core::batch::check_all`, or `check_all_trusted` with a
+/// `registry`): each distinct key text is decoded once, and a key that signs
+/// 32 or more of the records gets its wide precomputed tables first (about a
+/// fifth faster per record after that; a registered key gets them once it
+/// has verified 32 records). Every answer equals what `verify` gives for
+/// that record alone with the same `key` and `registry`.
 ///
 /// `records` holds strings, `Uint8Array`s, or `{ record, key? }` objects for
 /// per-record keys; a record without its own key uses `options.key`, else
 /// the key it carries. The result is compact: parallel arrays `verdicts`,
 /// `codes` (`Uint16Array`), `signatureValid`, `algorithms`, plus `length`
-/// and `validCount`; `reports: true` adds `reports` (one `VerifyReport` per
-/// record) and `json: true` adds `json` (one canonical JSON text per
-/// record, as `verifyJson`). Never throws for a bad record or key text.
+/// and `validCount`; with a `registry` also `trust` (the trust status) and
+/// `keyFingerprint` (the key each record was verified with: the registered
+/// one wins over the record's key). `reports: true` adds `reports` (one
+/// `VerifyReport`, or `TrustedVerifyReport` with a registry, per record)
+/// and `json: true` adds `json` (one canonical JSON text per record, as
+/// `verifyJson`). Never throws for a bad record or key text.
 ///
 /// # Errors
 /// Throws `OcmfError` only for bad arguments: 702 when `records` is not an
-/// array of those, for a freed `Key`, a non-boolean `reports`/`json`, or a
-/// `registry` option (use `verify` for trust decisions); 701 for an unknown
+/// array of those, for a freed `Key` or `KeyRegistry`, a `registry` that is
+/// not a `KeyRegistry`, a non-boolean `reports`/`json`; 701 for an unknown
 /// profile or language.
 #[wasm_bindgen(js_name = verifyMany, unchecked_return_type = "VerifyManyResult")]
 pub fn verify_many(
     #[wasm_bindgen(unchecked_param_type = "VerifyManyInput[]")] records: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "VerifyManyOptions | void")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    use ocmf_core::batch::{BatchItem, BatchOptions, check_all};
+    use ocmf_core::batch::{BatchItem, BatchOptions, check_all, check_all_trusted};
 
     let many = read_many_options(&options.unwrap_or(JsValue::UNDEFINED))?;
     let opts = many.args.options;
@@ -1144,10 +1186,17 @@ pub fn verify_many(
         })
         .collect();
     // wasm has one thread: the batch runs on the calling one.
-    let reports = check_all(&items, &BatchOptions::new(opts).threads(1));
+    let batch = BatchOptions::new(opts).threads(1);
+    let answers = match &many.args.registry {
+        None => ManyReports::Plain(check_all(&items, &batch)),
+        Some(registry) => ManyReports::Trusted(check_all_trusted(&items, registry, &batch)),
+    };
 
+    let reports = answers.reports();
     let n = reports.len();
-    let mut names = Interned { seen: Vec::new() };
+    let mut names = Interned {
+        seen: HashMap::new(),
+    };
     let verdicts = Array::new();
     let signature_valid = Array::new();
     let algorithms = Array::new();
@@ -1167,8 +1216,22 @@ pub fn verify_many(
     set(&out, "codes", &Uint16Array::from(codes.as_slice()))?;
     set(&out, "signatureValid", &signature_valid)?;
     set(&out, "algorithms", &algorithms)?;
+    if let ManyReports::Trusted(trusted) = &answers {
+        let trust = Array::new();
+        let fingerprints = Array::new();
+        for t in trusted {
+            trust.push(&names.get(t.trust.as_str()));
+            fingerprints.push(
+                &t.key_fingerprint
+                    .as_deref()
+                    .map_or(JsValue::NULL, |f| names.get(f)),
+            );
+        }
+        set(&out, "trust", &trust)?;
+        set(&out, "keyFingerprint", &fingerprints)?;
+    }
     if many.reports || many.json {
-        let values: Vec<Value> = reports.iter().map(|r| r.to_json(lang)).collect();
+        let values = answers.to_json(lang);
         if many.json {
             let texts = Array::new();
             for v in &values {

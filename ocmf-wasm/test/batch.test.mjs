@@ -1,19 +1,25 @@
-// verifyMany (the core's batch, ocmf_core::batch::check_all) through the
-// PACKED npm package: every answer must equal what verify/verifyJson give for
-// the same record alone, on the corpus, on a one-key set large enough for the
-// batch to build wide tables, on unreadable and over-long records, on a bad
-// key text shared by many records, and on mixed per-record keys.
+// verifyMany (the core's batch, ocmf_core::batch::check_all, and
+// check_all_trusted with a registry) through the PACKED npm package: every
+// answer must equal what verify/verifyJson give for the same record alone,
+// on the corpus, on a one-key set large enough for the batch to build wide
+// tables, on unreadable and over-long records, on a bad key text shared by
+// many records, on mixed per-record keys, and with key registries (the
+// examples/ocpp demo registry and log, and a registry made from the corpus
+// that gives every trust status).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verify, verifyJson, verifyMany, sign, Key, KeyRegistry, isOcmfError } from 'ocmf';
+import { verify, verifyJson, verifyMany, sign, inspect, extract, Key, KeyRegistry, isOcmfError } from 'ocmf';
 
 const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname;
 const vectors = readFileSync(join(REPO, 'vectors/real.jsonl'), 'utf8')
   .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
 const RECORD = readFileSync(join(REPO, 'examples/keba-p256.ocmf'), 'utf8').trim();
 const KEY = readFileSync(join(REPO, 'examples/keba-p256.key'), 'utf8').trim();
+const REGISTRY_CSV = readFileSync(join(REPO, 'examples/ocpp/registry.csv'), 'utf8');
+const LOG = readFileSync(join(REPO, 'examples/ocpp/stations.log'), 'utf8');
+const STATUSES = ['trusted', 'untrusted', 'mismatch', 'expired', 'unknown'];
 
 function throwsOcmf(fn, code, field) {
   let caught;
@@ -27,17 +33,31 @@ function throwsOcmf(fn, code, field) {
 
 /**
  * Asserts that result entry i equals verify(record, opts_i) for every i.
- * `single[i]` is [record, options] for the one-record call.
+ * `single[i]` is [record, options] for the one-record call; with a
+ * `registry` in them the trust columns must match too, without one they
+ * must be absent.
  */
 function assertSameAsSingle(res, single, what) {
   assert.equal(res.length, single.length, what);
   assert.equal(res.verdicts.length, single.length, what);
   assert.ok(res.codes instanceof Uint16Array, 'codes is a Uint16Array');
+  const trusted = single.length > 0 && single[0][1].registry != null;
+  if (trusted) {
+    assert.equal(res.trust.length, single.length, what);
+    assert.equal(res.keyFingerprint.length, single.length, what);
+  } else {
+    assert.ok(!('trust' in res) && !('keyFingerprint' in res), `${what}: no trust columns without a registry`);
+  }
   let valid = 0;
   single.forEach(([record, opts], i) => {
     const one = verify(record, opts);
     const got = [res.verdicts[i], res.codes[i], res.signatureValid[i], res.algorithms[i]];
     assert.deepEqual(got, [one.verdict, one.code, one.signatureValid, one.algorithm], `${what} #${i}`);
+    assert.equal(opts.registry != null, trusted, 'one registry for the whole batch');
+    if (trusted) {
+      assert.ok(STATUSES.includes(res.trust[i]), `${what} #${i}: ${res.trust[i]}`);
+      assert.deepEqual([res.trust[i], res.keyFingerprint[i]], [one.trust.status, one.keyFingerprint], `${what} #${i} trust`);
+    }
     if (res.reports) assert.deepEqual(res.reports[i], one, `${what} #${i} report`);
     if (res.json) assert.equal(res.json[i], verifyJson(record, opts), `${what} #${i} json`);
     if (one.verdict === 'valid') valid += 1;
@@ -221,11 +241,179 @@ test('bad arguments throw OcmfError 702/701, never a trap', () => {
   throwsOcmf(() => verifyMany([RECORD], { key: 42 }), 702, 'key');
   throwsOcmf(() => verifyMany([RECORD], { reports: 'yes' }), 702, 'reports');
   throwsOcmf(() => verifyMany([RECORD], { json: 1 }), 702, 'json');
-  const registry = KeyRegistry.load(readFileSync(join(REPO, 'examples/ocpp/registry.csv'), 'utf8'));
-  throwsOcmf(() => verifyMany([RECORD], { registry }), 702, 'registry');
-  registry.free();
+  for (const registry of ['examples/ocpp/registry.csv', 1, true, { registryId: 987654 }, {}, new Key(KEY)]) {
+    throwsOcmf(() => verifyMany([RECORD], { registry }), 702, 'registry');
+  }
   throwsOcmf(() => verifyMany([RECORD], { profile: 'lenient' }), 701, 'profile');
   throwsOcmf(() => verifyMany([RECORD], { lang: 'fr' }), 701, 'lang');
   // The module still works after all of that.
   assert.equal(verifyMany([RECORD], { key: KEY }).verdicts[0], 'valid');
+});
+
+// ---------------------------------------------------------------- with a key registry
+
+// START verify-many-registry
+test('demo registry + OCPP log: each row equals verify(record, { key, registry })', () => {
+  const registry = KeyRegistry.load(REGISTRY_CSV);
+  const values = extract(LOG).values;
+  // Each value with the key its OCPP message carried (compared with the registered one).
+  const items = values.map((v) => ({ record: v.record, key: v.publicKey }));
+  const res = verifyMany(items, { registry });
+  assert.deepEqual(res.trust, ['trusted', 'trusted', 'trusted', 'trusted', 'untrusted', 'untrusted', 'mismatch', 'mismatch', 'trusted']);
+  // The registered key wins: trusted and mismatch rows name a registry entry's key.
+  const registered = registry.entries.map((e) => e.fingerprint);
+  res.trust.forEach((t, i) => {
+    if (t === 'trusted' || t === 'mismatch') assert.ok(registered.includes(res.keyFingerprint[i]), `#${i}`);
+    else assert.equal(res.keyFingerprint[i], new Key(values[i].publicKey).fingerprint, `#${i}`);
+  });
+  registry.free();
+});
+// END verify-many-registry
+
+test('demo registry: reports, JSON, both languages, Keys and the call key equal verify', () => {
+  const registry = KeyRegistry.load(REGISTRY_CSV);
+  const values = extract(LOG).values;
+  assert.equal(values.length, 9);
+  for (const lang of ['en', 'de']) {
+    const res = verifyMany(values.map((v) => ({ record: v.record, key: v.publicKey })), { registry, lang, reports: true, json: true });
+    assertSameAsSingle(res, values.map((v) => [v.record, { key: v.publicKey ?? undefined, registry, lang }]), `demo ${lang}`);
+    assert.equal(res.reports[0].trust.status, 'trusted');
+    assert.equal(typeof res.reports[0].recordTimeMs, 'number');
+  }
+  // Decoded Keys per record; then no carried key at all.
+  const keys = values.map((v) => (v.publicKey ? new Key(v.publicKey) : null));
+  const byKey = verifyMany(values.map((v, i) => ({ record: v.record, key: keys[i] })), { registry, reports: true });
+  assertSameAsSingle(byKey, values.map((v, i) => [v.record, { key: keys[i] ?? undefined, registry }]), 'demo Keys');
+  const bare = verifyMany(values.map((v) => v.record), { registry, json: true });
+  assertSameAsSingle(bare, values.map((v) => [v.record, { registry }]), 'demo no key');
+  // One call key for every record (DEMO-0001's): it is that meter's registered key only.
+  const first = new Key(registry.entries[0].publicKey);
+  const call = verifyMany(values.map((v) => v.record), { key: first, registry, json: true });
+  assertSameAsSingle(call, values.map((v) => [v.record, { key: first, registry }]), 'demo call key');
+  assert.deepEqual(call.trust, ['trusted', 'trusted', 'mismatch', 'mismatch', 'untrusted', 'untrusted', 'mismatch', 'mismatch', 'mismatch']);
+  first.free();
+  for (const k of keys) k?.free();
+  registry.free();
+});
+
+/**
+ * A JSON registry made from the corpus, so that the real records meet every
+ * trust decision: per keyed record in turn its own key, another key, its own
+ * key with a window that ended in 2000, or no entry.
+ */
+function corpusRegistry() {
+  const other = sign('{"FV":"1.0","RD":[]}', '5c'.repeat(32), 'secp256r1').publicKey;
+  const keys = [];
+  let n = 0;
+  for (const v of vectors) {
+    if (typeof v.public_key !== 'string') continue;
+    let payload; let key;
+    try { payload = inspect(v.ocmf); key = new Key(v.public_key); } catch { continue; }
+    const serial = payload.meterSerial ? { meter_serial: payload.meterSerial } : payload.gatewaySerial ? { gateway_serial: payload.gatewaySerial } : null;
+    if (!serial) { key.free(); continue; }
+    const own = key.sec1Hex;
+    key.free();
+    switch (n++ % 4) {
+      case 0: keys.push({ ...serial, public_key: own, source: 'own key' }); break;
+      case 1: keys.push({ ...serial, public_key: other, source: 'other key' }); break;
+      case 2: keys.push({ ...serial, public_key: own, valid_until: '2000-12-31', source: 'expired' }); break;
+      default: break;
+    }
+  }
+  assert.ok(keys.length > 100, `only ${keys.length} entries`);
+  return KeyRegistry.fromJson(JSON.stringify({ format: 'ocmf-key-registry', version: 1, keys }));
+}
+
+test('every corpus record against a corpus registry: all five trust statuses, rows equal verify', () => {
+  const registry = corpusRegistry();
+  const items = vectors.map((v) => (typeof v.public_key === 'string' ? { record: v.ocmf, key: v.public_key } : v.ocmf));
+  for (const lang of ['en', 'de']) {
+    const res = verifyMany(items, { registry, lang, reports: true, json: true });
+    assertSameAsSingle(res, vectors.map((v) => [v.ocmf, { key: v.public_key ?? undefined, registry, lang }]), `corpus registry ${lang}`);
+  }
+  const res = verifyMany(items, { registry });
+  assert.deepEqual(new Set(res.trust), new Set(STATUSES));
+  // A fingerprint exactly where a key was used; unknown rows have none.
+  res.trust.forEach((t, i) => assert.equal(res.keyFingerprint[i] === null, t === 'unknown', `#${i} ${t}`));
+  // Under the strict profile, with decoded Keys where they decode.
+  const keys = new Map();
+  const keyed = vectors.map((v) => {
+    if (typeof v.public_key !== 'string') return { record: v.ocmf };
+    try {
+      const k = keys.get(v.public_key) ?? new Key(v.public_key);
+      keys.set(v.public_key, k);
+      return { record: v.ocmf, key: k };
+    } catch { return { record: v.ocmf, key: v.public_key }; }
+  });
+  const strict = verifyMany(keyed, { registry, profile: 'strict', json: true });
+  assertSameAsSingle(strict, keyed.map((it) => [it.record, { key: it.key, registry, profile: 'strict' }]), 'corpus registry Keys strict');
+  for (const k of keys.values()) k.free();
+  registry.free();
+});
+
+test('48 records of one registered meter (wide tables): trusted, or mismatch under a wrong carried key', () => {
+  const { records, tampered, publicKey } = oneKeySet(48);
+  const fingerprint = new Key(publicKey).fingerprint;
+  const registry = KeyRegistry.load(`meter_serial,public_key,source\nM1,${publicKey},test\n`);
+  const other = sign('{"FV":"1.0","RD":[]}', '11'.repeat(32), 'secp256r1').publicKey;
+  const enc = new TextEncoder();
+  for (const [key, status] of [[undefined, 'trusted'], [publicKey, 'trusted'], [new Key(publicKey), 'trusted'], [other, 'mismatch'], [new Key(other), 'mismatch']]) {
+    const res = verifyMany(records.map((r, i) => (i % 3 ? r : enc.encode(r))), { key, registry, reports: true });
+    assertSameAsSingle(res, records.map((r) => [r, { key, registry }]), `one meter, ${status}`);
+    // Independent of verify: the registered key verified every record.
+    records.forEach((_, i) => {
+      assert.equal(res.verdicts[i], tampered.has(i) ? 'invalid-signature' : 'valid', `${status} #${i}`);
+      assert.equal(res.trust[i], status);
+      assert.equal(res.keyFingerprint[i], fingerprint);
+    });
+    if (typeof key === 'object') key.free();
+  }
+  registry.free();
+});
+
+test('unreadable, over-long and blank-key records with a registry are rows like verify gives', () => {
+  const registry = KeyRegistry.load(REGISTRY_CSV);
+  const items = [
+    RECORD,
+    new Uint8Array([0x4f, 0x43, 0x4d, 0x46, 0x7c, 0xff, 0xfe]),
+    'OCMF|' + 'x'.repeat(10_000_000),
+    new Uint8Array(5_000_000),
+    'OCMF|' + 'é'.repeat(40_000),
+    '',
+    'OCMF|{}|{}',
+    new TextEncoder().encode(RECORD),
+  ];
+  const key = new Key(KEY);
+  for (const k of [KEY, key, '', '   ', 'zz', undefined]) {
+    const res = verifyMany(items, { key: k, registry, reports: true, json: true });
+    assertSameAsSingle(res, items.map((r) => [r, { key: k, registry }]), `unreadable, key ${typeof k === 'string' ? JSON.stringify(k) : typeof k}`);
+    assert.deepEqual(res.trust.slice(1, 6), Array(5).fill('unknown'));
+    // The carried key when it can be read, also for records that cannot be.
+    const carried = k === KEY || k === key ? key.fingerprint : null;
+    for (let i = 1; i < 7; i += 1) assert.equal(res.reports[i].carriedKeyFingerprint, carried, `#${i}`);
+  }
+  // Per-record keys, including blank texts (no key, as verify reads them).
+  const per = items.map((record, i) => ({ record, key: [KEY, key, '', ' ', null][i % 5] }));
+  const res = verifyMany(per, { registry, reports: true, json: true });
+  assertSameAsSingle(res, per.map((it) => [it.record, { key: it.key ?? undefined, registry }]), 'unreadable per record');
+  key.free();
+  registry.free();
+});
+
+test('a freed or foreign registry throws the OcmfError verify throws', () => {
+  const registry = KeyRegistry.load(REGISTRY_CSV);
+  const ok = verifyMany([{ record: RECORD, key: KEY }], { registry });
+  assert.deepEqual([ok.verdicts[0], ok.trust[0]], ['valid', 'untrusted']);
+  registry.free();
+  const single = throwsOcmf(() => verify(RECORD, { registry }), 702, 'registry');
+  for (const records of [[RECORD], [], [{ record: RECORD, key: KEY }]]) {
+    const many = throwsOcmf(() => verifyMany(records, { registry, reports: true }), 702, 'registry');
+    assert.deepEqual([many.name, many.codeName, many.message], [single.name, single.codeName, single.message]);
+  }
+  // null / undefined registry: no trust step, the plain result.
+  for (const r of [null, undefined]) {
+    const res = verifyMany([RECORD], { key: KEY, registry: r });
+    assert.ok(!('trust' in res) && !('keyFingerprint' in res));
+    assert.equal(res.verdicts[0], 'valid');
+  }
 });
