@@ -25,11 +25,12 @@
  *    from any thread concurrently. An `ocmf_key` or `ocmf_registry` is
  *    immutable once made and may be shared between threads; free it once,
  *    after all users are done. (The caches: a key's precomputed tables, the
- *    curves' generator tables and the batch thread pool are each built once,
+ *    curves' generator tables and the batch thread pools are each built once,
  *    thread-safely, and never change an answer.)
  *  - Every call blocks until its work is done. Only the batch functions
  *    (`ocmf_verify_batch*` with `threads` != 1) start worker threads; with
- *    `threads` 0 they use a pool kept for the life of the process.
+ *    `threads` 0 (and up to four other thread counts) they use pools kept
+ *    for the life of the process.
  *  - Enum parameters (`ocmf_profile`, `ocmf_lang`) are passed as uint32_t;
  *    a value outside the enum is OCMF_RESULT_INVALID_ARGUMENT.
  */
@@ -578,10 +579,13 @@ ocmf_result ocmf_verify_report(const uint8_t *record,
 // `threads`: 1 checks on the calling thread (nothing is started); 0 uses
 // one worker per core from a pool that the library starts on first use
 // and keeps for the life of the process; `n` from 2 to
-// `OCMF_BATCH_MAX_THREADS` starts `n` workers for this call and stops
-// them when it returns. The call blocks until every record is checked.
-// It shares no state with other calls: any number of threads may call it
-// at once, with the same key.
+// `OCMF_BATCH_MAX_THREADS` uses a pool of `n` workers, likewise started on
+// first use and kept for later calls with the same `n` (pools of up to
+// four such sizes are kept; a call with yet another size starts its
+// workers for the call and stops them when it returns). The call blocks
+// until every record is checked. Any number of threads may call it at
+// once, with the same key; calls with the same `threads` share that
+// pool's workers, which never changes an answer.
 //
 // Returns `OCMF_RESULT_OK` when every result was written (whatever the
 // records' verdicts: look at `out[i].code`). Nothing is written for the
@@ -633,6 +637,55 @@ ocmf_result ocmf_verify_batch_items(const struct ocmf_batch_item *items,
                                     ocmf_profile profile,
                                     size_t threads,
                                     struct ocmf_batch_result *out);
+
+// Checks `count` records against a registry, as `ocmf_verify_trusted`
+// does one at a time, and writes one `ocmf_batch_result` per record to
+// `out[i]` and the trust in the key it was verified with to
+// `out_trust[i]`, in input order.
+//
+// Each item is read as for `ocmf_verify_batch_items` (same rules, same
+// argument errors), but its key (handle or text) is the key that *came
+// with* the record, `ocmf_verify_trusted`'s `key_text`: the key registered
+// for the record's meter wins and the carried key is compared with it
+// (`OCMF_TRUST_MISMATCH` when they differ). With neither a key nor a key
+// text (or a blank key text) the key in the record's 4th section is the
+// carried key, if any. A NULL `registry` is an empty one (every key is then
+// untrusted). For each record, `out[i].code`, `out[i].verdict` and
+// `out_trust[i]` equal what `ocmf_verify_trusted` returns and writes for
+// that record, carried key and registry; the other fields of `out[i]` are
+// those of its JSON report. A record that is not UTF-8 or too large gets
+// its code and `OCMF_TRUST_UNKNOWN`.
+//
+// The batch runs `ocmf_core::batch::check_all_trusted`: each distinct key
+// text is decoded once, and a registered key gets its wide tables once it
+// has verified 32 records of the call (they stay with the registry for
+// later calls). `profile`, `threads`, thread-safety and blocking as
+// `ocmf_verify_batch`; the registry may be shared with other calls running
+// at the same time.
+//
+// Returns `OCMF_RESULT_OK` when every `out[i]` and `out_trust[i]` was
+// written: OK is about the call, not the records (look at `out[i].code`)
+// nor the keys (look at `out_trust[i]`). Nothing is written for
+// `OCMF_RESULT_INVALID_ARGUMENT` (`items`, `out` or `out_trust` NULL with
+// `count > 0`, a NULL pointer with a non-zero length in an item, an item
+// with both `key` and `key_text`, an unknown profile, too many threads, a
+// misaligned array) and `OCMF_RESULT_INTERNAL`. `count == 0` returns
+// `OCMF_RESULT_OK` and writes nothing.
+//
+// # Safety
+// `items` must be NULL (with `count == 0`) or point to `count` items
+// whose pointers follow `ocmf_batch_item`'s rules (a `key` must be a live
+// key); `registry` must be NULL or a live registry from
+// `ocmf_registry_load`; `out` and `out_trust` must be NULL or valid for
+// `count` writes each, and must overlap neither each other nor the inputs.
+// Nothing may modify the inputs during the call.
+ocmf_result ocmf_verify_batch_trusted(const struct ocmf_batch_item *items,
+                                      size_t count,
+                                      const struct ocmf_registry *registry,
+                                      ocmf_profile profile,
+                                      size_t threads,
+                                      struct ocmf_batch_result *out,
+                                      ocmf_trust *out_trust);
 
 // Parses a record (no signature check) and writes the JSON view of its
 // payload (readable names, readings resolved, values as exact decimal

@@ -17,8 +17,8 @@
 //!   and an `ocmf_key` is immutable, so one key may be shared by many threads;
 //! - every call blocks until done; only `ocmf_verify_batch*` with
 //!   `threads != 1` starts worker threads (the core's
-//!   `ocmf_core::batch::check_all` on rayon), whose panics reach the same
-//!   boundary;
+//!   `ocmf_core::batch::check_all` / `check_all_trusted` on rayon), whose
+//!   panics reach the same boundary;
 //! - handles are made by `give_handle` and released by `free_handle`.
 //!
 //! Trusted keys, sessions and transports (the 8xx codes) follow the same
@@ -36,7 +36,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use std::borrow::Cow;
 
-use ocmf_core::batch::{BatchItem, BatchOptions, check_all};
+use ocmf_core::batch::{BatchItem, BatchOptions, check_all, check_all_trusted};
 use ocmf_core::registry::{Registry, Trust, TrustedReport, check_trusted, key_fingerprint};
 use ocmf_core::session::{SessionContext, SessionRecord, SessionVerdict, evaluate};
 use ocmf_core::transport::extract_bytes;
@@ -769,6 +769,30 @@ unsafe fn free_handle<T>(handle: *mut T) {
     });
 }
 
+/// Writes `values` to the caller's array `out` of `count` slots, in order.
+/// Fails with `OCMF_RESULT_INTERNAL`, writing nothing, when there are not
+/// exactly `count` values.
+///
+/// # Safety
+/// `out` must have passed [`array_out`] for `count` and be valid for that
+/// many writes.
+unsafe fn write_each<T>(
+    out: *mut T,
+    count: usize,
+    values: impl ExactSizeIterator<Item = T>,
+) -> Result<(), ocmf_result> {
+    if values.len() != count {
+        return Err(ocmf_result::Internal);
+    }
+    for (i, value) in values.enumerate() {
+        // SAFETY: `out` holds `count` writable, aligned slots (the caller's
+        // contract, checked by `array_out`); `write` never reads the
+        // (possibly uninitialised) old value.
+        unsafe { out.add(i).write(value) };
+    }
+    Ok(())
+}
+
 /// Checks `items` with the core's [`check_all`] (keys decoded once, wide
 /// tables for busy keys, `threads` workers) and writes one result per item
 /// to `out`, in input order.
@@ -782,16 +806,60 @@ unsafe fn run_batch(
     out: *mut ocmf_batch_result,
 ) -> Result<ocmf_result, ocmf_result> {
     let reports = check_all(items, options);
-    if reports.len() != items.len() {
-        return Err(ocmf_result::Internal);
-    }
-    for (i, report) in reports.iter().enumerate() {
-        // SAFETY: `out` holds `items.len()` writable, aligned slots (the
-        // caller's contract, checked by `array_out`); `write` never reads
-        // the (possibly uninitialised) old value.
-        unsafe { out.add(i).write(ocmf_batch_result::from_report(report)) };
-    }
+    let results = reports.iter().map(ocmf_batch_result::from_report);
+    // SAFETY: the caller's contract.
+    unsafe { write_each(out, items.len(), results) }?;
     Ok(ocmf_result::Ok)
+}
+
+/// Reads a caller's `ocmf_batch_item` array (every pointer checked; an item
+/// with both a key handle and a key text is `OCMF_RESULT_INVALID_ARGUMENT`)
+/// and hands `f` the core's batch items, in the same order.
+///
+/// Key texts that are not UTF-8 (binary DER/SEC1) become hex text (the same
+/// bytes for the core's decoder), so that the core decodes every distinct
+/// key once; they are owned here, so every item is read before `f` runs,
+/// and a bad item fails the call before any work is done.
+///
+/// # Safety
+/// `items` must be NULL (with `count == 0`) or point to `count` items whose
+/// pointers follow `ocmf_batch_item`'s rules (a `key` must be a live key),
+/// unmodified until `f` returns.
+unsafe fn with_batch_items<R>(
+    items: *const ocmf_batch_item,
+    count: usize,
+    f: impl FnOnce(&[BatchItem<'_>]) -> Result<R, ocmf_result>,
+) -> Result<R, ocmf_result> {
+    // SAFETY: the caller's contract.
+    let raw = unsafe { array_in(items, count) }?;
+    let mut owned = Vec::with_capacity(raw.len());
+    for it in raw {
+        // SAFETY: the caller's contract for each item's pointers.
+        let (record, text) = unsafe {
+            (
+                input(it.record, it.record_len)?,
+                optional_input(it.key_text, it.key_text_len)?,
+            )
+        };
+        // SAFETY: NULL or a live key (the caller's contract).
+        let key = unsafe { it.key.as_ref() }.map(|k| &k.key);
+        if key.is_some() && text.is_some() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        owned.push((record, key, text.map(key_as_text)));
+    }
+    let items: Vec<BatchItem<'_>> = owned
+        .iter()
+        .map(|(record, key, text)| {
+            let item = BatchItem::bytes(record);
+            match (key, text) {
+                (Some(k), _) => item.key(k),
+                (None, Some(t)) => item.key_text(t),
+                (None, None) => item,
+            }
+        })
+        .collect();
+    f(&items)
 }
 
 /// The options of a batch call: profile and thread count validated.
@@ -1071,10 +1139,13 @@ pub unsafe extern "C" fn ocmf_verify_report(
 /// `threads`: 1 checks on the calling thread (nothing is started); 0 uses
 /// one worker per core from a pool that the library starts on first use
 /// and keeps for the life of the process; `n` from 2 to
-/// `OCMF_BATCH_MAX_THREADS` starts `n` workers for this call and stops
-/// them when it returns. The call blocks until every record is checked.
-/// It shares no state with other calls: any number of threads may call it
-/// at once, with the same key.
+/// `OCMF_BATCH_MAX_THREADS` uses a pool of `n` workers, likewise started on
+/// first use and kept for later calls with the same `n` (pools of up to
+/// four such sizes are kept; a call with yet another size starts its
+/// workers for the call and stops them when it returns). The call blocks
+/// until every record is checked. Any number of threads may call it at
+/// once, with the same key; calls with the same `threads` share that
+/// pool's workers, which never changes an answer.
 ///
 /// Returns `OCMF_RESULT_OK` when every result was written (whatever the
 /// records' verdicts: look at `out[i].code`). Nothing is written for the
@@ -1158,40 +1229,85 @@ pub unsafe extern "C" fn ocmf_verify_batch_items(
     guard(|| {
         let options = batch_options(profile, threads)?;
         array_out(out, count)?;
-        // SAFETY: the caller's contract.
-        let raw = unsafe { array_in(items, count) }?;
-        // Key texts that are not UTF-8 (binary DER/SEC1) become hex text
-        // (the same bytes for the core's decoder), so that the core decodes
-        // every distinct key once; they are owned here, so read all first.
-        let mut owned = Vec::with_capacity(raw.len());
-        for it in raw {
-            // SAFETY: the caller's contract for each item's pointers.
-            let (record, text) = unsafe {
-                (
-                    input(it.record, it.record_len)?,
-                    optional_input(it.key_text, it.key_text_len)?,
-                )
-            };
-            // SAFETY: NULL or a live key (the caller's contract).
-            let key = unsafe { it.key.as_ref() }.map(|k| &k.key);
-            if key.is_some() && text.is_some() {
-                return Err(ocmf_result::InvalidArgument);
-            }
-            owned.push((record, key, text.map(key_as_text)));
-        }
-        let items: Vec<BatchItem<'_>> = owned
-            .iter()
-            .map(|(record, key, text)| {
-                let item = BatchItem::bytes(record);
-                match (key, text) {
-                    (Some(k), _) => item.key(k),
-                    (None, Some(t)) => item.key_text(t),
-                    (None, None) => item,
-                }
+        // SAFETY: the caller's contract; `out` checked by `array_out` for
+        // `count` items.
+        unsafe { with_batch_items(items, count, |items| run_batch(items, &options, out)) }
+    })
+}
+
+/// Checks `count` records against a registry, as `ocmf_verify_trusted`
+/// does one at a time, and writes one `ocmf_batch_result` per record to
+/// `out[i]` and the trust in the key it was verified with to
+/// `out_trust[i]`, in input order.
+///
+/// Each item is read as for `ocmf_verify_batch_items` (same rules, same
+/// argument errors), but its key (handle or text) is the key that *came
+/// with* the record, `ocmf_verify_trusted`'s `key_text`: the key registered
+/// for the record's meter wins and the carried key is compared with it
+/// (`OCMF_TRUST_MISMATCH` when they differ). With neither a key nor a key
+/// text (or a blank key text) the key in the record's 4th section is the
+/// carried key, if any. A NULL `registry` is an empty one (every key is then
+/// untrusted). For each record, `out[i].code`, `out[i].verdict` and
+/// `out_trust[i]` equal what `ocmf_verify_trusted` returns and writes for
+/// that record, carried key and registry; the other fields of `out[i]` are
+/// those of its JSON report. A record that is not UTF-8 or too large gets
+/// its code and `OCMF_TRUST_UNKNOWN`.
+///
+/// The batch runs `ocmf_core::batch::check_all_trusted`: each distinct key
+/// text is decoded once, and a registered key gets its wide tables once it
+/// has verified 32 records of the call (they stay with the registry for
+/// later calls). `profile`, `threads`, thread-safety and blocking as
+/// `ocmf_verify_batch`; the registry may be shared with other calls running
+/// at the same time.
+///
+/// Returns `OCMF_RESULT_OK` when every `out[i]` and `out_trust[i]` was
+/// written: OK is about the call, not the records (look at `out[i].code`)
+/// nor the keys (look at `out_trust[i]`). Nothing is written for
+/// `OCMF_RESULT_INVALID_ARGUMENT` (`items`, `out` or `out_trust` NULL with
+/// `count > 0`, a NULL pointer with a non-zero length in an item, an item
+/// with both `key` and `key_text`, an unknown profile, too many threads, a
+/// misaligned array) and `OCMF_RESULT_INTERNAL`. `count == 0` returns
+/// `OCMF_RESULT_OK` and writes nothing.
+///
+/// # Safety
+/// `items` must be NULL (with `count == 0`) or point to `count` items
+/// whose pointers follow `ocmf_batch_item`'s rules (a `key` must be a live
+/// key); `registry` must be NULL or a live registry from
+/// `ocmf_registry_load`; `out` and `out_trust` must be NULL or valid for
+/// `count` writes each, and must overlap neither each other nor the inputs.
+/// Nothing may modify the inputs during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_verify_batch_trusted(
+    items: *const ocmf_batch_item,
+    count: usize,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    threads: usize,
+    out: *mut ocmf_batch_result,
+    out_trust: *mut ocmf_trust,
+) -> ocmf_result {
+    guard(|| {
+        let options = batch_options(profile, threads)?;
+        array_out(out, count)?;
+        array_out(out_trust, count)?;
+        // SAFETY: NULL or live (the caller's contract).
+        let registry = unsafe { registry_of(registry) };
+        // SAFETY: the caller's contract; `out` and `out_trust` checked by
+        // `array_out` for `count` items.
+        unsafe {
+            with_batch_items(items, count, |items| {
+                let reports = check_all_trusted(items, registry, &options);
+                let results = reports
+                    .iter()
+                    .map(|t| ocmf_batch_result::from_report(&t.report));
+                let trusts = reports.iter().map(|t| ocmf_trust::from_core(&t.trust));
+                // Both have `reports.len()` items: when the first is written,
+                // so is the second.
+                write_each(out, count, results)?;
+                write_each(out_trust, count, trusts)?;
+                Ok(ocmf_result::Ok)
             })
-            .collect();
-        // SAFETY: `out` checked by `array_out` for `count` items.
-        unsafe { run_batch(&items, &options, out) }
+        }
     })
 }
 
@@ -2073,6 +2189,16 @@ mod tests {
         }
     }
 
+    /// A batch result no call writes, for the slots of the batch tests.
+    const UNWRITTEN: ocmf_batch_result = ocmf_batch_result {
+        code: ocmf_result::Internal,
+        verdict: ocmf_verdict::Malformed,
+        signature: ocmf_signature::NotChecked,
+        curve: ocmf_curve::Unknown,
+        key_source: ocmf_key_source::None,
+        findings: 99,
+    };
+
     #[test]
     fn batch_results_are_the_cores_reports() {
         let payload = |i: usize| {
@@ -2094,17 +2220,7 @@ mod tests {
         let ptrs: Vec<*const u8> = records.iter().map(|r| r.as_ptr()).collect();
         let lens: Vec<usize> = records.iter().map(String::len).collect();
         for threads in [1, 2] {
-            let mut out = vec![
-                ocmf_batch_result {
-                    code: ocmf_result::Internal,
-                    verdict: ocmf_verdict::Malformed,
-                    signature: ocmf_signature::NotChecked,
-                    curve: ocmf_curve::Unknown,
-                    key_source: ocmf_key_source::None,
-                    findings: 99,
-                };
-                records.len()
-            ];
+            let mut out = vec![UNWRITTEN; records.len()];
             // SAFETY: valid arrays of `records.len()` items and a live key.
             let r = unsafe {
                 ocmf_verify_batch(
@@ -2129,6 +2245,70 @@ mod tests {
             assert_eq!(out[0].curve, ocmf_curve::Secp256r1);
             assert_eq!(out[0].key_source, ocmf_key_source::Caller);
         }
+    }
+
+    #[test]
+    fn batch_trusted_results_are_the_cores_trusted_reports() {
+        let reg = load(KEYS);
+        let core_reg = Registry::load(KEYS).unwrap();
+        let ex = ocmf_core::transport::extract(LOG);
+        // Each value with the key it carried, then each without, then a
+        // record that is not UTF-8.
+        let mut cases: Vec<(&[u8], Option<&str>)> = ex
+            .values
+            .iter()
+            .map(|v| (v.record.as_bytes(), v.public_key.as_deref()))
+            .collect();
+        cases.extend(ex.values.iter().map(|v| (v.record.as_bytes(), None)));
+        cases.push((b"OCMF|{\xff}|{}", None));
+        let items: Vec<ocmf_batch_item> = cases
+            .iter()
+            .map(|(record, key)| ocmf_batch_item {
+                record: record.as_ptr(),
+                record_len: record.len(),
+                key: core::ptr::null(),
+                key_text: key.map_or(core::ptr::null(), str::as_ptr),
+                key_text_len: key.map_or(0, str::len),
+            })
+            .collect();
+        let options = Options::with_profile(Profile::Strict);
+        for threads in [1, 2] {
+            let mut out = vec![UNWRITTEN; items.len()];
+            let mut trust = vec![ocmf_trust::Unknown; items.len()];
+            // SAFETY: valid arrays of `items.len()` items and a live registry.
+            let r = unsafe {
+                ocmf_verify_batch_trusted(
+                    items.as_ptr(),
+                    items.len(),
+                    reg,
+                    ocmf_profile::Strict as u32,
+                    threads,
+                    out.as_mut_ptr(),
+                    trust.as_mut_ptr(),
+                )
+            };
+            assert_eq!(r, ocmf_result::Ok);
+            for (i, (record, key)) in cases.iter().enumerate() {
+                let want = match core::str::from_utf8(record) {
+                    Ok(text) => check_trusted(text, *key, &core_reg, &options),
+                    Err(_) => unreadable_trusted(
+                        str_from_bytes(record, &options.limits).unwrap_err(),
+                        None,
+                        Profile::Strict,
+                    ),
+                };
+                assert_eq!(out[i], ocmf_batch_result::from_report(&want.report), "{i}");
+                assert_eq!(trust[i], ocmf_trust::from_core(&want.trust), "{i}");
+            }
+            let n = ex.values.len();
+            assert_eq!(trust[6], ocmf_trust::Mismatch);
+            assert_eq!(trust[4], ocmf_trust::Untrusted);
+            assert_eq!(trust[0], ocmf_trust::Trusted);
+            assert_eq!(out[2 * n].code, ocmf_result::NotUtf8);
+            assert_eq!(trust[2 * n], ocmf_trust::Unknown);
+        }
+        // SAFETY: from `ocmf_registry_load`, freed once.
+        unsafe { ocmf_registry_free(reg) };
     }
 
     #[test]

@@ -2,9 +2,10 @@
  * demo OCPP log of examples/ocpp (five stations: CP-1 valid trusted
  * 22.3242 kWh, CP-2 valid trusted 31.2500, CP-3 valid untrusted 22.6770,
  * CP-4 invalid mismatch, CP-5 incomplete; 9 values, 1 duplicate, 1 bad line
- * 14): the same expectations as ocmf-cli/tests/sessions.rs. Plus malformed
- * registries, XML and logs, the XML round trip, buffer protocol, and one
- * registry shared by several threads.
+ * 14): the same expectations as ocmf-cli/tests/sessions.rs. The log's
+ * values in one ocmf_verify_batch_trusted call, row by row against
+ * ocmf_verify_trusted. Plus malformed registries, XML and logs, the XML
+ * round trip, buffer protocol, and one registry shared by several threads.
  *
  *   test_sessions examples/ocpp/stations.log examples/ocpp/registry.csv
  */
@@ -250,12 +251,15 @@ static void test_extract_without_registry(void) {
     free(json);
 }
 
+/* The trust of each value checked with the key it carried, as `ocmf verify
+ * --keys` does. */
+static const ocmf_trust WANT_TRUST[NVALUES] = {
+    OCMF_TRUST_TRUSTED,   OCMF_TRUST_TRUSTED,  OCMF_TRUST_TRUSTED,  OCMF_TRUST_TRUSTED, OCMF_TRUST_UNTRUSTED,
+    OCMF_TRUST_UNTRUSTED, OCMF_TRUST_MISMATCH, OCMF_TRUST_MISMATCH, OCMF_TRUST_TRUSTED};
+
 static void test_verify_trusted(void) {
     ocmf_registry *reg = load_keys();
-    /* Each value with the key it carried, as `ocmf verify --keys` does. */
-    static const ocmf_trust want[NVALUES] = {
-        OCMF_TRUST_TRUSTED,   OCMF_TRUST_TRUSTED,  OCMF_TRUST_TRUSTED,  OCMF_TRUST_TRUSTED, OCMF_TRUST_UNTRUSTED,
-        OCMF_TRUST_UNTRUSTED, OCMF_TRUST_MISMATCH, OCMF_TRUST_MISMATCH, OCMF_TRUST_TRUSTED};
+    const ocmf_trust *want = WANT_TRUST;
     static const char *const names[] = {"trusted", "untrusted", "mismatch", "expired", "unknown"};
     for (size_t i = 0; i < NVALUES; i++) {
         if (RECORD[i] == NULL) {
@@ -334,6 +338,65 @@ static void test_verify_trusted(void) {
     CHECK(len > sizeof out);
     CHECK_EQ_U(t, 99);
     CHECK_STR(out, "untouched");
+    ocmf_registry_free(reg);
+}
+
+/* The values of the log in one ocmf_verify_batch_trusted call, each with
+ * the key it carried and again without a key (the registry's key, else
+ * none), with the demo registry and with none, on threads 1, 2 and 0: each
+ * row has the code, verdict and trust of ocmf_verify_trusted on the same
+ * record, key and registry. */
+static void test_verify_batch_trusted(void) {
+    ocmf_registry *reg = load_keys();
+    ocmf_batch_item items[2 * NVALUES];
+    for (size_t i = 0; i < NVALUES; i++) {
+        const uint8_t *r = U8(RECORD[i]), *k = U8(KEY[i]);
+        items[i] = (ocmf_batch_item){r, strlen(RECORD[i]), NULL, k, KEY[i] ? strlen(KEY[i]) : 0};
+        items[NVALUES + i] = (ocmf_batch_item){r, strlen(RECORD[i]), NULL, NULL, 0};
+    }
+    static const size_t threads[3] = {1, 2, 0};
+    const ocmf_registry *regs[2] = {reg, NULL};
+    for (size_t g = 0; g < 2; g++) {
+        for (size_t t = 0; t < 3; t++) {
+            ocmf_batch_result out[2 * NVALUES];
+            ocmf_trust trust[2 * NVALUES];
+            memset(out, 0xab, sizeof out);
+            memset(trust, 0xab, sizeof trust);
+            CHECK_EQ_U(ocmf_verify_batch_trusted(items, 2 * NVALUES, regs[g], OCMF_PROFILE_INTEROP, threads[t], out,
+                                                 trust),
+                       OCMF_RESULT_OK);
+            size_t agree = 0;
+            for (size_t i = 0; i < 2 * NVALUES; i++) {
+                const char *key = i < NVALUES ? KEY[i] : NULL;
+                const char *record = RECORD[i % NVALUES];
+                ocmf_trust st = 99;
+                ocmf_result code;
+                char *json = trusted(record, strlen(record), key, regs[g], &st, &code);
+                char verdict[32] = "?";
+                json_str(json_get(json, "verdict"), verdict, sizeof verdict);
+                static const char *const verdicts[] = {"valid", "invalid-signature", "malformed", "unsupported"};
+                int same = json != NULL && out[i].code == code && trust[i] == st &&
+                           (unsigned)out[i].verdict < 4 && strcmp(verdicts[out[i].verdict], verdict) == 0;
+                if (!same)
+                    fprintf(stderr,
+                            "batch trusted [%zu] registry %zu threads %zu: code %u/%u trust %u/%u verdict %u/%s\n",
+                            i, g, threads[t], (unsigned)out[i].code, (unsigned)code, (unsigned)trust[i],
+                            (unsigned)st, (unsigned)out[i].verdict, verdict);
+                agree += (size_t)same;
+                free(json);
+            }
+            CHECK_EQ_U(agree, 2 * NVALUES);
+            if (regs[g] == NULL) continue;
+            /* With the carried keys: the trusts test_verify_trusted expects. */
+            for (size_t i = 0; i < NVALUES; i++) CHECK_EQ_U(trust[i], WANT_TRUST[i]);
+            /* Without: DEMO-0004's values (6, 7) are checked with its
+             * registered key, which did not sign them. */
+            CHECK_EQ_U(trust[NVALUES + 6], OCMF_TRUST_TRUSTED);
+            CHECK_EQ_U(out[NVALUES + 6].code, OCMF_RESULT_INVALID_SIGNATURE);
+        }
+    }
+    printf("batch trusted: %d rows agree with ocmf_verify_trusted (registry and none, threads 1/2/0)\n",
+           2 * NVALUES);
     ocmf_registry_free(reg);
 }
 
@@ -695,6 +758,7 @@ int main(int argc, char **argv) {
     test_extract_without_registry();
     if (RECORD[0] != NULL) {
         test_verify_trusted();
+        test_verify_batch_trusted();
         test_session();
         test_malformed_inputs();
         test_threads();
