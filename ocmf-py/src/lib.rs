@@ -587,17 +587,10 @@ fn verify_chunk<'py>(
         let registry = &registry.get().inner;
         let rows: Vec<TrustedRow> =
             py.detach(|| check_trusted_rows(&inputs, carried_of, registry, &options, threads));
-        return PyTuple::new(
-            py,
-            [
-                PyList::new(py, rows.iter().map(|r| r.row.verdict))?.into_any(),
-                PyList::new(py, rows.iter().map(|r| r.row.code))?.into_any(),
-                PyList::new(py, rows.iter().map(|r| r.row.signature_valid))?.into_any(),
-                PyList::new(py, rows.iter().map(|r| r.row.algorithm))?.into_any(),
-                PyList::new(py, rows.iter().map(|r| r.trust))?.into_any(),
-                PyList::new(py, rows.iter().map(|r| r.key_fingerprint.as_deref()))?.into_any(),
-            ],
-        );
+        let mut columns = row_columns(py, rows.iter().map(|r| &r.row))?;
+        columns.push(PyList::new(py, rows.iter().map(|r| r.trust))?.into_any());
+        columns.push(PyList::new(py, rows.iter().map(|r| r.key_fingerprint.as_deref()))?.into_any());
+        return PyTuple::new(py, columns);
     }
     let shared = KeyArg::from_py(py, key)?;
     let per_record = per_record_keys(py, keys, inputs.len(), |k| KeyArg::from_py(py, Some(k)))?;
@@ -611,19 +604,20 @@ fn verify_chunk<'py>(
             .unwrap_or(&shared)
     };
     let rows: Vec<Row> = py.detach(|| check_rows(&inputs, key_of, &options, threads));
-    let verdicts = PyList::new(py, rows.iter().map(|r| r.verdict))?;
-    let codes = PyList::new(py, rows.iter().map(|r| r.code))?;
-    let sig = PyList::new(py, rows.iter().map(|r| r.signature_valid))?;
-    let alg = PyList::new(py, rows.iter().map(|r| r.algorithm))?;
-    PyTuple::new(
-        py,
-        [
-            verdicts.into_any(),
-            codes.into_any(),
-            sig.into_any(),
-            alg.into_any(),
-        ],
-    )
+    PyTuple::new(py, row_columns(py, rows.iter())?)
+}
+
+/// The four columns of batch rows: verdicts, codes, signature_valid, algorithms.
+fn row_columns<'py, 'r>(
+    py: Python<'py>,
+    rows: impl ExactSizeIterator<Item = &'r Row> + Clone,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    Ok(vec![
+        PyList::new(py, rows.clone().map(|r| r.verdict))?.into_any(),
+        PyList::new(py, rows.clone().map(|r| r.code))?.into_any(),
+        PyList::new(py, rows.clone().map(|r| r.signature_valid))?.into_any(),
+        PyList::new(py, rows.map(|r| r.algorithm))?.into_any(),
+    ])
 }
 
 /// parse(record) -> str: the payload as canonical JSON text; raises for unreadable records.

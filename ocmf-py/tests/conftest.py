@@ -100,3 +100,36 @@ def _runs_without_gil(call: Callable[[], object], alone: float) -> None:
 def runs_without_gil() -> Callable[[Callable[[], object], float], None]:
     """The GIL check of `_runs_without_gil`, for the tests of long native calls."""
     return _runs_without_gil
+
+
+P256 = "ECDSA-secp256r1-SHA256"
+
+
+def _payload(i: int, serial: str) -> str:
+    return (
+        f'{{"FV":"1.0","GI":"B","GS":"G{i}","PG":"T{i}","MS":"{serial}","IS":false,"IT":"NONE",'
+        f'"RD":[{{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":{i}.000,'
+        f'"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}}]}}'
+    )
+
+
+def signed_set(
+    n: int, secret: str, alg: str = P256, serial: str = "M"
+) -> tuple[list[str], str, set[int]]:
+    """n records of meter `serial` signed by one key, the key, and the indices
+    of the records whose value was changed after signing (every 5th from 2)."""
+    import ocmf
+
+    records = []
+    key = ""
+    tampered = set()
+    for i in range(n):
+        signed = ocmf.sign(_payload(i, serial), secret, alg)
+        key = signed.public_key
+        rec = signed.record
+        if i % 5 == 2:
+            rec = rec.replace(f'"RV":{i}.000', '"RV":99.999', 1)
+            assert rec != signed.record
+            tampered.add(i)
+        records.append(rec)
+    return records, key, tampered

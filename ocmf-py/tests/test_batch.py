@@ -12,6 +12,8 @@ import pytest
 import ocmf
 from ocmf import _ocmf
 
+from conftest import P256, signed_set
+
 
 def _one_by_one(corpus: list[dict[str, Any]], keyed: bool) -> list[tuple[Any, ...]]:
     out = []
@@ -99,34 +101,6 @@ def test_streaming_is_lazy() -> None:
 
 # --- the core batch (ocmf_core::batch::check_all) under verify_many -----------
 
-P256 = "ECDSA-secp256r1-SHA256"
-
-
-def _payload(i: int, serial: str = "M") -> str:
-    return (
-        f'{{"FV":"1.0","GI":"B","GS":"{i}","PG":"T{i}","MS":"{serial}","IS":false,"IT":"NONE",'
-        f'"RD":[{{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":{i}.000,'
-        f'"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}}]}}'
-    )
-
-
-def _signed_set(n: int, secret: str, alg: str = P256) -> tuple[list[str], str, set[int]]:
-    """n records signed by one key; every 5th (from 2) has its value changed after signing."""
-    records = []
-    key = ""
-    tampered = set()
-    for i in range(n):
-        signed = ocmf.sign(_payload(i), secret, alg)
-        key = signed.public_key
-        rec = signed.record
-        if i % 5 == 2:
-            rec = rec.replace(f'"RV":{i}.000', '"RV":99.999', 1)
-            assert rec != signed.record
-            tampered.add(i)
-        records.append(rec)
-    return records, key, tampered
-
-
 def _rows(table: Any) -> list[tuple[Any, ...]]:
     return list(zip(*(table.column(c).to_pylist() for c in table.column_names)))
 
@@ -142,7 +116,7 @@ def _single(records: list[Any], keys: list[Any]) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("threads", [1, 2])
 def test_one_key_set_wide_tables_with_tampered_records(threads: int) -> None:
     # 48 records >= 32 under one key: the batch builds the key's wide tables.
-    records, key, tampered = _signed_set(48, "11" * 32)
+    records, key, tampered = signed_set(48, "11" * 32)
     want = _single(records, [key] * len(records))
     assert [w[0] for w in want] == [
         "invalid-signature" if i in tampered else "valid" for i in range(len(records))
@@ -181,7 +155,7 @@ def test_every_corpus_record_through_the_native_batch_with_key_text(corpus: list
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_bad_utf8_and_oversize_records(threads: int) -> None:
-    records, key, _ = _signed_set(40, "22" * 32)
+    records, key, _ = signed_set(40, "22" * 32)
     bad: list[Any] = [
         b'OCMF|{"FV":"\xc3\x28"}|{}',  # bytes, not UTF-8
         "OCMF|{\udc80}|{}",  # str with a lone surrogate: no UTF-8 form
@@ -205,7 +179,7 @@ def test_bad_utf8_and_oversize_records(threads: int) -> None:
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_bad_key_text_shared_by_many_records(threads: int) -> None:
-    records, _, _ = _signed_set(40, "33" * 32)
+    records, _, _ = signed_set(40, "33" * 32)
     records += ["garbage", "OCMF|{}", None]
     for bad_key in ("zz!!", "04" + "00" * 64, "", "\udc80"):
         want = _single(records, [bad_key] * len(records))
@@ -222,9 +196,9 @@ def test_bad_key_text_shared_by_many_records(threads: int) -> None:
 @pytest.mark.parametrize("threads", [1, 2])
 def test_mixed_per_record_keys(threads: int) -> None:
     sets = [
-        _signed_set(36, "44" * 32, P256),
-        _signed_set(12, "55" * 48, "ECDSA-secp384r1-SHA256"),
-        _signed_set(7, "66" * 32, "ECDSA-brainpool256r1-SHA256"),
+        signed_set(36, "44" * 32, P256),
+        signed_set(12, "55" * 48, "ECDSA-secp384r1-SHA256"),
+        signed_set(7, "66" * 32, "ECDSA-brainpool256r1-SHA256"),
     ]
     decoded = [ocmf.Key(k) for _, k, _ in sets]
     records: list[Any] = []
@@ -248,13 +222,13 @@ def test_mixed_per_record_keys(threads: int) -> None:
 
 
 def test_key_precompute_keeps_verdicts() -> None:
-    records, key, tampered = _signed_set(12, "77" * 32)
+    records, key, tampered = signed_set(12, "77" * 32)
     k = ocmf.Key(key)
     assert k.precompute() is None
     k.precompute()  # idempotent
     for i, r in enumerate(records):
         assert ocmf.verify(r, k).verdict == ("invalid-signature" if i in tampered else "valid")
-    other = ocmf.Key(ocmf.sign(_payload(1), "78" * 32).public_key)
+    other = ocmf.Key(signed_set(1, "78" * 32)[1])
     other.precompute()
     assert {ocmf.verify(r, other).verdict for r in records} == {"invalid-signature"}
 
@@ -269,7 +243,7 @@ def test_threads_argument() -> None:
     with pytest.raises(ocmf.InvalidArgumentError):
         ocmf.verify_many(["x", "y"], keys=["k"])
     # More threads than records, and the default (None: every core).
-    recs, key, _ = _signed_set(3, "88" * 32)
+    recs, key, _ = signed_set(3, "88" * 32)
     want = _single(recs, [key] * 3)
     assert _rows(ocmf.verify_many(recs, key=key, threads=16)) == want
     assert _rows(ocmf.verify_many(recs, key=key, threads=None)) == want
@@ -277,7 +251,7 @@ def test_threads_argument() -> None:
 
 def test_verify_many_releases_the_gil(runs_without_gil: Any) -> None:
     """While the native batch runs, another Python thread keeps running."""
-    records, key, _ = _signed_set(50, "99" * 32)
+    records, key, _ = signed_set(50, "99" * 32)
     big = records * 40
     k = ocmf.Key(key)
     t0 = time.perf_counter()

@@ -24,6 +24,8 @@ import ocmf
 from ocmf import _ocmf
 from ocmf._registry import native_registry
 
+from conftest import P256, signed_set
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ocpp"
 STATUSES = {"trusted", "untrusted", "mismatch", "expired", "unknown"}
 
@@ -258,29 +260,9 @@ def test_empty_batches_with_registry(demo: tuple[ocmf.Registry, list[str], list[
 
 # --- generated records --------------------------------------------------------
 
-P256 = "ECDSA-secp256r1-SHA256"
-
-
-def _payload(i: int, serial: str) -> str:
-    return (
-        f'{{"FV":"1.0","GI":"B","GS":"G{i}","PG":"T{i}","MS":"{serial}","IS":false,"IT":"NONE",'
-        f'"RD":[{{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":{i}.000,'
-        f'"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}}]}}'
-    )
-
-
 def _meter(serial: str, n: int, secret: str, alg: str = P256) -> tuple[list[str], str]:
-    """n records of one meter; every 5th (from 2) has its value changed after signing."""
-    records = []
-    key = ""
-    for i in range(n):
-        signed = ocmf.sign(_payload(i, serial), secret, alg)
-        key = signed.public_key
-        rec = signed.record
-        if i % 5 == 2:
-            rec = rec.replace(f'"RV":{i}.000', '"RV":99.999', 1)
-            assert rec != signed.record
-        records.append(rec)
+    """n records of one meter (see `signed_set`) and their key."""
+    records, key, _ = signed_set(n, secret, alg, serial)
     return records, key
 
 
