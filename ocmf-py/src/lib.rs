@@ -567,6 +567,9 @@ fn verify_chunk<'py>(
 ) -> PyResult<Bound<'py, PyTuple>> {
     let options = parse_profile(py, profile)?;
     let mut inputs = Vec::new();
+    if threads == 0 {
+        return Err(invalid_argument(py, "threads must be at least 1"));
+    }
     for item in records.try_iter()? {
         inputs.push(Input::from_py(py, &item?)?);
     }
@@ -574,9 +577,6 @@ fn verify_chunk<'py>(
         let shared = carried_key_text(py, key)?;
         let per_record =
             per_record_keys(py, keys, inputs.len(), |k| carried_key_text(py, Some(k)))?;
-        if threads == 0 {
-            return Err(invalid_argument(py, "threads must be at least 1"));
-        }
         let carried_of = |i: usize| {
             per_record
                 .as_ref()
@@ -589,14 +589,12 @@ fn verify_chunk<'py>(
             py.detach(|| check_trusted_rows(&inputs, carried_of, registry, &options, threads));
         let mut columns = row_columns(py, rows.iter().map(|r| &r.row))?;
         columns.push(PyList::new(py, rows.iter().map(|r| r.trust))?.into_any());
-        columns.push(PyList::new(py, rows.iter().map(|r| r.key_fingerprint.as_deref()))?.into_any());
+        columns
+            .push(PyList::new(py, rows.iter().map(|r| r.key_fingerprint.as_deref()))?.into_any());
         return PyTuple::new(py, columns);
     }
     let shared = KeyArg::from_py(py, key)?;
     let per_record = per_record_keys(py, keys, inputs.len(), |k| KeyArg::from_py(py, Some(k)))?;
-    if threads == 0 {
-        return Err(invalid_argument(py, "threads must be at least 1"));
-    }
     let key_of = |i: usize| {
         per_record
             .as_ref()
