@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One run, same records: ocmf-core (cached key, pure-Rust, verify-only, cold
-# key, batch) vs ring, aws-lc-rs and OpenSSL (Python `cryptography`), per
+# key, batch, trusted batch) vs ring, aws-lc-rs and OpenSSL (Python `cryptography`), per
 # curve, and the WASM package in Node when it is built.
 # Usage: benches/compare.sh [--per-curve N] [--min-ms N] [--rounds N] [--curves P-256,P-384]
 # Creates/uses a venv at ${OCMF_CACHE:-$HOME/.cache/ocmf}/bench-venv for the OpenSSL side.

@@ -16,7 +16,8 @@ use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant;
 
-use ocmf_core::batch::{Backend, BatchItem, BatchOptions, check_all};
+use ocmf_core::batch::{Backend, BatchItem, BatchOptions, check_all, check_all_trusted};
+use ocmf_core::registry::{KeyEntry, Registry};
 use ocmf_core::{Algorithm, Curve, Options, PublicKey, Unverified, check, parse, sign};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -126,9 +127,10 @@ fn canonical_der(u: &Unverified<'_>, field: usize) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn gen_payload(i: usize) -> String {
+/// Record `i` of meter `BENCH-{meter}`.
+fn gen_payload(i: usize, meter: usize) -> String {
     format!(
-        r#"{{"FV":"1.0","GI":"BENCH","GS":"{i}","PG":"T{i}","MS":"M1","IS":false,"IT":"NONE","RD":[{{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":{i}.000,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}},{{"TM":"2024-01-01T01:00:00,000+0000 S","TX":"E","RV":{}.345,"ST":"G"}}]}}"#,
+        r#"{{"FV":"1.0","GI":"BENCH","GS":"{i}","PG":"T{i}","MS":"BENCH-{meter}","IS":false,"IT":"NONE","RD":[{{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":{i}.000,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}},{{"TM":"2024-01-01T01:00:00,000+0000 S","TX":"E","RV":{}.345,"ST":"G"}}]}}"#,
         i + 12
     )
 }
@@ -180,7 +182,7 @@ fn load(per_curve: usize) -> BTreeMap<Curve, Vec<Item>> {
             sk.extend(Sha256::digest(format!("bench key {k} more")));
             sk.truncate(curve.field_bytes());
             sk[0] &= 0x7f;
-            let s = sign(&gen_payload(i), &sk, alg).unwrap();
+            let s = sign(&gen_payload(i, k), &sk, alg).unwrap();
             let u = parse(&s.record).unwrap();
             let der = canonical_der(&u, curve.field_bytes()).unwrap();
             out.entry(curve).or_default().push(Item {
@@ -215,13 +217,14 @@ fn rate<T>(items: &[T], min_ms: u128, mut f: impl FnMut(&T) -> bool) -> f64 {
     }
 }
 
-const COLS: [&str; 11] = [
+const COLS: [&str; 12] = [
     "ours check cached",
     "ours pure cached",
     "ours verify cached",
     "ours pure verify",
     "ours cold",
     "ours batch",
+    "ours trusted batch",
     "ring",
     "aws-lc-rs",
     "OpenSSL",
@@ -312,6 +315,27 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
             n += reps.len();
         }
         out.insert((curve, 4), n as f64 / t0.elapsed().as_secs_f64());
+        // The same batch against a registry that holds every meter's key
+        // (the records carry the same key: the answers are `trusted`).
+        let registry = registry_of(items);
+        let t0 = Instant::now();
+        let mut n = 0usize;
+        while t0.elapsed().as_millis() < min_ms {
+            let reps = check_all_trusted(black_box(&batch), &registry, &bopts);
+            for (r, i) in reps.iter().zip(items) {
+                // A corpus record that names neither meter nor gateway
+                // cannot be bound to a registry entry: `untrusted`.
+                assert!(
+                    r.report.is_valid() && matches!(r.trust.as_str(), "trusted" | "untrusted"),
+                    "{} {:?}: {}",
+                    r.trust,
+                    r.report.code(),
+                    i.record
+                );
+            }
+            n += reps.len();
+        }
+        out.insert((curve, 9), n as f64 / t0.elapsed().as_secs_f64());
         if let Some(alg) = ring_alg(curve) {
             // ring has no parsed-key object: it reads the point on every verify.
             out.insert(
@@ -338,6 +362,35 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
         }
     }
     out
+}
+
+/// A registry with one entry per distinct (meter serial, key) of `items`
+/// (by gateway serial for the corpus records that name no meter).
+fn registry_of(items: &[Item]) -> Registry {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut registry = Registry::new();
+    for i in items {
+        let u = parse(&i.record).unwrap();
+        let serial = |t: Option<&ocmf_core::Text<'_>>| {
+            t.map(|t| t.as_str().trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let meter = serial(u.payload.meter_serial.as_ref());
+        let gateway = serial(u.payload.gateway_serial.as_ref());
+        if !seen.insert((meter.clone(), gateway.clone(), i.key_text.clone())) {
+            continue;
+        }
+        let key = PublicKey::parse(&i.key_text).unwrap();
+        registry.add(match meter {
+            Some(m) => KeyEntry::new(&m, key),
+            None => KeyEntry {
+                meter_serial: None,
+                gateway_serial: gateway,
+                ..KeyEntry::new("", key)
+            },
+        });
+    }
+    registry
 }
 
 /// One round of a measuring subprocess (`program script [extra] dump min_ms`),
@@ -468,7 +521,8 @@ fn main() {
 
     println!(
         "records/s, single thread, median of {rounds} alternating rounds (>= {min_ms} ms each); \
-         ratio = ours check cached / OpenSSL, batch/OS = ours batch / OpenSSL"
+         ratio = ours check cached / OpenSSL, batch/OS = ours batch / OpenSSL, \
+         trusted/OS = ours trusted batch / OpenSSL"
     );
     println!(
         "OpenSSL via Python cryptography: verify(sig, signed bytes, ECDSA(SHA256())) - hashes the message, \
@@ -478,12 +532,15 @@ fn main() {
     for c in COLS {
         print!(" {c:>18}");
     }
-    println!(" {:>8} {:>8} {:>8}", "ratio", "pure/OS", "batch/OS");
+    println!(
+        " {:>8} {:>8} {:>8} {:>10}",
+        "ratio", "pure/OS", "batch/OS", "trusted/OS"
+    );
     for (curve, items) in &data {
         print!("{:<16} {:>6}", curve.name(), items.len());
         let mut cells = Vec::new();
         // Display order of the internal measurement ids.
-        for col in [0usize, 1, 2, 8, 3, 4, 5, 6] {
+        for col in [0usize, 1, 2, 8, 3, 4, 9, 5, 6] {
             cells.push(rust.get(&(*curve, col)).cloned().and_then(median));
         }
         cells.push(ossl.get(curve.name()).cloned().and_then(median));
@@ -497,15 +554,16 @@ fn main() {
                 None => print!(" {:>18}", "n/a"),
             }
         }
-        let ratio = |a: Option<f64>| match (a, cells[8]) {
+        let ratio = |a: Option<f64>| match (a, cells[9]) {
             (Some(a), Some(o)) if o > 0.0 => format!("{:.2}x", a / o),
             _ => "n/a".into(),
         };
         println!(
-            " {:>8} {:>8} {:>8}",
+            " {:>8} {:>8} {:>8} {:>10}",
             ratio(cells[0]),
             ratio(cells[1]),
-            ratio(cells[5])
+            ratio(cells[5]),
+            ratio(cells[6])
         );
     }
     for n in NOTES.lock().unwrap().iter() {
