@@ -123,6 +123,7 @@ for n, group in enumerate(by_source.values()):
     put("xml", body + "</values>\n")
     sess = b"\0".join(v["ocmf"].encode() + ((b"\x01" + v["public_key"].encode()) if v.get("public_key") else b"") for v in group[:16])
     put("session", bytes([n % 3]) + sess)
+    put("batch", bytes([n % 16]) + sess)
 for f in files("ocmf-core/tests/data/sessions"):
     try:
         j = json.load(open(f, encoding="utf-8"))

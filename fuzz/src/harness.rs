@@ -1287,6 +1287,109 @@ pub fn xml(data: &[u8]) {
     }
 }
 
+/// The parts of `record \0 record \0 ...` (at most 16), each split at its
+/// first 0x01 byte into the record and its key (the key only when UTF-8).
+fn record_key_parts(data: &[u8]) -> Vec<(&[u8], Option<&str>)> {
+    parts(data, 16)
+        .into_iter()
+        .map(|p| {
+            let mut kv = p.splitn(2, |b| *b == 1);
+            let rec = kv.next().unwrap_or_default();
+            (rec, kv.next().and_then(|k| std::str::from_utf8(k).ok()))
+        })
+        .collect()
+}
+
+/// Target `batch`: `flags, record \0 record \0 ...` as in `session`, checked
+/// with `batch::check_all` and, against a registry made from the parts'
+/// own keys, `batch::check_all_trusted`. Every report must equal the
+/// one-record call (`check_with_key_text`, `check_trusted`). `flags`: bits
+/// 0-1 the profile, bit 2 registers each meter with the next part's key
+/// (mismatches), bit 3 gives every entry a window that ended in 2000.
+pub fn batch(data: &[u8]) {
+    use ocmf_core::batch::{BatchItem, BatchOptions, check_all, check_all_trusted};
+    use ocmf_core::registry::{KeyEntry, Registry, Trust, check_trusted};
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let options = Options::with_profile(PROFILES[usize::from(flags & 3) % 3]);
+    let given = record_key_parts(rest);
+    let items: Vec<BatchItem<'_>> = given
+        .iter()
+        .map(|&(rec, key)| {
+            let item = BatchItem::bytes(rec);
+            key.map_or(item, |k| item.key_text(k))
+        })
+        .collect();
+    // The one-record answer: the text, or the report of bytes that never
+    // reach the parser.
+    let limits = options.limits;
+    let text = move |rec: &'_ [u8]| -> Result<String, Error> {
+        str_from_bytes(rec, &limits).map(str::to_owned)
+    };
+
+    let reports = check_all(&items, &BatchOptions::new(options));
+    assert_eq!(reports.len(), items.len(), "one report per item");
+    for (got, &(rec, key)) in reports.iter().zip(&given) {
+        let owned = text(rec);
+        let want = match &owned {
+            Ok(r) => check_with_key_text(r, key, &options),
+            Err(e) => Report::from_error(*e, options.profile),
+        };
+        assert_eq!(
+            (got.verdict, got.code(), got.signature_valid, got.key_source),
+            (want.verdict, want.code(), want.signature_valid, want.key_source),
+            "batch vs one record"
+        );
+        assert_eq!(got.findings.len(), want.findings.len(), "findings");
+    }
+
+    let mut registry = Registry::new();
+    let keys: Vec<PublicKey> = given
+        .iter()
+        .filter_map(|(_, k)| PublicKey::parse((*k)?).ok())
+        .collect();
+    for (j, (rec, _)) in given.iter().enumerate() {
+        let meter = text(rec).ok().and_then(|r| {
+            let u = parse_with(&r, &options).ok()?;
+            Some(u.payload.meter_serial?.as_str().trim().to_owned())
+        });
+        let shift = usize::from(flags >> 2 & 1);
+        if let (Some(m), false) = (meter, keys.is_empty()) {
+            let mut entry = KeyEntry::new(&m, keys[(j + shift) % keys.len()].clone());
+            if flags & 8 != 0 {
+                entry.valid_until = Some(946_684_799_999);
+            }
+            registry.add(entry);
+        }
+    }
+    let trusted = check_all_trusted(&items, &registry, &BatchOptions::new(options));
+    assert_eq!(trusted.len(), items.len(), "one trusted report per item");
+    for (got, &(rec, key)) in trusted.iter().zip(&given) {
+        let Ok(r) = text(rec) else {
+            assert_eq!(got.trust, Trust::Unknown, "unread record");
+            assert!(!got.report.is_valid(), "unread record");
+            continue;
+        };
+        let want = check_trusted(&r, key, &registry, &options);
+        assert_eq!(
+            (got.report.verdict, got.report.code(), got.report.signature_valid),
+            (want.report.verdict, want.report.code(), want.report.signature_valid),
+            "trusted batch vs check_trusted"
+        );
+        assert_eq!(got.trust, want.trust, "trust");
+        assert_eq!(got.key_fingerprint, want.key_fingerprint, "key used");
+        assert_eq!(
+            got.carried_key_fingerprint, want.carried_key_fingerprint,
+            "carried key"
+        );
+        assert_eq!(got.carried_key_error, want.carried_key_error, "carried key error");
+        let json = got.to_json_string(Lang::En);
+        serde_json::from_str::<serde_json::Value>(&json)
+            .unwrap_or_else(|e| panic!("trusted JSON: {e}: {json}"));
+    }
+}
+
 /// Target `session`: `flags, record \0 record \0 ...` (at most 16; a 0x01
 /// byte inside a part separates the record from its key) checked together.
 pub fn session(data: &[u8]) {
@@ -1294,14 +1397,9 @@ pub fn session(data: &[u8]) {
     let Some((&flags, rest)) = data.split_first() else {
         return;
     };
-    let texts: Vec<(&str, Option<&str>)> = parts(rest, 16)
+    let texts: Vec<(&str, Option<&str>)> = record_key_parts(rest)
         .into_iter()
-        .filter_map(|p| {
-            let mut kv = p.splitn(2, |b| *b == 1);
-            let rec = std::str::from_utf8(kv.next()?).ok()?;
-            let key = kv.next().and_then(|k| std::str::from_utf8(k).ok());
-            Some((rec, key))
-        })
+        .filter_map(|(rec, key)| Some((std::str::from_utf8(rec).ok()?, key)))
         .collect();
     let records: Vec<SessionRecord<'_>> = texts
         .iter()

@@ -30,6 +30,7 @@ const TARGETS: &[&str] = &[
     "transport_extract",
     "xml",
     "session",
+    "batch",
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -153,6 +154,11 @@ fn xml() {
 #[test]
 fn session() {
     replay("session", |_, d| harness::session(d));
+}
+
+#[test]
+fn batch() {
+    replay("batch", |_, d| harness::batch(d));
 }
 
 /// A fuzz target without a replay above would let its crashes come back.
