@@ -376,7 +376,8 @@ fn registry_of(items: &[Item]) -> Registry {
                 .filter(|s| !s.is_empty())
         };
         let meter = serial(u.payload.meter_serial.as_ref());
-        let gateway = serial(u.payload.gateway_serial.as_ref());
+        // The gateway binds only records that name no meter.
+        let gateway = serial(u.payload.gateway_serial.as_ref()).filter(|_| meter.is_none());
         if !seen.insert((meter.clone(), gateway.clone(), i.key_text.clone())) {
             continue;
         }
