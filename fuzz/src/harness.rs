@@ -1338,7 +1338,12 @@ pub fn batch(data: &[u8]) {
         };
         assert_eq!(
             (got.verdict, got.code(), got.signature_valid, got.key_source),
-            (want.verdict, want.code(), want.signature_valid, want.key_source),
+            (
+                want.verdict,
+                want.code(),
+                want.signature_valid,
+                want.key_source
+            ),
             "batch vs one record"
         );
         assert_eq!(got.findings.len(), want.findings.len(), "findings");
@@ -1373,8 +1378,16 @@ pub fn batch(data: &[u8]) {
         };
         let want = check_trusted(&r, key, &registry, &options);
         assert_eq!(
-            (got.report.verdict, got.report.code(), got.report.signature_valid),
-            (want.report.verdict, want.report.code(), want.report.signature_valid),
+            (
+                got.report.verdict,
+                got.report.code(),
+                got.report.signature_valid
+            ),
+            (
+                want.report.verdict,
+                want.report.code(),
+                want.report.signature_valid
+            ),
             "trusted batch vs check_trusted"
         );
         assert_eq!(got.trust, want.trust, "trust");
@@ -1383,7 +1396,10 @@ pub fn batch(data: &[u8]) {
             got.carried_key_fingerprint, want.carried_key_fingerprint,
             "carried key"
         );
-        assert_eq!(got.carried_key_error, want.carried_key_error, "carried key error");
+        assert_eq!(
+            got.carried_key_error, want.carried_key_error,
+            "carried key error"
+        );
         let json = got.to_json_string(Lang::En);
         serde_json::from_str::<serde_json::Value>(&json)
             .unwrap_or_else(|e| panic!("trusted JSON: {e}: {json}"));
