@@ -25,7 +25,7 @@ pub use crate::curves::Backend;
 use crate::error::Error;
 use crate::key::PublicKey;
 use crate::record::{Options, Report, check, check_with_key_error, str_from_bytes};
-use crate::registry::{Registry, Trust, TrustedReport, check_resolved, key_fingerprint};
+use crate::registry::{Registry, Trust, TrustedReport, check_resolved};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Records a key must sign in one batch before the batch builds its wide
@@ -199,7 +199,9 @@ pub fn check_all_trusted<'a>(
         let carried = resolve(key, &keys);
         let record = match str_from_bytes(item.record, &opts.limits) {
             Ok(r) => r,
-            Err(e) => return unread(e, carried, opts),
+            Err(e) => {
+                return TrustedReport::unread(e, carried.and_then(Result::ok), opts.profile);
+            }
         };
         let out = check_resolved(record, carried, Some(registry), opts);
         let used = match out.trust {
@@ -218,24 +220,6 @@ pub fn check_all_trusted<'a>(
         }
         out
     })
-}
-
-/// The trusted report of record bytes that never reach the parser (not
-/// UTF-8, too large): the error's report, no key decision, and the carried
-/// key's fingerprint as `check_trusted` gives it for an unreadable record.
-fn unread<'a>(
-    error: Error,
-    carried: Option<Result<&PublicKey, Error>>,
-    options: &Options,
-) -> TrustedReport<'a> {
-    TrustedReport {
-        report: Report::from_error(error, options.profile),
-        trust: Trust::Unknown,
-        key_fingerprint: None,
-        carried_key_fingerprint: carried.and_then(Result::ok).map(key_fingerprint),
-        carried_key_error: None,
-        record_time_ms: None,
-    }
 }
 
 /// An item's key: `None` for the record's own key, else the decoded key (or

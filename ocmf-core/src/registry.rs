@@ -64,6 +64,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorCode, Lang, Span};
+use crate::finding::Profile;
 use crate::grammar::{TimeStatus, parse_timestamp};
 use crate::key::PublicKey;
 use crate::record::{
@@ -990,6 +991,33 @@ pub struct TrustedReport<'a> {
     pub carried_key_error: Option<Error>,
     /// The record time the validity windows were checked against.
     pub record_time_ms: Option<i64>,
+}
+
+impl TrustedReport<'static> {
+    /// The answer for record bytes that never reach the parser (not UTF-8,
+    /// or over the size limit: `error`), as [`check_trusted`] answers a
+    /// record it cannot read: the error's report, the trust `unknown`, and
+    /// the fingerprint of the carried key when it can be read. For callers
+    /// that take records as bytes ([`check_trusted`] takes text).
+    #[must_use]
+    pub fn from_error(error: Error, carried_key: Option<&str>, profile: Profile) -> Self {
+        let carried = carried_key
+            .filter(|t| !t.trim().is_empty())
+            .and_then(|t| PublicKey::parse(t).ok());
+        Self::unread(error, carried.as_ref(), profile)
+    }
+
+    /// [`TrustedReport::from_error`] with the carried key already decoded.
+    pub(crate) fn unread(error: Error, carried: Option<&PublicKey>, profile: Profile) -> Self {
+        Self {
+            report: Report::from_error(error, profile),
+            trust: Trust::Unknown,
+            key_fingerprint: None,
+            carried_key_fingerprint: carried.map(key_fingerprint),
+            carried_key_error: None,
+            record_time_ms: None,
+        }
+    }
 }
 
 impl TrustedReport<'_> {

@@ -690,26 +690,6 @@ fn key_as_text(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// A trusted report for a record that never reached the parser (too large,
-/// not UTF-8): what `check_trusted` gives for a record it cannot parse.
-fn unreadable_trusted(
-    error: Error,
-    carried: Option<&str>,
-    profile: Profile,
-) -> TrustedReport<'static> {
-    let carried = carried
-        .filter(|t| !t.trim().is_empty())
-        .map(PublicKey::parse);
-    TrustedReport {
-        report: error_report(error, profile),
-        trust: Trust::Unknown,
-        key_fingerprint: None,
-        carried_key_fingerprint: carried.and_then(Result::ok).map(|k| key_fingerprint(&k)),
-        carried_key_error: None,
-        record_time_ms: None,
-    }
-}
-
 /// Borrows `count` items of a caller's array at `ptr`; NULL is accepted
 /// only with `count == 0`, and a misaligned pointer or a size beyond
 /// `isize::MAX` bytes is `OCMF_RESULT_INVALID_ARGUMENT`.
@@ -1640,7 +1620,7 @@ pub unsafe extern "C" fn ocmf_verify_trusted(
         let registry = unsafe { registry_of(registry) };
         let checked = match str_from_bytes(bytes, &options.limits) {
             Ok(text) => check_trusted(text, key.as_deref(), registry, &options),
-            Err(e) => unreadable_trusted(e, key.as_deref(), options.profile),
+            Err(e) => TrustedReport::from_error(e, key.as_deref(), options.profile),
         };
         let json = checked.to_json_string(lang);
         // SAFETY: the caller's contract.
@@ -2291,7 +2271,7 @@ mod tests {
             for (i, (record, key)) in cases.iter().enumerate() {
                 let want = match core::str::from_utf8(record) {
                     Ok(text) => check_trusted(text, *key, &core_reg, &options),
-                    Err(_) => unreadable_trusted(
+                    Err(_) => TrustedReport::from_error(
                         str_from_bytes(record, &options.limits).unwrap_err(),
                         None,
                         Profile::Strict,

@@ -366,19 +366,8 @@ fn run_trusted<R>(
     };
     let checked = match text {
         Ok(text) => reg::check_trusted(text, carried, registry, options),
-        // Bytes that never reach the parser: the same report as without a
-        // registry, and no key decision (`check_trusted` needs text).
-        Err(e) => TrustedReport {
-            report: error_report(e, options),
-            trust: Trust::Unknown,
-            key_fingerprint: None,
-            carried_key_fingerprint: carried
-                .filter(|t| !t.trim().is_empty())
-                .and_then(|t| PublicKey::parse(t).ok())
-                .map(|k| reg::key_fingerprint(&k)),
-            carried_key_error: None,
-            record_time_ms: None,
-        },
+        // Bytes that never reach the parser (`check_trusted` needs text).
+        Err(e) => TrustedReport::from_error(e, carried, options.profile),
     };
     f(&checked)
 }

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, JSON, JsString, Reflect, Uint8Array, Uint16Array};
-use ocmf_core::registry::{Registry, RegistryError, Trust, TrustedReport, check_trusted};
+use ocmf_core::registry::{Registry, RegistryError, TrustedReport, check_trusted};
 use ocmf_core::session::{SessionContext, SessionRecord, evaluate};
 use ocmf_core::transport::{
     self, InputFormat, MAX_INPUT_BYTES, SignedValue, Transport, TransportError,
@@ -888,22 +888,8 @@ fn report_json(record: &JsValue, options: &JsValue) -> Result<(Value, Lang), JsV
             let Some(_) = &args.registry else {
                 return Ok((report.to_json(lang), lang));
             };
-            // What `check_trusted` gives for a record it cannot read: no
-            // trust, and the fingerprint of a readable carried key.
-            let carried_key_fingerprint = args
-                .key
-                .text()
-                .filter(|t| !t.trim().is_empty())
-                .and_then(|t| PublicKey::parse(t).ok())
-                .map(|k| ocmf_core::registry::key_fingerprint(&k));
-            let trusted = TrustedReport {
-                report,
-                trust: Trust::Unknown,
-                key_fingerprint: None,
-                carried_key_fingerprint,
-                carried_key_error: None,
-                record_time_ms: None,
-            };
+            // What `check_trusted` gives for a record it cannot read.
+            let trusted = TrustedReport::from_error(e, args.key.text(), opts.profile);
             return Ok((trusted.to_json(lang), lang));
         }
     };
