@@ -26,7 +26,6 @@ use crate::error::Error;
 use crate::key::PublicKey;
 use crate::record::{Options, Report, check, check_with_key_error, str_from_bytes};
 use crate::registry::{Registry, Trust, TrustedReport, check_resolved};
-use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Records a key must sign in one batch before the batch builds its wide
 /// tables (their cost is about that of a handful of verifications).
@@ -149,7 +148,7 @@ impl BatchOptions {
 /// (or [`check`](crate::check) with a decoded key) would give item by item.
 #[must_use]
 pub fn check_all<'a>(items: &[BatchItem<'a>], options: &BatchOptions) -> Vec<Report<'a>> {
-    let keys = decode_keys(items, options.backend);
+    let keys = decode_keys(items, options.backend, true);
     let opts = &options.options;
     run(items, options.threads, |item: &BatchItem<'a>| {
         let record = match str_from_bytes(item.record, &opts.limits) {
@@ -171,10 +170,12 @@ pub fn check_all<'a>(items: &[BatchItem<'a>], options: &BatchOptions) -> Vec<Rep
 /// [`check_trusted`](crate::registry::check_trusted): the key registered for
 /// the record's meter wins, the carried key is compared with it, and a blank
 /// key text counts as no key. Distinct key texts are decoded once, as in
-/// [`check_all`]. A registered key gets its wide tables once it has verified
-/// [`WIDE_TABLES_FROM`] records of the batch (which meter a record names is
-/// known only once it is parsed, so this is counted as the batch goes; the
-/// tables stay with the registry's key for later calls). The reports are
+/// [`check_all`]. A key gets its wide tables once it has verified
+/// [`WIDE_TABLES_FROM`] records of the batch: which key that is (the
+/// registered one, or the carried one for a meter the registry does not
+/// know) is known only once a record is parsed, so this is counted as the
+/// batch goes, and a carried key that the registered one replaces builds
+/// none. A registered key keeps its tables for later calls. The reports are
 /// the ones `check_trusted` would give item by item; a record that is not
 /// UTF-8 or over the size limit gets its error report and the trust `unknown`.
 #[must_use]
@@ -183,13 +184,9 @@ pub fn check_all_trusted<'a>(
     registry: &Registry,
     options: &BatchOptions,
 ) -> Vec<TrustedReport<'a>> {
-    let keys = decode_keys(items, options.backend);
+    let keys = decode_keys(items, options.backend, false);
     let opts = &options.options;
-    let uses: Vec<AtomicUsize> = registry
-        .entries()
-        .iter()
-        .map(|_| AtomicUsize::new(0))
-        .collect();
+    let uses = Uses::default();
     run(items, options.threads, |item: &BatchItem<'a>| {
         // `check_trusted` reads a blank key text as no key.
         let key = match item.key {
@@ -204,22 +201,57 @@ pub fn check_all_trusted<'a>(
             }
         };
         let out = check_resolved(record, carried, Some(registry), opts);
+        // The key the record was verified with. Without a registered key,
+        // a carried one (a key from the record's 4th section is decoded for
+        // that record alone: not counted).
         let used = match out.trust {
-            Trust::Trusted { key_index, .. } | Trust::Expired { key_index, .. } => Some(key_index),
-            Trust::Mismatch { registered } => Some(registered),
-            Trust::Untrusted | Trust::Unknown => None,
-        };
-        if let (Some(n), Some(entry)) = (
-            used.and_then(|i| uses.get(i)),
-            used.and_then(|i| registry.entries().get(i)),
-        ) {
-            // Exactly one worker sees the count reach the threshold.
-            if n.fetch_add(1, Ordering::Relaxed) + 1 == WIDE_TABLES_FROM {
-                entry.key.precompute();
+            Trust::Trusted { key_index, .. } | Trust::Expired { key_index, .. } => {
+                registry.entries().get(key_index).map(|e| &e.key)
             }
+            Trust::Mismatch { registered } => registry.entries().get(registered).map(|e| &e.key),
+            Trust::Untrusted => carried.and_then(Result::ok),
+            Trust::Unknown => None,
+        };
+        if let Some(key) = used {
+            uses.note(key);
         }
         out
     })
+}
+
+/// Counts, as a trusted batch goes, the records each key has verified, and
+/// builds a key's wide tables at its [`WIDE_TABLES_FROM`]-th. Keys are told
+/// apart by address: every counted key (registered, decoded from a key text
+/// of the batch, or the caller's) lives as long as the batch. Without `std`
+/// keys have no wide tables, so nothing is counted.
+#[derive(Default)]
+struct Uses {
+    #[cfg(feature = "std")]
+    counts: std::sync::Mutex<BTreeMap<usize, usize>>,
+}
+
+impl Uses {
+    fn note(&self, key: &PublicKey) {
+        #[cfg(feature = "std")]
+        {
+            let n = {
+                let mut counts = self
+                    .counts
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let n = counts.entry(core::ptr::from_ref(key).addr()).or_insert(0);
+                *n += 1;
+                *n
+            };
+            // Exactly one worker sees the count reach the threshold; the
+            // lock is not held while the tables are built.
+            if n == WIDE_TABLES_FROM {
+                key.precompute();
+            }
+        }
+        #[cfg(not(feature = "std"))]
+        let _ = key;
+    }
 }
 
 /// An item's key: `None` for the record's own key, else the decoded key (or
@@ -299,12 +331,13 @@ fn pool(threads: usize) -> Option<std::sync::Arc<rayon::ThreadPool>> {
 #[cfg(feature = "rayon")]
 const KEPT_POOLS: usize = 4;
 
-/// Decodes each distinct key text once, and builds wide tables for every
-/// key (decoded here or by the caller) that signs at least
+/// Decodes each distinct key text once and, with `busy_tables`, builds wide
+/// tables for every key (decoded here or by the caller) that signs at least
 /// [`WIDE_TABLES_FROM`] items.
 fn decode_keys<'a>(
     items: &[BatchItem<'a>],
     backend: Backend,
+    busy_tables: bool,
 ) -> BTreeMap<&'a str, Result<PublicKey, Error>> {
     let mut keys = BTreeMap::new();
     let mut text_uses: BTreeMap<&'a str, usize> = BTreeMap::new();
@@ -324,6 +357,9 @@ fn decode_keys<'a>(
                     .0 += 1;
             }
         }
+    }
+    if !busy_tables {
+        return keys;
     }
     for (text, n) in text_uses {
         if let (true, Some(Ok(k))) = (n >= WIDE_TABLES_FROM, keys.get(text)) {
@@ -517,6 +553,43 @@ mod tests {
             let valid = got.iter().filter(|t| t.report.is_valid()).count();
             assert!(valid > 0 && valid < n, "{valid}");
         }
+    }
+
+    #[test]
+    fn trusted_batch_builds_tables_for_the_keys_it_verifies_with() {
+        use crate::registry::KeyEntry;
+        // Meter "M" is registered; meter "N" is not. Every record carries a
+        // decoded key: for "M" the registered key replaces it, for "N" it is
+        // the key verified with.
+        let n = WIDE_TABLES_FROM + 4;
+        let on_m: Vec<(String, String)> = (0..n)
+            .map(|i| signed(u8::try_from(i).unwrap(), 3, Curve::P256))
+            .collect();
+        let on_n: Vec<String> = (0..n)
+            .map(|i| {
+                let (rec, _) = signed(u8::try_from(i).unwrap(), 4, Curve::P256);
+                rec.replacen("\"MS\":\"M\"", "\"MS\":\"N\"", 1)
+            })
+            .collect();
+        let mut registry = Registry::new();
+        registry.add(KeyEntry::new("M", PublicKey::parse(&on_m[0].1).unwrap()));
+        let replaced = PublicKey::parse(&on_m[0].1).unwrap();
+        let kept = PublicKey::parse(&signed(0, 4, Curve::P256).1).unwrap();
+        let mut items: Vec<BatchItem<'_>> = on_m
+            .iter()
+            .map(|(r, _)| BatchItem::new(r).key(&replaced))
+            .collect();
+        items.extend(on_n.iter().map(|r| BatchItem::new(r).key(&kept)));
+        let got = check_all_trusted(&items, &registry, &BatchOptions::default());
+        let trust: alloc::collections::BTreeSet<&str> =
+            got.iter().map(|t| t.trust.as_str()).collect();
+        assert_eq!(
+            trust.into_iter().collect::<Vec<_>>(),
+            ["trusted", "untrusted"]
+        );
+        assert!(registry.entries()[0].key.is_wide());
+        assert!(kept.is_wide(), "the carried key verified {n} records");
+        assert!(!replaced.is_wide(), "the registered key replaced it");
     }
 
     #[test]
