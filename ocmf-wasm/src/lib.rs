@@ -884,13 +884,14 @@ fn report_json(record: &JsValue, options: &JsValue) -> Result<(Value, Lang), JsV
     let text = match read_record(record, &opts.limits)? {
         Ok(t) => t,
         Err(e) => {
-            let report = Report::from_error(e, opts.profile);
-            let Some(_) = &args.registry else {
-                return Ok((report.to_json(lang), lang));
+            let json = match &args.registry {
+                None => Report::from_error(e, opts.profile).to_json(lang),
+                // What `check_trusted` gives for a record it cannot read.
+                Some(_) => {
+                    TrustedReport::from_error(e, args.key.text(), opts.profile).to_json(lang)
+                }
             };
-            // What `check_trusted` gives for a record it cannot read.
-            let trusted = TrustedReport::from_error(e, args.key.text(), opts.profile);
-            return Ok((trusted.to_json(lang), lang));
+            return Ok((json, lang));
         }
     };
     let json = if let Some(reg) = &args.registry {
