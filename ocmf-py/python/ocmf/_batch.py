@@ -207,8 +207,13 @@ def iter_verify(
 ) -> Iterator[Union[BatchRow, TrustedBatchRow]]:
     """Yields one :class:`BatchRow` per record, verifying chunk by chunk (a
     generator); with ``registry`` one :class:`TrustedBatchRow` (see :func:`verify_many`)."""
+    return _rows(_column_chunks(records, key, keys, profile, threads, chunk_size, registry), registry)
+
+
+def _rows(parts: Iterator[tuple[list[Any], ...]], registry: Optional[Registry]) -> Iterator[Any]:
+    """The rows of column chunks: :class:`BatchRow`, or :class:`TrustedBatchRow` with a registry."""
     row_type = BatchRow if registry is None else TrustedBatchRow
-    for cols in _column_chunks(records, key, keys, profile, threads, chunk_size, registry):
+    for cols in parts:
         for row in zip(*cols):
             yield row_type(*row)
 
@@ -260,8 +265,7 @@ def verify_many(
     parts = _column_chunks(records, key, keys, profile, threads, chunk_size, registry)
     names = COLUMNS if registry is None else TRUSTED_COLUMNS
     if as_ == "list":
-        row_type = BatchRow if registry is None else TrustedBatchRow
-        return [row_type(*row) for cols in parts for row in zip(*cols)]
+        return list(_rows(parts, registry))
     if as_ == "arrow":
         pa: Any = importlib.import_module("pyarrow")
         arrow_types = {
