@@ -132,6 +132,31 @@ impl Algorithm {
         Self { curve }
     }
 
+    /// The algorithm a user names for signing or checking: a curve name
+    /// ([`Curve::from_name`]: `secp256r1`, `P-256`, `brainpoolP384r1`, …) or
+    /// an `SA` value (`ECDSA-secp256r1-SHA256`, vendor spellings too).
+    ///
+    /// # Errors
+    /// [`ErrorCode::UnknownAlgorithm`](crate::ErrorCode::UnknownAlgorithm), or
+    /// [`ErrorCode::AlgorithmNotInSpec`](crate::ErrorCode::AlgorithmNotInSpec)
+    /// for an algorithm OCMF does not define (EdDSA, ML-DSA).
+    pub fn from_name(name: &str) -> Result<Self, crate::Error> {
+        use crate::{Error, ErrorCode};
+        let name = name.trim();
+        if let Some(curve) = Curve::from_name(name) {
+            return Ok(Self::ecdsa_sha256(curve));
+        }
+        crate::grammar::parse_algorithm(name)
+            .map(|(a, _)| a)
+            .map_err(|not_in_spec| {
+                Error::new(if not_in_spec {
+                    ErrorCode::AlgorithmNotInSpec
+                } else {
+                    ErrorCode::UnknownAlgorithm
+                })
+            })
+    }
+
     /// The default when `SA` is absent: `ECDSA-secp256r1-SHA256`.
     pub const DEFAULT: Self = Self::ecdsa_sha256(Curve::P256);
 

@@ -1,221 +1,68 @@
-//! Batch verification: many records, each key decoded (and its tables
-//! built) once.
+//! The batch engine behind [`Checker::verify_all`]: many records, each key
+//! decoded (and its tables built) once.
 //!
 //! OCMF verifies many records per meter key, so a batch groups its inputs by
-//! key: every distinct key text is decoded once, and a key that signs many
-//! records of the batch gets its wide precomputed tables (see
-//! [`PublicKey::precompute`]) before the first record is checked. Every
-//! record is then checked with [`check`](crate::check) exactly as
-//! one-at-a-time checking would, and the reports come back in input order.
-//! With the `rayon` feature, [`BatchOptions::threads`] spreads the records
-//! over worker threads.
-//!
-//! ```
-//! use ocmf_core::batch::{BatchItem, BatchOptions, check_all};
-//! let key = "04..."; // key text in any encoding PublicKey::parse reads
-//! let items = [BatchItem::new("OCMF|{}|{}").key_text(key)];
-//! let reports = check_all(&items, &BatchOptions::default());
-//! assert_eq!(reports.len(), 1);
-//! assert!(!reports[0].is_valid());
-//! ```
+//! key: every distinct key text (or key bytes) is decoded once, and a key
+//! that signs many records of the batch gets its wide precomputed tables
+//! (see [`PublicKey::precompute`]). Every record is then checked exactly as
+//! [`Checker::verify`] checks it, and the reports come back in input order.
+//! With the `rayon` feature, [`Checker::threads`] spreads the records over
+//! worker threads.
 
 use alloc::{collections::BTreeMap, vec::Vec};
 
-pub use crate::curves::Backend;
+use crate::checker::{Backend, Checker, Item, KeyInput};
 use crate::error::Error;
 use crate::key::PublicKey;
-use crate::record::{Options, Report, check, check_with_key_error, str_from_bytes};
-use crate::registry::{Registry, Trust, TrustedReport, check_resolved};
+use crate::record::Report;
+use crate::registry::Trust;
 
 /// Records a key must sign in one batch before the batch builds its wide
 /// tables (their cost is about that of a handful of verifications).
 pub const WIDE_TABLES_FROM: usize = 32;
 
-/// The key of one batch item.
-#[derive(Debug, Clone, Copy)]
-pub enum BatchKey<'a> {
-    /// No out-of-band key: the key in the record's 4th section is used, as
-    /// [`check`](crate::check) does with `None`.
-    Embedded,
-    /// Key text (hex, base64, PEM, `oca:`...), decoded once per distinct
-    /// text in the batch, with [`BatchOptions::backend`].
-    Text(&'a str),
-    /// A key decoded by the caller, used as it is (its own backend).
-    Decoded(&'a PublicKey),
-}
+/// A key of the batch, as given: text or bytes (decoded differently).
+type KeyRef<'a> = (bool, &'a [u8]);
 
-/// One record to check and its key.
-#[derive(Debug, Clone, Copy)]
-pub struct BatchItem<'a> {
-    /// The record as bytes (a `&str`'s bytes, or raw input: size limit and
-    /// UTF-8 are checked as [`str_from_bytes`] does).
-    pub record: &'a [u8],
-    /// Its key.
-    pub key: BatchKey<'a>,
-}
+/// Every distinct key text or key bytes of a batch, decoded once.
+type Keys<'a> = BTreeMap<KeyRef<'a>, Result<PublicKey, Error>>;
 
-impl<'a> BatchItem<'a> {
-    /// A record given as text, with the key it carries.
-    #[must_use]
-    pub const fn new(record: &'a str) -> Self {
-        Self::bytes(record.as_bytes())
-    }
-
-    /// A record given as raw bytes, with the key it carries.
-    #[must_use]
-    pub const fn bytes(record: &'a [u8]) -> Self {
-        Self {
-            record,
-            key: BatchKey::Embedded,
-        }
-    }
-
-    /// The same record with a key given as text.
-    #[must_use]
-    pub const fn key_text(mut self, key: &'a str) -> Self {
-        self.key = BatchKey::Text(key);
-        self
-    }
-
-    /// The same record with a decoded key.
-    #[must_use]
-    pub const fn key(mut self, key: &'a PublicKey) -> Self {
-        self.key = BatchKey::Decoded(key);
-        self
-    }
-}
-
-/// Options of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct BatchOptions {
-    /// The options every record is checked with.
-    pub options: Options,
-    /// The group arithmetic for keys the batch decodes (the verdicts never
-    /// depend on it).
-    pub backend: Backend,
-    /// Worker threads: `1` checks on the calling thread; `0` uses rayon's
-    /// global pool (one thread per core); `n > 1` a pool of `n` threads
-    /// (built on first use and kept for later batches of the same size).
-    /// Without the `rayon` feature every batch is sequential.
-    pub threads: usize,
-}
-
-impl Default for BatchOptions {
-    fn default() -> Self {
-        Self::new(Options::default())
-    }
-}
-
-impl BatchOptions {
-    /// Options with the given record options, the default backend, sequential.
-    #[must_use]
-    pub fn new(options: Options) -> Self {
-        Self {
-            options,
-            backend: Backend::Auto,
-            threads: 1,
-        }
-    }
-
-    /// The same options on `threads` workers (see [`BatchOptions::threads`]).
-    #[must_use]
-    pub fn threads(mut self, threads: usize) -> Self {
-        self.threads = threads;
-        self
-    }
-
-    /// The same options on rayon's global pool (`true`) or sequential.
-    #[must_use]
-    pub fn parallel(self, parallel: bool) -> Self {
-        self.threads(if parallel { 0 } else { 1 })
-    }
-
-    /// The same options with another backend.
-    #[must_use]
-    pub fn backend(mut self, backend: Backend) -> Self {
-        self.backend = backend;
-        self
-    }
-}
-
-/// Checks every item; one [`Report`] per item, in input order.
+/// [`Checker::verify_all`].
 ///
-/// Each distinct key text is decoded once; an undecodable key gives every
-/// record under it the answer [`check_with_key_error`](crate::check_with_key_error)
-/// gives (the record's own `malformed`/`unsupported` verdict wins). The
-/// reports are the ones [`check_with_key_text`](crate::check_with_key_text)
-/// (or [`check`](crate::check) with a decoded key) would give item by item.
-#[must_use]
-pub fn check_all<'a>(items: &[BatchItem<'a>], options: &BatchOptions) -> Vec<Report<'a>> {
-    let keys = decode_keys(items, options.backend, true);
-    let opts = &options.options;
-    run(items, options.threads, |item: &BatchItem<'a>| {
-        let record = match str_from_bytes(item.record, &opts.limits) {
-            Ok(r) => r,
-            Err(e) => return Report::from_error(e, opts.profile),
-        };
-        match resolve(item.key, &keys) {
-            None => check(record, None, opts),
-            Some(Ok(k)) => check(record, Some(k), opts),
-            Some(Err(e)) => check_with_key_error(record, e, opts),
-        }
-    })
-}
-
-/// Checks every item against a key registry; one [`TrustedReport`] per item,
-/// in input order.
-///
-/// Each item's key is the *carried* key of
-/// [`check_trusted`](crate::registry::check_trusted): the key registered for
-/// the record's meter wins, the carried key is compared with it, and a blank
-/// key text counts as no key. Distinct key texts are decoded once, as in
-/// [`check_all`]. A key gets its wide tables once it has verified
-/// [`WIDE_TABLES_FROM`] records of the batch: which key that is (the
-/// registered one, or the carried one for a meter the registry does not
-/// know) is known only once a record is parsed, so this is counted as the
-/// batch goes, and a carried key that the registered one replaces builds
-/// none. A registered key keeps its tables for later calls. The reports are
-/// the ones `check_trusted` would give item by item; a record that is not
-/// UTF-8 or over the size limit gets its error report and the trust `unknown`.
-#[must_use]
-pub fn check_all_trusted<'a>(
-    items: &[BatchItem<'a>],
-    registry: &Registry,
-    options: &BatchOptions,
-) -> Vec<TrustedReport<'a>> {
-    let keys = decode_keys(items, options.backend, false);
-    let opts = &options.options;
+/// Without a registry the key of each item is the one it is verified with,
+/// so busy keys get their wide tables before the first record. With a
+/// registry, which key a record is verified with (the registered one, or the
+/// carried one for a meter the registry does not know) is known only once it
+/// is parsed: uses are counted as the batch goes, a key gets its tables at
+/// its [`WIDE_TABLES_FROM`]-th record, and a carried key that the registered
+/// one replaces builds none. A registered key keeps its tables for later
+/// calls.
+pub(crate) fn verify_all<'a>(checker: &Checker<'_>, items: &[Item<'a>]) -> Vec<Report<'a>> {
+    let registry = checker.registry_ref();
+    let keys = decode_keys(items, checker.backend_kind(), registry.is_none());
     let uses = Uses::default();
-    run(items, options.threads, |item: &BatchItem<'a>| {
-        // `check_trusted` reads a blank key text as no key.
-        let key = match item.key {
-            BatchKey::Text(t) if t.trim().is_empty() => BatchKey::Embedded,
-            key => key,
-        };
-        let carried = resolve(key, &keys);
-        let record = match str_from_bytes(item.record, &opts.limits) {
-            Ok(r) => r,
-            Err(e) => {
-                return TrustedReport::unread(e, carried.and_then(Result::ok), opts.profile);
+    run(items, checker.thread_count(), |item: &Item<'a>| {
+        let key = resolve(item.key, &keys);
+        let report = checker.verify_decoded(item.record, key);
+        if let (Some(registry), Some(trust)) = (registry, report.trust.as_ref()) {
+            // The key the record was verified with. Without a registered
+            // key, a carried one (a key from the record's 4th section is
+            // decoded for that record alone: not counted).
+            let used = match trust.trust {
+                Trust::Trusted { key_index, .. } | Trust::Expired { key_index, .. } => {
+                    registry.entries().get(key_index).map(|e| &e.key)
+                }
+                Trust::Mismatch { registered } => {
+                    registry.entries().get(registered).map(|e| &e.key)
+                }
+                Trust::Untrusted => key.and_then(Result::ok),
+                Trust::Unknown => None,
+            };
+            if let Some(k) = used {
+                uses.note(k);
             }
-        };
-        let out = check_resolved(record, carried, Some(registry), opts);
-        // The key the record was verified with. Without a registered key,
-        // a carried one (a key from the record's 4th section is decoded for
-        // that record alone: not counted).
-        let used = match out.trust {
-            Trust::Trusted { key_index, .. } | Trust::Expired { key_index, .. } => {
-                registry.entries().get(key_index).map(|e| &e.key)
-            }
-            Trust::Mismatch { registered } => registry.entries().get(registered).map(|e| &e.key),
-            Trust::Untrusted => carried.and_then(Result::ok),
-            Trust::Unknown => None,
-        };
-        if let Some(key) = used {
-            uses.note(key);
         }
-        out
+        report
     })
 }
 
@@ -254,32 +101,18 @@ impl Uses {
     }
 }
 
-/// An item's key: `None` for the record's own key, else the decoded key (or
-/// its decoding error) from `keys`, which holds every key text of the batch.
-fn resolve<'k>(
-    key: BatchKey<'k>,
-    keys: &'k BTreeMap<&str, Result<PublicKey, Error>>,
-) -> Option<Result<&'k PublicKey, Error>> {
-    match key {
-        BatchKey::Embedded => None,
-        BatchKey::Decoded(k) => Some(Ok(k)),
-        BatchKey::Text(text) => keys.get(text).map(|r| r.as_ref().map_err(|e| *e)),
+/// An item's key: `None` for no key (the record's own key is used), else
+/// the decoded key (or its decoding error) from `keys`, which holds every
+/// key text and key bytes of the batch.
+fn resolve<'k>(key: KeyInput<'k>, keys: &'k Keys<'_>) -> Option<Result<&'k PublicKey, Error>> {
+    match key.normalized() {
+        KeyInput::None => None,
+        KeyInput::Decoded(k) => Some(Ok(k)),
+        KeyInput::Text(t) => keys
+            .get(&(true, t.as_bytes()))
+            .map(|r| r.as_ref().map_err(|e| *e)),
+        KeyInput::Bytes(b) => keys.get(&(false, b)).map(|r| r.as_ref().map_err(|e| *e)),
     }
-}
-
-/// Checks many records under one key.
-#[must_use]
-pub fn check_all_with_key<'a>(
-    records: &[&'a str],
-    key: &PublicKey,
-    options: &BatchOptions,
-) -> Vec<Report<'a>> {
-    if records.len() >= WIDE_TABLES_FROM {
-        key.precompute();
-    }
-    run(records, options.threads, |r: &&'a str| {
-        check(r, Some(key), &options.options)
-    })
 }
 
 /// Maps `one` over `items` in order, on `threads` workers (see
@@ -331,38 +164,42 @@ fn pool(threads: usize) -> Option<std::sync::Arc<rayon::ThreadPool>> {
 #[cfg(feature = "rayon")]
 const KEPT_POOLS: usize = 4;
 
-/// Decodes each distinct key text once and, with `busy_tables`, builds wide
-/// tables for every key (decoded here or by the caller) that signs at least
-/// [`WIDE_TABLES_FROM`] items.
-fn decode_keys<'a>(
-    items: &[BatchItem<'a>],
-    backend: Backend,
-    busy_tables: bool,
-) -> BTreeMap<&'a str, Result<PublicKey, Error>> {
-    let mut keys = BTreeMap::new();
-    let mut text_uses: BTreeMap<&'a str, usize> = BTreeMap::new();
+/// Decodes each distinct key text and key bytes once and, with
+/// `busy_tables`, builds wide tables for every key (decoded here or by the
+/// caller) that signs at least [`WIDE_TABLES_FROM`] items.
+fn decode_keys<'a>(items: &[Item<'a>], backend: Backend, busy_tables: bool) -> Keys<'a> {
+    let mut keys = Keys::new();
+    let mut uses: BTreeMap<KeyRef<'a>, usize> = BTreeMap::new();
     let mut decoded_uses: BTreeMap<*const PublicKey, (usize, &'a PublicKey)> = BTreeMap::new();
     for item in items {
-        match item.key {
-            BatchKey::Embedded => {}
-            BatchKey::Text(t) => {
-                *text_uses.entry(t).or_insert(0) += 1;
-                keys.entry(t)
-                    .or_insert_with(|| PublicKey::parse(t).map(|k| k.with_backend(backend)));
-            }
-            BatchKey::Decoded(k) => {
+        let key = item.key.normalized();
+        let at = match key {
+            KeyInput::None => continue,
+            KeyInput::Decoded(k) => {
                 decoded_uses
                     .entry(core::ptr::from_ref(k))
                     .or_insert((0, k))
                     .0 += 1;
+                continue;
             }
-        }
+            KeyInput::Text(t) => (true, t.as_bytes()),
+            KeyInput::Bytes(b) => (false, b),
+        };
+        *uses.entry(at).or_insert(0) += 1;
+        keys.entry(at).or_insert_with(|| {
+            key.decode(backend)
+                .unwrap_or_else(|| Err(Error::new(crate::ErrorCode::KeyMissing)))
+                .map(|k| match k {
+                    crate::checker::Decoded::Owned(k) => k,
+                    crate::checker::Decoded::Borrowed(k) => k.clone(),
+                })
+        });
     }
     if !busy_tables {
         return keys;
     }
-    for (text, n) in text_uses {
-        if let (true, Some(Ok(k))) = (n >= WIDE_TABLES_FROM, keys.get(text)) {
+    for (at, n) in uses {
+        if let (true, Some(Ok(k))) = (n >= WIDE_TABLES_FROM, keys.get(&at)) {
             k.precompute();
         }
     }

@@ -25,13 +25,18 @@ pub struct Limits {
     pub max_readings: usize,
 }
 
+impl Limits {
+    /// The default limits: 64 KiB per record, JSON depth 16, 1024 readings.
+    pub const DEFAULT: Self = Self {
+        max_record_bytes: 64 * 1024,
+        max_depth: 16,
+        max_readings: 1024,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_record_bytes: 64 * 1024,
-            max_depth: 16,
-            max_readings: 1024,
-        }
+        Self::DEFAULT
     }
 }
 

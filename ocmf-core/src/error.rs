@@ -75,6 +75,12 @@ macro_rules! error_codes {
                 }
             }
 
+            /// The code of a stable identifier ([`ErrorCode::name`]).
+            #[must_use]
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|c| c.name() == name.trim())
+            }
+
             /// The stable identifier, e.g. `invalid_signature`.
             #[must_use]
             pub const fn name(self) -> &'static str {
@@ -413,6 +419,23 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict.
+    pub const ALL: &'static [Verdict] = &[
+        Self::Valid,
+        Self::InvalidSignature,
+        Self::Malformed,
+        Self::Unsupported,
+    ];
+
+    /// The verdict of a stable word ([`Verdict::as_str`]).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == name.trim())
+    }
+
     /// The stable word: `valid`, `invalid-signature`, `malformed`, `unsupported`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

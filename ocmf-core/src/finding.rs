@@ -90,6 +90,12 @@ macro_rules! findings {
                 match self { $( Self::$name => $snake, )* }
             }
 
+            /// The code of a stable identifier ([`FindingCode::name`]).
+            #[must_use]
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|c| c.name() == name.trim())
+            }
+
             /// Severity under a profile.
             #[must_use]
             pub const fn severity(self, profile: Profile) -> Severity {

@@ -126,6 +126,19 @@ impl Report<'_> {
                 .as_ref()
                 .map_or(Value::Null, |r| payload_json(&r.payload)),
         );
+        if let Some(t) = &self.trust {
+            m.insert("trust".into(), t.trust.to_json(lang));
+            m.insert("key_fingerprint".into(), t.key_fingerprint.clone().into());
+            m.insert(
+                "carried_key_fingerprint".into(),
+                t.carried_key_fingerprint.clone().into(),
+            );
+            m.insert(
+                "carried_key_error".into(),
+                t.carried_key_error.map(|e| e.message(lang)).into(),
+            );
+            m.insert("record_time_ms".into(), t.record_time_ms.into());
+        }
         Value::Object(m)
     }
 

@@ -9,7 +9,8 @@ extern crate alloc;
 extern crate std;
 
 mod algorithm;
-pub mod batch;
+mod batch;
+mod checker;
 mod curves;
 mod decimal;
 mod envelope;
@@ -28,6 +29,8 @@ mod sign;
 pub mod transport;
 
 pub use algorithm::{Algorithm, Curve};
+pub use batch::WIDE_TABLES_FROM;
+pub use checker::{AsItem, Backend, CHUNK_PER_THREAD, Checker, Decoded, Item, KeyInput};
 pub use decimal::ExactDecimal;
 pub use envelope::{Envelope, EnvelopeQuirks, Limits};
 pub use error::{Error, ErrorCode, Lang, Span, Verdict};
@@ -42,8 +45,8 @@ pub use payload::{
     CableLoss, Decimal, Payload, RawMember, Reading, SignatureSection, Text, UserAssigned,
 };
 pub use record::{
-    KeySource, Options, Report, Unverified, Verified, check, check_with_key_error,
-    check_with_key_text, parse, parse_bytes, parse_with, str_from_bytes, verify_digest,
+    KeySource, Options, Report, Unverified, Verified, parse, parse_bytes, parse_with,
+    str_from_bytes, verify_digest,
 };
 pub use sigdata::SignatureShape;
 pub use sign::{Signed, sign, sign_hex};

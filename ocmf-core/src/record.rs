@@ -13,6 +13,7 @@ use crate::grammar;
 use crate::key::PublicKey;
 use crate::lint;
 use crate::payload::{Payload, SignatureSection};
+use crate::registry::TrustInfo;
 use crate::sigdata::{self, SignatureShape};
 
 /// Options for reading and checking records.
@@ -296,6 +297,10 @@ pub struct Report<'a> {
     pub key_source: Option<KeySource>,
     /// The profile the record was checked with.
     pub profile: Profile,
+    /// The key decision, when the record was checked against a key
+    /// [`Registry`](crate::registry::Registry) (and for every record of a
+    /// session): which key was used and how far it can be trusted.
+    pub trust: Option<TrustInfo>,
 }
 
 impl Report<'_> {
@@ -313,6 +318,7 @@ impl Report<'_> {
             signature_valid: None,
             key_source: None,
             profile,
+            trust: None,
         }
     }
 
@@ -329,31 +335,12 @@ impl Report<'_> {
     }
 }
 
-/// Like [`check`], with the key given as text (any encoding
-/// [`PublicKey::parse`] reads). The record is read first: a record whose
-/// algorithm is unsupported is `unsupported` whatever the key; an unreadable
-/// key is `malformed` (never an invalid signature).
-#[must_use]
-pub fn check_with_key_text<'a>(
-    record: &'a str,
-    key: Option<&str>,
-    options: &Options,
-) -> Report<'a> {
-    let Some(text) = key else {
-        return check(record, None, options);
-    };
-    match PublicKey::parse(text) {
-        Ok(k) => check(record, Some(&k), options),
-        Err(key_error) => check_with_key_error(record, key_error, options),
-    }
-}
-
 /// The report for a record whose key could not be decoded (`key_error`):
 /// the record's own `malformed` or `unsupported` verdict wins (an unsupported
 /// algorithm stays unsupported whatever the key); otherwise the key error
 /// decides. Bindings that take keys as bytes use this after their own decoding.
 #[must_use]
-pub fn check_with_key_error<'a>(
+pub(crate) fn check_with_key_error<'a>(
     record: &'a str,
     key_error: Error,
     options: &Options,
@@ -379,7 +366,7 @@ pub fn check_with_key_error<'a>(
 /// 4th section is used (and reported), else the verdict is `unsupported`
 /// with [`ErrorCode::KeyMissing`].
 #[must_use]
-pub fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) -> Report<'a> {
+pub(crate) fn check<'a>(record: &'a str, key: Option<&PublicKey>, options: &Options) -> Report<'a> {
     match parse_with(record, options) {
         Ok(rec) => check_parsed(rec, key, options),
         Err(e) => Report::from_error(e, options.profile),

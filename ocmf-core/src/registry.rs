@@ -175,6 +175,8 @@ pub enum RegistryErrorKind {
     Window,
     /// The file holds no header (CSV) or nothing at all.
     Empty,
+    /// The bytes are not UTF-8 text ([`Registry::load_bytes`]).
+    NotUtf8,
 }
 
 impl RegistryErrorKind {
@@ -182,6 +184,8 @@ impl RegistryErrorKind {
     #[must_use]
     pub const fn message(self, lang: Lang) -> &'static str {
         match (self, lang) {
+            (Self::NotUtf8, Lang::En) => "not valid utf-8 text",
+            (Self::NotUtf8, Lang::De) => "kein gültiger utf-8-text",
             (Self::Json, Lang::En) => "not valid json",
             (Self::Json, Lang::De) => "kein gültiges json",
             (Self::Structure, Lang::En) => "unexpected json structure or member",
@@ -248,10 +252,14 @@ impl RegistryError {
         }
     }
 
-    /// Always [`ErrorCode::RegistryFormat`].
+    /// [`ErrorCode::NotUtf8`] for bytes that are not text, else
+    /// [`ErrorCode::RegistryFormat`].
     #[must_use]
     pub const fn code(&self) -> ErrorCode {
-        ErrorCode::RegistryFormat
+        match self.kind {
+            RegistryErrorKind::NotUtf8 => ErrorCode::NotUtf8,
+            _ => ErrorCode::RegistryFormat,
+        }
     }
 
     /// The message with line, column and field.
@@ -287,7 +295,7 @@ impl RegistryError {
 
 impl From<RegistryError> for Error {
     fn from(e: RegistryError) -> Self {
-        let mut err = Error::new(ErrorCode::RegistryFormat).at(e.span);
+        let mut err = Error::new(e.code()).at(e.span);
         err.field = e.field;
         err
     }
@@ -643,6 +651,33 @@ impl Registry {
     /// # Errors
     /// As [`Registry::from_json`] or [`Registry::from_csv`].
     pub fn load(text: &str) -> Result<Self, RegistryError> {
+        Self::load_text(text)
+    }
+
+    /// [`Registry::load`] for a file given as bytes (what every binding
+    /// reads): bytes that are not UTF-8 are an error at the line and column
+    /// of the first bad byte.
+    ///
+    /// # Errors
+    /// [`RegistryErrorKind::NotUtf8`], or as [`Registry::load`].
+    pub fn load_bytes(bytes: &[u8]) -> Result<Self, RegistryError> {
+        match core::str::from_utf8(bytes) {
+            Ok(text) => Self::load_text(text),
+            Err(e) => {
+                let good = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                let text = core::str::from_utf8(good).unwrap_or_default();
+                let at = Span::new(e.valid_up_to(), e.valid_up_to() + 1);
+                Err(RegistryError::at(
+                    RegistryErrorKind::NotUtf8,
+                    text,
+                    at,
+                    None,
+                ))
+            }
+        }
+    }
+
+    fn load_text(text: &str) -> Result<Self, RegistryError> {
         let body = text.strip_prefix('\u{feff}').unwrap_or(text);
         if body.trim_start().starts_with(['{', '[']) {
             Self::from_json(text)
@@ -974,12 +1009,11 @@ impl fmt::Display for Trust {
     }
 }
 
-/// A record's [`Report`] together with the key decision.
-#[derive(Debug, Clone)]
-pub struct TrustedReport<'a> {
-    /// The record's report, verified with the key named by `key_fingerprint`.
-    pub report: Report<'a>,
-    /// How far that key can be trusted.
+/// The key decision of a record checked against a registry: the `trust`
+/// part of a [`Report`] ([`Report::trust`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustInfo {
+    /// How far the key the record was verified with can be trusted.
     pub trust: Trust,
     /// Fingerprint of the key the record was verified with ([`key_fingerprint`]).
     pub key_fingerprint: Option<String>,
@@ -993,85 +1027,54 @@ pub struct TrustedReport<'a> {
     pub record_time_ms: Option<i64>,
 }
 
-impl TrustedReport<'static> {
-    /// The answer for record bytes that never reach the parser (not UTF-8,
-    /// or over the size limit: `error`), as [`check_trusted`] answers a
-    /// record it cannot read: the error's report, the trust `unknown`, and
-    /// the fingerprint of the carried key when it can be read. For callers
-    /// that take records as bytes ([`check_trusted`] takes text).
-    #[must_use]
-    pub fn from_error(error: Error, carried_key: Option<&str>, profile: Profile) -> Self {
-        let carried = carried_key
-            .filter(|t| !t.trim().is_empty())
-            .and_then(|t| PublicKey::parse(t).ok());
-        Self::unread(error, carried.as_ref(), profile)
-    }
-
-    /// [`TrustedReport::from_error`] with the carried key already decoded.
-    pub(crate) fn unread(error: Error, carried: Option<&PublicKey>, profile: Profile) -> Self {
+impl TrustInfo {
+    /// No decision yet: `unknown`, nothing known about the keys.
+    pub(crate) const fn unknown() -> Self {
         Self {
-            report: Report::from_error(error, profile),
             trust: Trust::Unknown,
             key_fingerprint: None,
-            carried_key_fingerprint: carried.map(key_fingerprint),
+            carried_key_fingerprint: None,
             carried_key_error: None,
             record_time_ms: None,
         }
     }
 }
 
-impl TrustedReport<'_> {
-    /// The report's JSON ([`Report::to_json`]) with `trust`,
-    /// `key_fingerprint`, `carried_key_fingerprint`, `carried_key_error` and
-    /// `record_time_ms` added.
+impl Report<'_> {
+    /// The key's trust ([`TrustInfo::trust`]); `unknown` when the record was
+    /// checked without a registry.
     #[must_use]
-    pub fn to_json(&self, lang: Lang) -> Value {
-        let mut v = self.report.to_json(lang);
-        if let Value::Object(m) = &mut v {
-            m.insert("trust".into(), self.trust.to_json(lang));
-            m.insert(
-                "key_fingerprint".into(),
-                self.key_fingerprint.clone().into(),
-            );
-            m.insert(
-                "carried_key_fingerprint".into(),
-                self.carried_key_fingerprint.clone().into(),
-            );
-            m.insert(
-                "carried_key_error".into(),
-                self.carried_key_error.map(|e| e.message(lang)).into(),
-            );
-            m.insert("record_time_ms".into(), self.record_time_ms.into());
-        }
-        v
+    pub fn trust_status(&self) -> &Trust {
+        static UNKNOWN: Trust = Trust::Unknown;
+        self.trust.as_ref().map_or(&UNKNOWN, |t| &t.trust)
     }
 
-    /// The canonical JSON as one line of text (sorted keys).
+    /// The fingerprint of the key the record was verified with, when it was
+    /// checked against a registry ([`TrustInfo::key_fingerprint`]).
     #[must_use]
-    pub fn to_json_string(&self, lang: Lang) -> String {
-        serde_json::to_string(&self.to_json(lang)).unwrap_or_default()
+    pub fn key_fingerprint(&self) -> Option<&str> {
+        self.trust
+            .as_ref()
+            .and_then(|t| t.key_fingerprint.as_deref())
     }
 }
 
-/// Checks one record against the registry: the key registered for its meter
-/// (see the module's resolution rule), else `carried_key` (the key text that
-/// came with the record), else a key in the record's 4th section.
-#[must_use]
-pub fn check_trusted<'a>(
-    record: &'a str,
-    carried_key: Option<&str>,
-    registry: &Registry,
-    options: &Options,
-) -> TrustedReport<'a> {
-    let parsed = carried_key
-        .filter(|t| !t.trim().is_empty())
-        .map(PublicKey::parse);
-    check_resolved(
-        record,
-        parsed.as_ref().map(|r| r.as_ref().map_err(|e| *e)),
-        Some(registry),
-        options,
-    )
+impl Report<'static> {
+    /// The answer under a registry for record bytes that never reach the
+    /// parser (not UTF-8, or over the size limit: `error`): the error's
+    /// report, the trust `unknown`, and the fingerprint of the carried key
+    /// when it can be read.
+    pub(crate) fn unread_trusted(
+        error: Error,
+        carried: Option<&PublicKey>,
+        profile: Profile,
+    ) -> Self {
+        let mut report = Report::from_error(error, profile);
+        let mut trust = TrustInfo::unknown();
+        trust.carried_key_fingerprint = carried.map(key_fingerprint);
+        report.trust = Some(trust);
+        report
+    }
 }
 
 fn present<'t>(t: Option<&'t crate::payload::Text<'_>>) -> Option<&'t str> {
@@ -1092,34 +1095,25 @@ pub(crate) fn record_time(rec: &Unverified<'_>) -> Option<i64> {
 /// A registry entry with its index.
 type Candidate<'r> = (usize, &'r KeyEntry);
 
-/// A report to be replaced before it is returned.
-fn placeholder<'a>(options: &Options) -> Report<'a> {
-    Report::from_error(Error::new(ErrorCode::Internal), options.profile)
-}
-
-/// The common path of [`check_trusted`] and the session check: `carried` is
-/// the key that came with the record (already decoded, or its error).
+/// A record checked against a registry (the [`Checker`](crate::Checker) with
+/// a registry, and every record of a session): `carried` is the key that
+/// came with the record (already decoded, or its error). The report carries
+/// the key decision in [`Report::trust`].
 pub(crate) fn check_resolved<'a>(
     record: &'a str,
     carried: Option<Result<&PublicKey, Error>>,
     registry: Option<&Registry>,
     options: &Options,
-) -> TrustedReport<'a> {
-    let mut out = TrustedReport {
-        report: placeholder(options),
-        trust: Trust::Unknown,
-        key_fingerprint: None,
-        carried_key_fingerprint: None,
-        carried_key_error: None,
-        record_time_ms: None,
-    };
+) -> Report<'a> {
+    let mut out = TrustInfo::unknown();
+    let report: Report<'a>;
     let Ok(rec) = parse_with(record, options) else {
         // `check` says why the record cannot be read.
-        out.report = check(record, None, options);
+        report = check(record, None, options);
         if let Some(Ok(k)) = &carried {
             out.carried_key_fingerprint = Some(key_fingerprint(k));
         }
-        return out;
+        return with_trust(report, out);
     };
     let ms = present(rec.payload.meter_serial.as_ref());
     let gs = present(rec.payload.gateway_serial.as_ref());
@@ -1139,18 +1133,18 @@ pub(crate) fn check_resolved<'a>(
                 let fp = key_fingerprint(k);
                 // A key from the 4th section: let `check` take it itself, so
                 // the report names it (key source `record`).
-                out.report = check_parsed(rec, (!embedded).then_some(k), options);
+                report = check_parsed(rec, (!embedded).then_some(k), options);
                 out.trust = Trust::Untrusted;
                 out.key_fingerprint = Some(fp.clone());
                 out.carried_key_fingerprint = Some(fp);
             }
             Some(Err(e)) => {
-                out.report = check_with_key_error(record, e, options);
+                report = check_with_key_error(record, e, options);
                 out.carried_key_error = Some(e);
             }
-            None => out.report = check_parsed(rec, None, options),
+            None => report = check_parsed(rec, None, options),
         }
-        return out;
+        return with_trust(report, out);
     }
 
     let (carried_key, carried_error) = match carried {
@@ -1191,8 +1185,8 @@ pub(crate) fn check_resolved<'a>(
         None => first_verifying(fallback).map(|i| (i, !in_window.is_empty(), true)),
     };
     let Some(entry) = chosen.and_then(|(i, _, _)| registry.and_then(|r| r.entries.get(i))) else {
-        out.report = check_parsed(rec, None, options);
-        return out;
+        report = check_parsed(rec, None, options);
+        return with_trust(report, out);
     };
     if let Some((i, valid, equal)) = chosen {
         out.trust = match (valid, equal) {
@@ -1207,9 +1201,15 @@ pub(crate) fn check_resolved<'a>(
             },
         };
     }
-    out.report = check_parsed(rec, Some(&entry.key), options);
+    report = check_parsed(rec, Some(&entry.key), options);
     out.key_fingerprint = Some(entry.fingerprint());
-    out
+    with_trust(report, out)
+}
+
+/// The report with its key decision.
+fn with_trust(mut report: Report<'_>, trust: TrustInfo) -> Report<'_> {
+    report.trust = Some(trust);
+    report
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ use crate::key::PublicKey;
 use crate::lint::{IL_ERRORS, TX_END, billing_obis};
 use crate::payload::{Reading, Text, UserAssigned};
 use crate::record::{Options, Report, Unverified};
-use crate::registry::{Registry, Trust, TrustedReport, check_resolved};
+use crate::registry::{Registry, Trust, check_resolved};
 
 /// One record of a session as it was received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -144,6 +144,23 @@ pub enum SessionVerdict {
 }
 
 impl SessionVerdict {
+    /// Every session verdict, best first.
+    pub const ALL: &'static [SessionVerdict] = &[
+        Self::Valid,
+        Self::Incomplete,
+        Self::Invalid,
+        Self::Malformed,
+    ];
+
+    /// The verdict of a stable word ([`SessionVerdict::as_str`]).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == name.trim())
+    }
+
     /// `valid`, `incomplete`, `invalid` or `malformed`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -342,8 +359,8 @@ pub struct SessionRecordOutcome<'a> {
     pub pagination: Option<Pagination>,
     /// The input index of an identical earlier record (this copy was ignored).
     pub duplicate_of: Option<usize>,
-    /// The record's own report and its key trust.
-    pub checked: TrustedReport<'a>,
+    /// The record's own report, with its key trust ([`Report::trust`]).
+    pub checked: Report<'a>,
 }
 
 /// The result of [`evaluate`].
@@ -639,7 +656,10 @@ fn session_time(b: &Billing<'_, '_>) -> Option<SessionTime> {
 /// [`ErrorCode::SessionEmpty`]. See the module documentation for the checks
 /// and the verdict rules.
 #[must_use]
-pub fn evaluate<'a>(records: &[SessionRecord<'a>], ctx: &SessionContext<'_>) -> SessionReport<'a> {
+pub(crate) fn evaluate<'a>(
+    records: &[SessionRecord<'a>],
+    ctx: &SessionContext<'_>,
+) -> SessionReport<'a> {
     let profile = ctx.options.profile;
     let mut sink = Sink {
         profile,
@@ -697,11 +717,7 @@ pub fn evaluate<'a>(records: &[SessionRecord<'a>], ctx: &SessionContext<'_>) -> 
             (None, None) => None,
         };
         let checked = check_resolved(r.record, carried, ctx.registry, &ctx.options);
-        let pagination = checked
-            .report
-            .record
-            .as_ref()
-            .and_then(|u| u.payload.pagination());
+        let pagination = checked.record.as_ref().and_then(|u| u.payload.pagination());
         outcomes.push(SessionRecordOutcome {
             index,
             label: r.label,
@@ -743,7 +759,7 @@ pub fn evaluate<'a>(records: &[SessionRecord<'a>], ctx: &SessionContext<'_>) -> 
             let record_error = f
                 .record
                 .and_then(|i| outcomes.iter().find(|o| o.index == i))
-                .and_then(|o| o.checked.report.error);
+                .and_then(|o| o.checked.error);
             report.error = Some(match (from_record, record_error) {
                 (true, Some(e)) => Error { span: None, ..e },
                 _ => {
@@ -787,7 +803,7 @@ fn analyse(
 
     // 2. Record verdicts and key trust.
     for o in &live {
-        let r = &o.checked.report;
+        let r = &o.checked;
         let detail = || Some(String::from(r.code().name()));
         match r.verdict {
             Verdict::Valid => {}
@@ -825,7 +841,7 @@ fn analyse(
                 );
             }
         }
-        match &o.checked.trust {
+        match o.checked.trust_status() {
             Trust::Untrusted
                 if r.signature_valid == Some(true)
                     && (ctx.registry.is_some() || ctx.key.is_none()) =>
@@ -843,14 +859,14 @@ fn analyse(
     }
     report.trust = live
         .iter()
-        .map(|o| &o.checked.trust)
+        .map(|o| o.checked.trust_status())
         .min_by_key(|t| t.rank())
         .cloned();
 
     // The readable records, in session order.
     let parsed: Vec<(&SessionRecordOutcome<'_>, &Unverified<'_>)> = live
         .iter()
-        .filter_map(|o| o.checked.report.record.as_ref().map(|u| (*o, u)))
+        .filter_map(|o| o.checked.record.as_ref().map(|u| (*o, u)))
         .collect();
     if parsed.is_empty() {
         return;
@@ -958,7 +974,7 @@ fn analyse(
     }
     let mut first_key: Option<&str> = None;
     for (o, _) in &parsed {
-        let Some(fp) = o.checked.key_fingerprint.as_deref() else {
+        let Some(fp) = o.checked.key_fingerprint() else {
             continue;
         };
         match first_key {

@@ -180,6 +180,16 @@ impl Transport {
         Self::PtbContainer,
     ];
 
+    /// The transport of a stable name ([`Transport::as_str`]), ignoring case.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// The stable name, e.g. `ocpp16-envelope`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

@@ -43,7 +43,7 @@ impl Extraction {
     /// Evaluates every group ([`Extraction::groups`]) as one session. Each
     /// value's carried key goes with it; its OCPP message id is the label.
     #[must_use]
-    pub fn sessions(&self, ctx: &SessionContext<'_>) -> Vec<GroupReport<'_>> {
+    pub(crate) fn sessions(&self, ctx: &SessionContext<'_>) -> Vec<GroupReport<'_>> {
         self.groups()
             .into_iter()
             .map(|group| {
@@ -63,25 +63,12 @@ impl Extraction {
             .collect()
     }
 
-    /// `{extraction, sessions}`: [`Extraction::to_json`] and every
-    /// [`GroupReport::to_json`] (keys sorted, stable).
-    #[must_use]
-    pub fn sessions_json(&self, ctx: &SessionContext<'_>, lang: Lang) -> Value {
-        self.json_with_sessions(&self.sessions(ctx), lang)
-    }
-
     /// `{extraction, sessions}` from sessions already evaluated with
-    /// [`Extraction::sessions`] (so a caller that also needs the typed
+    /// [`Checker::sessions`](crate::Checker::sessions) (so a caller that also needs the typed
     /// reports evaluates once).
     #[must_use]
     pub fn json_with_sessions(&self, sessions: &[GroupReport<'_>], lang: Lang) -> Value {
         let sessions: Vec<Value> = sessions.iter().map(|g| g.to_json(lang)).collect();
         json!({"extraction": self.to_json(), "sessions": sessions})
-    }
-
-    /// [`Extraction::sessions_json`] as compact text.
-    #[must_use]
-    pub fn sessions_json_string(&self, ctx: &SessionContext<'_>, lang: Lang) -> String {
-        serde_json::to_string(&self.sessions_json(ctx, lang)).unwrap_or_default()
     }
 }

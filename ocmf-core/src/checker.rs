@@ -1,0 +1,472 @@
+//! The front door: one [`Checker`] for every check the crate makes.
+//!
+//! A checker holds the options (profile, limits), an optional key
+//! [`Registry`], the curve [`Backend`] and a thread count. Everything goes
+//! through it, and every binding calls it:
+//!
+//! | call | input | answer |
+//! |---|---|---|
+//! | [`Checker::verify`] | one record (text or bytes) and a [`KeyInput`] | [`Report`] |
+//! | [`Checker::verify_all`] | a slice of [`Item`]s | one [`Report`] per item, in order |
+//! | [`Checker::verify_each`] | any iterator of items | [`Report`]s to a callback, in order, in bounded memory |
+//! | [`Checker::session`] | the records of one charging session | [`SessionReport`] |
+//! | [`Checker::sessions`] | an [`Extraction`] (OCPP log, XML, …) | one [`GroupReport`] per session |
+//!
+//! With a registry, every [`Report`] carries the key decision in
+//! [`Report::trust`]; without one, `trust` is `None`.
+//!
+//! The rules every entry point shares live here once:
+//!
+//! * a key given as blank text (or empty bytes) is no key: the record's own
+//!   key (4th section) is used, as with [`KeyInput::None`];
+//! * key text is any encoding [`PublicKey::parse`] reads; key bytes are
+//!   key text when they are UTF-8, else binary SPKI DER, SEC1 or bare `X‖Y`
+//!   ([`PublicKey::from_input`]);
+//! * record bytes are checked for the size limit and UTF-8 before parsing;
+//! * an undecodable key never hides the record's own `malformed` or
+//!   `unsupported` verdict, and is never an invalid signature.
+//!
+//! ```
+//! use ocmf_core::{Checker, KeyInput, Profile, Verdict};
+//!
+//! let record = r#"OCMF|{"FV":"1.0","GI":"KEBA_KCP30","GS":"17619300","GV":"2.8.5","PG":"T32","IS":false,"IL":"NONE","IF":["RFID_NONE","OCPP_NONE","ISO15118_NONE","PLMN_NONE"],"IT":"NONE","ID":"","RD":[{"TM":"2019-08-13T10:03:15,000+0000 I","TX":"B","EF":"","ST":"G","RV":0.2596,"RI":"1-b:1.8.0","RU":"kWh"},{"TM":"2019-08-13T10:03:36,000+0000 R","TX":"E","EF":"","ST":"G","RV":0.2597,"RI":"1-b:1.8.0","RU":"kWh"}]}|{"SD":"304502200E2F107C987A300AC1695CA89EA149A8CDFA16188AF0A33EE64B67964AA943F9022100889A72B6D65364BEA8562E7F6A0253157ACFF84FE4929A93B5964D23C4265699"}"#;
+//! let key = "3059301306072A8648CE3D020106082A8648CE3D030107034200043AEEB45C392357820A58FDFB0857BD77ADA31585C61C430531DFA53B440AFBFDD95AC887C658EA55260F808F55CA948DF235C2108A0D6DC7D4AB1A5E1A7955BE";
+//! let checker = Checker::new().profile(Profile::Interop);
+//! let report = checker.verify(record, KeyInput::Text(key));
+//! assert_eq!(report.verdict, Verdict::Valid);
+//! assert!(report.trust.is_none()); // no registry given
+//! ```
+
+use alloc::vec::Vec;
+
+use crate::batch;
+pub use crate::curves::Backend;
+use crate::envelope::Limits;
+use crate::error::Error;
+use crate::finding::Profile;
+use crate::key::PublicKey;
+use crate::record::{Options, Report, check, check_with_key_error, str_from_bytes};
+use crate::registry::{Registry, check_resolved};
+use crate::session::{self, SessionContext, SessionRecord, SessionReport};
+use crate::transport::{Extraction, GroupReport};
+
+/// A public key as a caller has it.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum KeyInput<'k> {
+    /// No key given: the record's own key (4th section) is used, if any.
+    #[default]
+    None,
+    /// Key text in any encoding [`PublicKey::parse`] reads (hex, base64,
+    /// PEM, `oca:`). Blank text is [`KeyInput::None`].
+    Text(&'k str),
+    /// Key bytes: key text when they are UTF-8, else SPKI DER, SEC1 or bare
+    /// `X‖Y` ([`PublicKey::from_input`]). Empty bytes are [`KeyInput::None`].
+    Bytes(&'k [u8]),
+    /// A key decoded once by the caller (its tables are reused).
+    Decoded(&'k PublicKey),
+}
+
+impl<'k> KeyInput<'k> {
+    /// `Text` for `Some`, `None` for `None`.
+    #[must_use]
+    pub const fn text(text: Option<&'k str>) -> Self {
+        match text {
+            Some(t) => Self::Text(t),
+            None => Self::None,
+        }
+    }
+
+    /// The input with the blank rule applied: blank text and empty bytes
+    /// are no key.
+    #[must_use]
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Text(t) if t.trim().is_empty() => Self::None,
+            Self::Bytes(b) if b.is_empty() => Self::None,
+            other => other,
+        }
+    }
+
+    /// Whether no key is given (after the blank rule).
+    #[must_use]
+    pub fn is_none(self) -> bool {
+        matches!(self.normalized(), Self::None)
+    }
+
+    /// Decodes the key with `backend` (`None` for no key). A decoded key is
+    /// returned as it is.
+    ///
+    /// # Errors
+    /// The key's decoding error ([`PublicKey::parse`]).
+    pub fn decode(self, backend: Backend) -> Option<Result<Decoded<'k>, Error>> {
+        match self.normalized() {
+            Self::None => None,
+            Self::Decoded(k) => Some(Ok(Decoded::Borrowed(k))),
+            Self::Text(t) => {
+                Some(PublicKey::parse(t).map(|k| Decoded::Owned(k.with_backend(backend))))
+            }
+            Self::Bytes(b) => {
+                Some(PublicKey::from_input(b).map(|k| Decoded::Owned(k.with_backend(backend))))
+            }
+        }
+    }
+}
+
+/// A key decoded from a [`KeyInput`]: the caller's, or one decoded for the call.
+#[derive(Debug)]
+pub enum Decoded<'k> {
+    /// The caller's decoded key.
+    Borrowed(&'k PublicKey),
+    /// A key decoded from text or bytes.
+    Owned(PublicKey),
+}
+
+impl core::ops::Deref for Decoded<'_> {
+    type Target = PublicKey;
+    fn deref(&self) -> &PublicKey {
+        match self {
+            Self::Borrowed(k) => k,
+            Self::Owned(k) => k,
+        }
+    }
+}
+
+impl<'k> From<Option<&'k str>> for KeyInput<'k> {
+    fn from(text: Option<&'k str>) -> Self {
+        Self::text(text)
+    }
+}
+
+impl<'k> From<&'k str> for KeyInput<'k> {
+    fn from(text: &'k str) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl<'k> From<&'k PublicKey> for KeyInput<'k> {
+    fn from(key: &'k PublicKey) -> Self {
+        Self::Decoded(key)
+    }
+}
+
+/// One record of a batch and its key.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    /// The record as bytes (a `&str`'s bytes, or raw input: size limit and
+    /// UTF-8 are checked first).
+    pub record: &'a [u8],
+    /// Its key.
+    pub key: KeyInput<'a>,
+}
+
+impl<'a> Item<'a> {
+    /// A record given as text or bytes, with the key it carries.
+    #[must_use]
+    pub fn new(record: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        Self {
+            record: record.as_ref(),
+            key: KeyInput::None,
+        }
+    }
+
+    /// The same record with a key.
+    #[must_use]
+    pub const fn key(mut self, key: KeyInput<'a>) -> Self {
+        self.key = key;
+        self
+    }
+}
+
+/// Something [`Checker::verify_each`] can check: a record with its key.
+pub trait AsItem {
+    /// The record and its key.
+    fn as_item(&self) -> Item<'_>;
+}
+
+impl AsItem for Item<'_> {
+    fn as_item(&self) -> Item<'_> {
+        *self
+    }
+}
+
+impl AsItem for &str {
+    fn as_item(&self) -> Item<'_> {
+        Item::new(*self)
+    }
+}
+
+impl AsItem for alloc::string::String {
+    fn as_item(&self) -> Item<'_> {
+        Item::new(self.as_str())
+    }
+}
+
+impl AsItem for Vec<u8> {
+    fn as_item(&self) -> Item<'_> {
+        Item::new(self.as_slice())
+    }
+}
+
+impl<R: AsRef<[u8]>, K: AsRef<str>> AsItem for (R, Option<K>) {
+    fn as_item(&self) -> Item<'_> {
+        Item::new(self.0.as_ref()).key(KeyInput::text(self.1.as_ref().map(AsRef::as_ref)))
+    }
+}
+
+/// Records [`Checker::verify_each`] holds at once, per worker thread.
+pub const CHUNK_PER_THREAD: usize = 4096;
+
+/// The one entry point: options, an optional registry, the backend and the
+/// thread count. Cheap to build and to copy; build one per call or keep it.
+#[derive(Debug, Clone, Copy)]
+pub struct Checker<'r> {
+    options: Options,
+    registry: Option<&'r Registry>,
+    backend: Backend,
+    threads: usize,
+}
+
+impl Default for Checker<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'r> Checker<'r> {
+    /// The default checker: profile `interop`, default limits, no registry,
+    /// [`Backend::Auto`], on the calling thread.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            options: Options {
+                profile: Profile::Interop,
+                limits: Limits::DEFAULT,
+            },
+            registry: None,
+            backend: Backend::Auto,
+            threads: 1,
+        }
+    }
+
+    /// The same checker with these options.
+    #[must_use]
+    pub const fn with_options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The same checker with another profile.
+    #[must_use]
+    pub const fn profile(mut self, profile: Profile) -> Self {
+        self.options.profile = profile;
+        self
+    }
+
+    /// The same checker with other limits.
+    #[must_use]
+    pub const fn limits(mut self, limits: Limits) -> Self {
+        self.options.limits = limits;
+        self
+    }
+
+    /// The same checker with a key registry (`None`: without one). With a
+    /// registry the key given with a record is the *carried* key, and the
+    /// report says how far the key used can be trusted.
+    #[must_use]
+    pub const fn registry<'s>(self, registry: Option<&'s Registry>) -> Checker<'s> {
+        Checker {
+            options: self.options,
+            registry,
+            backend: self.backend,
+            threads: self.threads,
+        }
+    }
+
+    /// The same checker with another group arithmetic for the keys it
+    /// decodes (the verdicts never depend on it).
+    #[must_use]
+    pub const fn backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// The same checker on `threads` workers for batches: `1` checks on the
+    /// calling thread; `0` uses one thread per core (rayon's global pool);
+    /// `n > 1` a pool of `n` threads, kept for later batches of that size.
+    /// Without the `rayon` feature every batch runs on the calling thread.
+    #[must_use]
+    pub const fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// The options.
+    #[must_use]
+    pub const fn options_ref(&self) -> &Options {
+        &self.options
+    }
+
+    /// The registry, if any.
+    #[must_use]
+    pub const fn registry_ref(&self) -> Option<&'r Registry> {
+        self.registry
+    }
+
+    /// The backend.
+    #[must_use]
+    pub const fn backend_kind(&self) -> Backend {
+        self.backend
+    }
+
+    /// The thread count (see [`Checker::threads`]).
+    #[must_use]
+    pub const fn thread_count(&self) -> usize {
+        self.threads
+    }
+
+    /// Checks one record (text or bytes) with its key. Never fails: the
+    /// report's verdict says what happened (`valid`, `invalid-signature`,
+    /// `malformed`, `unsupported`) and why.
+    #[must_use]
+    pub fn verify<'a>(
+        &self,
+        record: &'a (impl AsRef<[u8]> + ?Sized),
+        key: KeyInput<'_>,
+    ) -> Report<'a> {
+        let key = key.decode(self.backend);
+        self.verify_decoded(
+            record.as_ref(),
+            key.as_ref().map(|r| r.as_deref().map_err(|e| *e)),
+        )
+    }
+
+    /// [`Checker::verify`] with the key already decoded (`None`: no key;
+    /// `Some(Err)`: the key's decoding error). The one-record rule every
+    /// path runs.
+    pub(crate) fn verify_decoded<'a>(
+        &self,
+        record: &'a [u8],
+        key: Option<Result<&PublicKey, Error>>,
+    ) -> Report<'a> {
+        let opts = &self.options;
+        let text = match str_from_bytes(record, &opts.limits) {
+            Ok(t) => t,
+            Err(e) => {
+                return match self.registry {
+                    None => Report::from_error(e, opts.profile),
+                    Some(_) => Report::unread_trusted(e, key.and_then(Result::ok), opts.profile),
+                };
+            }
+        };
+        match (self.registry, key) {
+            (Some(registry), key) => check_resolved(text, key, Some(registry), opts),
+            (None, None) => check(text, None, opts),
+            (None, Some(Ok(k))) => check(text, Some(k), opts),
+            (None, Some(Err(e))) => check_with_key_error(text, e, opts),
+        }
+    }
+
+    /// Checks every item; one [`Report`] per item, in input order, on the
+    /// checker's threads. Each distinct key text or key bytes is decoded
+    /// once, and a key that verifies many records of the batch gets its
+    /// wide tables ([`PublicKey::precompute`]). The reports are the ones
+    /// [`Checker::verify`] gives item by item.
+    #[must_use]
+    pub fn verify_all<'a>(&self, items: &[Item<'a>]) -> Vec<Report<'a>> {
+        batch::verify_all(self, items)
+    }
+
+    /// Checks the items of any iterator (a file read line by line, a
+    /// database cursor) and hands each report, in input order, to `sink`
+    /// with its item. At most [`CHUNK_PER_THREAD`] items per worker are held
+    /// at once, so memory stays bounded whatever the input size.
+    pub fn verify_each<T, I>(&self, items: I, mut sink: impl FnMut(&T, Report<'_>))
+    where
+        I: IntoIterator<Item = T>,
+        T: AsItem + Sync,
+    {
+        let chunk = CHUNK_PER_THREAD * self.threads.max(1);
+        let mut held: Vec<T> = Vec::with_capacity(chunk.min(1 << 16));
+        let mut flush = |held: &mut Vec<T>| {
+            let items: Vec<Item<'_>> = held.iter().map(AsItem::as_item).collect();
+            for (t, report) in held.iter().zip(self.verify_all(&items)) {
+                sink(t, report);
+            }
+            drop(items);
+            held.clear();
+        };
+        for item in items {
+            held.push(item);
+            if held.len() == chunk {
+                flush(&mut held);
+            }
+        }
+        if !held.is_empty() {
+            flush(&mut held);
+        }
+    }
+
+    /// Checks the records of one charging session against each other (see
+    /// [`session`](crate::session)): `key` is a key the user gives for every
+    /// record (without one, each record's carried key, then its 4th section).
+    ///
+    /// # Errors
+    /// The decoding error of `key`, when it is given and cannot be read
+    /// (a session is never checked with a key the user did not mean).
+    pub fn session<'a>(
+        &self,
+        records: &[SessionRecord<'a>],
+        key: KeyInput<'_>,
+    ) -> Result<SessionReport<'a>, Error> {
+        let key = key.decode(self.backend).transpose()?;
+        Ok(session::evaluate(
+            records,
+            &self.session_context(key.as_deref()),
+        ))
+    }
+
+    /// Every session of an extraction (one per station and transaction),
+    /// each checked as [`Checker::session`] does, with each value's carried
+    /// key and its OCPP message id as label.
+    ///
+    /// # Errors
+    /// As [`Checker::session`].
+    pub fn sessions<'e>(
+        &self,
+        extraction: &'e Extraction,
+        key: KeyInput<'_>,
+    ) -> Result<Vec<GroupReport<'e>>, Error> {
+        let key = key.decode(self.backend).transpose()?;
+        Ok(extraction.sessions(&self.session_context(key.as_deref())))
+    }
+
+    fn session_context<'k>(&self, key: Option<&'k PublicKey>) -> SessionContext<'k>
+    where
+        'r: 'k,
+    {
+        SessionContext {
+            key,
+            registry: self.registry,
+            options: self.options,
+        }
+    }
+}
+
+impl PublicKey {
+    /// Decodes a key given as bytes the way every binding takes them: key
+    /// text ([`PublicKey::parse`]) when the bytes are UTF-8, else binary
+    /// ([`PublicKey::from_bytes`]). UTF-8 bytes that are no key text are
+    /// tried as binary too (a bare `X‖Y` can happen to be valid UTF-8); the
+    /// text error is reported when both fail.
+    ///
+    /// # Errors
+    /// As [`PublicKey::parse`] / [`PublicKey::from_bytes`].
+    pub fn from_input(bytes: &[u8]) -> Result<Self, Error> {
+        match core::str::from_utf8(bytes) {
+            Ok(text) => {
+                PublicKey::parse(text).or_else(|e| PublicKey::from_bytes(bytes).map_err(|_| e))
+            }
+            Err(_) => PublicKey::from_bytes(bytes),
+        }
+    }
+}
