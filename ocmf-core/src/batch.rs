@@ -116,7 +116,7 @@ fn resolve<'k>(key: KeyInput<'k>, keys: &'k Keys<'_>) -> Option<Result<&'k Publi
 }
 
 /// Maps `one` over `items` in order, on `threads` workers (see
-/// [`BatchOptions::threads`]).
+/// [`Checker::threads`]).
 fn run<T: Sync, R: Send>(items: &[T], threads: usize, one: impl Fn(&T) -> R + Sync) -> Vec<R> {
     #[cfg(feature = "rayon")]
     if threads != 1 && items.len() > 1 {
@@ -214,8 +214,14 @@ fn decode_keys<'a>(items: &[Item<'a>], backend: Backend, busy_tables: bool) -> K
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Algorithm, Curve, ErrorCode, check_with_key_text, sign};
+    use crate::registry::Registry;
+    use crate::{Algorithm, Curve, ErrorCode, sign};
     use alloc::{format, string::String, vec};
+
+    /// One record, one call: the answer a batch must equal.
+    fn one<'a>(checker: &Checker<'_>, record: &'a str, key: Option<&str>) -> Report<'a> {
+        checker.verify(record, KeyInput::text(key))
+    }
 
     fn signed(i: u8, secret: u8, curve: Curve) -> (String, String) {
         let p = format!(
@@ -240,20 +246,21 @@ mod tests {
         }
         owned.push(("OCMF|{}".into(), owned[0].1.clone()));
         owned.push((owned[0].0.clone(), "zz!!".into()));
-        let mut items: Vec<BatchItem<'_>> = owned
+        let mut items: Vec<Item<'_>> = owned
             .iter()
-            .map(|(r, k)| BatchItem::new(r).key_text(k))
+            .map(|(r, k)| Item::new(r).key(KeyInput::Text(k)))
             .collect();
-        items.push(BatchItem::new(&owned[0].0));
+        items.push(Item::new(&owned[0].0));
+        let plain = Checker::new();
         for threads in [1, 0, 2] {
             for backend in [Backend::Auto, Backend::PureRust, Backend::Reference] {
-                let opts = BatchOptions::default().threads(threads).backend(backend);
-                let got = check_all(&items, &opts);
+                let checker = Checker::new().threads(threads).backend(backend);
+                let got = checker.verify_all(&items);
                 assert_eq!(got.len(), items.len());
                 for (i, rep) in got.iter().enumerate() {
                     let want = match owned.get(i) {
-                        Some((r, k)) => check_with_key_text(r, Some(k), &Options::default()),
-                        None => check(&owned[0].0, None, &Options::default()),
+                        Some((r, k)) => one(&plain, r, Some(k)),
+                        None => one(&plain, &owned[0].0, None),
                     };
                     assert_eq!((rep.verdict, rep.code()), (want.verdict, want.code()));
                     assert_eq!(rep.signature_valid, want.signature_valid);
@@ -282,25 +289,23 @@ mod tests {
         let key = PublicKey::parse(&owned[0].1).unwrap();
         let bad_utf8: &[u8] = b"OCMF|{\xff}|{}";
         for threads in [1, 2] {
-            let opts = BatchOptions::default().threads(threads);
-            let mut items: Vec<BatchItem<'_>> = owned
+            let checker = Checker::new().threads(threads);
+            let mut items: Vec<Item<'_>> = owned
                 .iter()
                 .enumerate()
-                .map(|(i, (r, k))| {
-                    if i % 2 == 0 {
-                        BatchItem::bytes(r.as_bytes()).key(&key)
-                    } else {
-                        BatchItem::new(r).key_text(k)
-                    }
+                .map(|(i, (r, k))| match i % 3 {
+                    0 => Item::new(r.as_bytes()).key(KeyInput::Decoded(&key)),
+                    1 => Item::new(r).key(KeyInput::Text(k)),
+                    _ => Item::new(r).key(KeyInput::Bytes(k.as_bytes())),
                 })
                 .collect();
-            items.push(BatchItem::bytes(bad_utf8).key(&key));
-            let got = check_all(&items, &opts);
+            items.push(Item::new(bad_utf8).key(KeyInput::Decoded(&key)));
+            let got = checker.verify_all(&items);
             let valid = got.iter().filter(|r| r.is_valid()).count();
             let tampered = (0..n).filter(|i| i % 5 == 2).count();
             assert_eq!(valid, n - tampered);
             for (i, (r, k)) in owned.iter().enumerate() {
-                let want = check_with_key_text(r, Some(k), &Options::default());
+                let want = one(&Checker::new(), r, Some(k));
                 assert_eq!(
                     (got[i].verdict, got[i].code()),
                     (want.verdict, want.code()),
@@ -312,8 +317,8 @@ mod tests {
     }
 
     #[test]
-    fn trusted_same_reports_as_check_trusted() {
-        use crate::registry::{KeyEntry, check_trusted};
+    fn trusted_same_reports_as_one_trusted_call() {
+        use crate::registry::KeyEntry;
         // Meter "M" is registered with secret 1's key; records signed with
         // secret 1 (trusted), secret 2 (the registered key fails), and records
         // of an unregistered meter (untrusted with their carried key).
@@ -335,61 +340,102 @@ mod tests {
         }
         let bad_utf8: &[u8] = b"OCMF|{\xff}|{}";
         let decoded = PublicKey::parse(&registered).unwrap();
-        let mut items: Vec<BatchItem<'_>> = owned
+        let mut items: Vec<Item<'_>> = owned
             .iter()
-            .map(|(r, k)| BatchItem::new(r).key_text(k))
+            .map(|(r, k)| Item::new(r).key(KeyInput::Text(k)))
             .collect();
-        items.push(BatchItem::new(&owned[2].0));
-        items.push(BatchItem::new(&owned[3].0).key(&decoded));
-        items.push(BatchItem::bytes(bad_utf8).key_text(&registered));
+        items.push(Item::new(&owned[2].0));
+        items.push(Item::new(&owned[3].0).key(KeyInput::Decoded(&decoded)));
+        items.push(Item::new(bad_utf8).key(KeyInput::Text(&registered)));
         let n = owned.len();
         for threads in [1, 2] {
             // A fresh registry per run: its key must get wide tables in the
             // batch (it verifies more than WIDE_TABLES_FROM of the records).
             let registry = registry.clone();
             assert!(!registry.entries()[0].key.is_wide());
-            let got =
-                check_all_trusted(&items, &registry, &BatchOptions::default().threads(threads));
+            let checker = Checker::new().registry(Some(&registry));
+            let got = checker.threads(threads).verify_all(&items);
             assert!(registry.entries()[0].key.is_wide());
             assert_eq!(got.len(), n + 3);
             for (i, (r, k)) in owned.iter().enumerate() {
-                let want = check_trusted(r, Some(k), &registry, &Options::default());
-                assert_eq!(got[i].report.verdict, want.report.verdict, "{i}");
-                assert_eq!(got[i].report.code(), want.report.code(), "{i}");
+                let want = one(&checker, r, Some(k));
+                assert_eq!(got[i].verdict, want.verdict, "{i}");
+                assert_eq!(got[i].code(), want.code(), "{i}");
+                assert!(got[i].trust.is_some(), "{i}");
                 assert_eq!(got[i].trust, want.trust, "{i}");
-                assert_eq!(got[i].key_fingerprint, want.key_fingerprint, "{i}");
-                assert_eq!(
-                    got[i].carried_key_fingerprint, want.carried_key_fingerprint,
-                    "{i}"
-                );
-                assert_eq!(got[i].carried_key_error, want.carried_key_error, "{i}");
             }
-            let embedded = check_trusted(&owned[2].0, None, &registry, &Options::default());
+            let embedded = one(&checker, &owned[2].0, None);
             assert_eq!(got[n].trust, embedded.trust);
-            assert_eq!(got[n].report.verdict, embedded.report.verdict);
-            let carried = check_trusted(
-                &owned[3].0,
-                Some(&registered),
-                &registry,
-                &Options::default(),
-            );
+            assert_eq!(got[n].verdict, embedded.verdict);
+            let carried = one(&checker, &owned[3].0, Some(&registered));
             assert_eq!(got[n + 1].trust, carried.trust);
-            assert_eq!(got[n + 1].report.verdict, carried.report.verdict);
-            assert_eq!(got[n + 2].report.code(), ErrorCode::NotUtf8);
-            assert_eq!(got[n + 2].trust, Trust::Unknown);
+            assert_eq!(got[n + 1].verdict, carried.verdict);
+            assert_eq!(got[n + 2].code(), ErrorCode::NotUtf8);
+            assert_eq!(got[n + 2].trust_status(), &Trust::Unknown);
             assert_eq!(
-                got[n + 2].carried_key_fingerprint,
+                got[n + 2]
+                    .trust
+                    .as_ref()
+                    .and_then(|t| t.carried_key_fingerprint.clone()),
                 Some(registry.entries()[0].fingerprint())
             );
             // The mix holds every trust decision this registry can give.
             let names: alloc::collections::BTreeSet<&str> =
-                got.iter().map(|t| t.trust.as_str()).collect();
+                got.iter().map(|t| t.trust_status().as_str()).collect();
             for want in ["trusted", "untrusted", "mismatch", "unknown"] {
                 assert!(names.contains(want), "{want}: {names:?}");
             }
-            let valid = got.iter().filter(|t| t.report.is_valid()).count();
+            let valid = got.iter().filter(|t| t.is_valid()).count();
             assert!(valid > 0 && valid < n, "{valid}");
         }
+    }
+
+    #[test]
+    fn blank_key_is_no_key_with_and_without_a_registry() {
+        // A record carrying its own key (4th section) verifies with it when
+        // the key given is blank, on the plain and the registry path alike.
+        let (rec, key) = signed(1, 9, Curve::P256);
+        let with_key = format!("{rec}|{key}");
+        let registry = Registry::new();
+        for checker in [Checker::new(), Checker::new().registry(Some(&registry))] {
+            for blank in [
+                KeyInput::Text(""),
+                KeyInput::Text("  \n"),
+                KeyInput::Bytes(b""),
+            ] {
+                let r = checker.verify(&with_key, blank);
+                assert!(r.is_valid(), "{:?}", r.error);
+                assert_eq!(r.key_source, Some(crate::KeySource::Record));
+                let batch = checker.verify_all(&[Item::new(&with_key).key(blank)]);
+                assert_eq!(batch[0].verdict, r.verdict);
+            }
+        }
+    }
+
+    #[test]
+    fn verify_each_equals_verify_all_across_chunks() {
+        let owned: Vec<(String, Option<String>)> = (0..50u8)
+            .map(|i| {
+                let (mut rec, key) = signed(i, 2, Curve::P256);
+                if i % 7 == 3 {
+                    rec = rec.replacen("\"GS\"", "\"gS\"", 1);
+                }
+                (rec, (i % 5 != 0).then_some(key))
+            })
+            .collect();
+        let checker = Checker::new().threads(2);
+        let mut seen = Vec::new();
+        checker.verify_each(owned.iter().cloned(), |item, report| {
+            seen.push((item.0.clone(), report.verdict, report.code()));
+        });
+        assert_eq!(seen.len(), owned.len());
+        for ((rec, key), (got_rec, verdict, code)) in owned.iter().zip(&seen) {
+            assert_eq!(rec, got_rec, "input order");
+            let want = one(&Checker::new(), rec, key.as_deref());
+            assert_eq!((want.verdict, want.code()), (*verdict, *code));
+        }
+        assert!(seen.iter().any(|s| s.1 == crate::Verdict::Valid));
+        assert!(seen.iter().any(|s| s.1 != crate::Verdict::Valid));
     }
 
     #[test]
@@ -412,14 +458,17 @@ mod tests {
         registry.add(KeyEntry::new("M", PublicKey::parse(&on_m[0].1).unwrap()));
         let replaced = PublicKey::parse(&on_m[0].1).unwrap();
         let kept = PublicKey::parse(&signed(0, 4, Curve::P256).1).unwrap();
-        let mut items: Vec<BatchItem<'_>> = on_m
+        let mut items: Vec<Item<'_>> = on_m
             .iter()
-            .map(|(r, _)| BatchItem::new(r).key(&replaced))
+            .map(|(r, _)| Item::new(r).key(KeyInput::Decoded(&replaced)))
             .collect();
-        items.extend(on_n.iter().map(|r| BatchItem::new(r).key(&kept)));
-        let got = check_all_trusted(&items, &registry, &BatchOptions::default());
+        items.extend(
+            on_n.iter()
+                .map(|r| Item::new(r).key(KeyInput::Decoded(&kept))),
+        );
+        let got = Checker::new().registry(Some(&registry)).verify_all(&items);
         let trust: alloc::collections::BTreeSet<&str> =
-            got.iter().map(|t| t.trust.as_str()).collect();
+            got.iter().map(|t| t.trust_status().as_str()).collect();
         assert_eq!(
             trust.into_iter().collect::<Vec<_>>(),
             ["trusted", "untrusted"]
@@ -433,10 +482,13 @@ mod tests {
     fn one_key_many_records() {
         let recs: Vec<(String, String)> = (0..5).map(|i| signed(i, 7, Curve::P384)).collect();
         let key = PublicKey::parse(&recs[0].1).unwrap();
-        let mut texts: Vec<&str> = recs.iter().map(|(r, _)| r.as_str()).collect();
         let other = signed(1, 8, Curve::P384).0;
-        texts.push(&other);
-        let got = check_all_with_key(&texts, &key, &BatchOptions::default());
+        let mut items: Vec<Item<'_>> = recs
+            .iter()
+            .map(|(r, _)| Item::new(r).key(KeyInput::Decoded(&key)))
+            .collect();
+        items.push(Item::new(&other).key(KeyInput::Decoded(&key)));
+        let got = Checker::new().verify_all(&items);
         let v: Vec<bool> = got.iter().map(Report::is_valid).collect();
         assert_eq!(v, [true, true, true, true, true, false]);
     }
