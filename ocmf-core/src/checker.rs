@@ -469,4 +469,39 @@ impl PublicKey {
             Err(_) => PublicKey::from_bytes(bytes),
         }
     }
+
+    /// Key bytes as key text, for the inputs that take key text only (the
+    /// carried key of a [`SessionRecord`]): UTF-8 bytes as they are, any
+    /// other bytes (binary SPKI DER, SEC1, bare `X‖Y`) as uppercase hex,
+    /// which [`PublicKey::parse`] reads back as the same binary key. Empty
+    /// bytes give empty text, which is no key.
+    #[must_use]
+    pub fn input_as_text(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
+        match core::str::from_utf8(bytes) {
+            Ok(text) => alloc::borrow::Cow::Borrowed(text),
+            Err(_) => alloc::borrow::Cow::Owned(base16ct::upper::encode_string(bytes)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_bytes_as_text_read_back_as_the_same_key() {
+        assert_eq!(PublicKey::input_as_text(&[0x30, 0x59, 0xff, 0x00]), "3059FF00");
+        assert_eq!(PublicKey::input_as_text(b"abc"), "abc");
+        assert_eq!(PublicKey::input_as_text(b""), "");
+        let hex = "3059301306072A8648CE3D020106082A8648CE3D030107034200043AEEB45C392357820A58FDFB0857BD77ADA31585C61C430531DFA53B440AFBFDD95AC887C658EA55260F808F55CA948DF235C2108A0D6DC7D4AB1A5E1A7955BE";
+        let der = base16ct::mixed::decode_vec(hex).unwrap();
+        let text = PublicKey::input_as_text(&der);
+        assert_eq!(text, hex);
+        let (from_text, from_der) = (
+            PublicKey::parse(&text).unwrap(),
+            PublicKey::from_input(&der).unwrap(),
+        );
+        assert_eq!(from_text.sec1_bytes(), from_der.sec1_bytes());
+        assert!(from_text.curves().eq(from_der.curves()));
+    }
 }
