@@ -490,7 +490,10 @@ mod tests {
 
     #[test]
     fn key_bytes_as_text_read_back_as_the_same_key() {
-        assert_eq!(PublicKey::input_as_text(&[0x30, 0x59, 0xff, 0x00]), "3059FF00");
+        assert_eq!(
+            PublicKey::input_as_text(&[0x30, 0x59, 0xff, 0x00]),
+            "3059FF00"
+        );
         assert_eq!(PublicKey::input_as_text(b"abc"), "abc");
         assert_eq!(PublicKey::input_as_text(b""), "");
         let hex = "3059301306072A8648CE3D020106082A8648CE3D030107034200043AEEB45C392357820A58FDFB0857BD77ADA31585C61C430531DFA53B440AFBFDD95AC887C658EA55260F808F55CA948DF235C2108A0D6DC7D4AB1A5E1A7955BE";
