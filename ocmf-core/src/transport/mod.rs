@@ -113,6 +113,7 @@ mod group;
 mod json;
 mod ocpp;
 mod sessions;
+mod split;
 mod text;
 mod time;
 mod xml;
@@ -122,6 +123,7 @@ use alloc::{string::String, vec::Vec};
 use crate::error::ErrorCode;
 
 pub use sessions::GroupReport;
+pub use split::{PieceKind, RecordPiece, SplitRecords, split_records};
 pub use xml::to_xml;
 
 /// Largest input [`extract`] reads (64 MiB).

@@ -10,6 +10,7 @@ use serde::de::IgnoredAny;
 use serde_json::{Map, Value, value::RawValue};
 
 use super::decode::{decode_record, is_hex_record, is_ocmf, key_text};
+use super::split::{PieceKind, split_records};
 use super::{Builder, InputFormat, SignedValue, Transport, ocpp, xml};
 use crate::error::ErrorCode;
 
@@ -135,58 +136,25 @@ pub(crate) fn extract_into(input: &str, b: &mut Builder) -> InputFormat {
     format
 }
 
-/// One record per line (continuation lines for pretty-printed payloads).
+/// Record text: the pieces [`split_records`] cuts it into, each decoded
+/// (plain or hex) or an error entry at its line.
 fn records(input: &str, b: &mut Builder) {
-    // The open plain record: (start byte, end byte, line).
-    let mut open: Option<(usize, usize, usize)> = None;
-    let mut offset = 0usize;
-    for (idx, raw) in input.split_inclusive('\n').enumerate() {
-        let lineno = idx + 1;
-        let start = offset + (raw.len() - raw.trim_start().len());
-        offset += raw.len();
-        let t = raw.trim();
-        let end = start + t.len();
-        if t.is_empty() {
-            flush(input, open.take(), b);
-        } else if is_ocmf(t) {
-            flush(input, open.replace((start, end, lineno)), b);
-        } else if is_hex_record(t) {
-            flush(input, open.take(), b);
+    for piece in split_records(input) {
+        let transport = match piece.kind {
+            PieceKind::Hex => Transport::Hex,
+            _ => Transport::Plain,
+        };
+        if piece.kind != PieceKind::Other {
             b.next_seq();
-            match decode_record(t) {
-                Ok((record, _)) => {
-                    let mut v = SignedValue::new(record, Transport::Hex);
-                    v.origin.line = Some(lineno);
-                    b.push(v);
-                }
-                Err(e) => b.error(ErrorCode::TransportFormat, Some(lineno), e),
+        }
+        match piece.decode() {
+            Ok(record) => {
+                let mut v = SignedValue::new(record, transport);
+                v.origin.line = Some(piece.line);
+                b.push(v);
             }
-        } else if let Some(o) = open.as_mut() {
-            o.1 = end;
-        } else {
-            b.error(
-                ErrorCode::TransportFormat,
-                Some(lineno),
-                "line is neither an OCMF record nor a hex-encoded one".to_string(),
-            );
+            Err(e) => b.error(e.code, e.line, e.message),
         }
-    }
-    flush(input, open, b);
-}
-
-fn flush(input: &str, open: Option<(usize, usize, usize)>, b: &mut Builder) {
-    let Some((start, end, line)) = open else {
-        return;
-    };
-    b.next_seq();
-    match input.get(start..end).map(decode_record) {
-        Some(Ok((record, _))) => {
-            let mut v = SignedValue::new(record, Transport::Plain);
-            v.origin.line = Some(line);
-            b.push(v);
-        }
-        Some(Err(e)) => b.error(ErrorCode::TransportFormat, Some(line), e),
-        None => {}
     }
 }
 

@@ -1,0 +1,233 @@
+//! Splitting record text into records: the one rule every reader of
+//! `OCMF|…` text uses ([`extract`](super::extract) and the `ocmf verify`
+//! command alike), so that a file is cut into the same records whichever
+//! way it is read.
+
+use alloc::string::{String, ToString};
+
+use super::TransportError;
+use super::decode::{decode_record, is_hex_record};
+use crate::error::ErrorCode;
+
+/// What a piece of record text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PieceKind {
+    /// A record: its first line starts with `OCMF` (the lines that continue
+    /// a pretty-printed record are part of it).
+    Ocmf,
+    /// One hex-encoded record on one line.
+    Hex,
+    /// A line that is neither (outside any record).
+    Other,
+}
+
+/// One piece of record text, borrowed from the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordPiece<'a> {
+    /// The text, trimmed: from the first non-blank character of its first
+    /// line to the last of its last line (line breaks inside kept as they
+    /// are: a record is never re-serialised).
+    pub text: &'a str,
+    /// The 1-based line it starts on.
+    pub line: usize,
+    /// What it is.
+    pub kind: PieceKind,
+}
+
+impl RecordPiece<'_> {
+    /// The record text it carries: the text itself for an `OCMF` piece,
+    /// the decoded text for a hex one.
+    ///
+    /// # Errors
+    /// A [`TransportError`] ([`ErrorCode::TransportFormat`]) at the piece's
+    /// line: a record over the size limit, hex that does not decode to an
+    /// `OCMF|` record, or a line that is neither.
+    pub fn decode(&self) -> Result<String, TransportError> {
+        let message = match self.kind {
+            PieceKind::Ocmf | PieceKind::Hex => match decode_record(self.text) {
+                Ok((record, _)) => return Ok(record),
+                Err(message) => message,
+            },
+            PieceKind::Other => "line is neither an OCMF record nor a hex-encoded one".to_string(),
+        };
+        Err(TransportError {
+            code: ErrorCode::TransportFormat,
+            line: Some(self.line),
+            message,
+        })
+    }
+}
+
+/// Splits record text into its pieces, in input order, without copying:
+///
+/// * a line starting with `OCMF` opens a record;
+/// * each following line that is not blank, does not start with `OCMF` and
+///   is not a hex-encoded record continues it (a pretty-printed payload);
+/// * a blank line closes it;
+/// * a hex-encoded record line (even-length hex decoding to `OCMF|…`) is a
+///   piece of its own, and so is any other line outside a record.
+///
+/// Leading and trailing white space of every line is ignored, a UTF-8
+/// byte-order mark at the start is skipped, and lines end at `\n` (a
+/// `\r` before it is white space).
+///
+/// ```
+/// use ocmf_core::transport::{PieceKind, split_records};
+///
+/// let text = "OCMF|{\n  \"FV\":\"1.0\"\n}|{}\nOCMF|{}|{}\n\nnot a record\n";
+/// let pieces: Vec<_> = split_records(text).map(|p| (p.line, p.kind)).collect();
+/// assert_eq!(
+///     pieces,
+///     [(1, PieceKind::Ocmf), (4, PieceKind::Ocmf), (6, PieceKind::Other)]
+/// );
+/// assert_eq!(split_records(text).next().unwrap().text, "OCMF|{\n  \"FV\":\"1.0\"\n}|{}");
+/// ```
+#[must_use]
+pub fn split_records(input: &str) -> SplitRecords<'_> {
+    SplitRecords {
+        input: input.strip_prefix('\u{feff}').unwrap_or(input),
+        offset: 0,
+        line: 0,
+        open: None,
+        pending: None,
+    }
+}
+
+/// The iterator of [`split_records`].
+#[derive(Debug, Clone)]
+pub struct SplitRecords<'a> {
+    input: &'a str,
+    /// Byte offset of the next line.
+    offset: usize,
+    /// 1-based number of the last line read.
+    line: usize,
+    /// The open record: (start byte, end byte, line).
+    open: Option<(usize, usize, usize)>,
+    /// A piece read together with the close of the open record.
+    pending: Option<RecordPiece<'a>>,
+}
+
+impl<'a> SplitRecords<'a> {
+    /// Closes the open record, if any.
+    fn close(&mut self) -> Option<RecordPiece<'a>> {
+        let (start, end, line) = self.open.take()?;
+        Some(RecordPiece {
+            text: self.input.get(start..end).unwrap_or_default(),
+            line,
+            kind: PieceKind::Ocmf,
+        })
+    }
+}
+
+impl<'a> Iterator for SplitRecords<'a> {
+    type Item = RecordPiece<'a>;
+
+    fn next(&mut self) -> Option<RecordPiece<'a>> {
+        if let Some(p) = self.pending.take() {
+            return Some(p);
+        }
+        while let Some(rest) = self.input.get(self.offset..).filter(|r| !r.is_empty()) {
+            let raw = rest.find('\n').map_or(rest, |i| &rest[..=i]);
+            self.line += 1;
+            let start = self.offset + (raw.len() - raw.trim_start().len());
+            self.offset += raw.len();
+            let t = raw.trim();
+            let end = start + t.len();
+            if t.is_empty() {
+                if let Some(p) = self.close() {
+                    return Some(p);
+                }
+            } else if t.starts_with("OCMF") {
+                let closed = self.close();
+                self.open = Some((start, end, self.line));
+                if closed.is_some() {
+                    return closed;
+                }
+            } else if is_hex_record(t) || self.open.is_none() {
+                let kind = if is_hex_record(t) {
+                    PieceKind::Hex
+                } else {
+                    PieceKind::Other
+                };
+                let here = RecordPiece {
+                    text: t,
+                    line: self.line,
+                    kind,
+                };
+                return match self.close() {
+                    Some(closed) => {
+                        self.pending = Some(here);
+                        Some(closed)
+                    }
+                    None => Some(here),
+                };
+            } else if let Some(o) = self.open.as_mut() {
+                o.1 = end;
+            }
+        }
+        self.close()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::{format, vec::Vec};
+
+    fn pieces(input: &str) -> Vec<(&str, usize, PieceKind)> {
+        split_records(input)
+            .map(|p| (p.text, p.line, p.kind))
+            .collect()
+    }
+
+    const HEX: &str = "4F434D467C7B7D7C7B7D"; // OCMF|{}|{}
+
+    #[test]
+    fn one_record_per_line_continuations_and_blank_lines() {
+        use PieceKind::{Hex, Ocmf, Other};
+        let text = "\u{feff}  OCMF|{}|{}  \r\nOCMF|{\n \"a\": 1\n}\n|{}\n\n  trailing \n";
+        assert_eq!(
+            pieces(text),
+            [
+                ("OCMF|{}|{}", 1, Ocmf),
+                ("OCMF|{\n \"a\": 1\n}\n|{}", 2, Ocmf),
+                ("trailing", 7, Other),
+            ]
+        );
+        // A hex line closes the open record and stands alone; so does a
+        // line outside any record.
+        let text = format!("stray\nOCMF|{{}}|{{}}\n{HEX}\n|tail\nOCMFX");
+        assert_eq!(
+            pieces(&text),
+            [
+                ("stray", 1, Other),
+                ("OCMF|{}|{}", 2, Ocmf),
+                (HEX, 3, Hex),
+                ("|tail", 4, Other),
+                ("OCMFX", 5, Ocmf),
+            ]
+        );
+        assert!(pieces("").is_empty());
+        assert!(pieces(" \n\t\n").is_empty());
+    }
+
+    #[test]
+    fn pieces_borrow_the_input() {
+        let text = "OCMF|{}|{}\n";
+        let p = split_records(text).next().unwrap();
+        assert!(core::ptr::eq(p.text.as_ptr(), text.as_ptr()));
+    }
+
+    #[test]
+    fn decode_by_kind() {
+        let text = format!("OCMF|{{}}|{{}}\n{HEX}\n4F434D467CZZ\nhello");
+        let got: Vec<_> = split_records(&text).map(|p| p.decode()).collect();
+        assert_eq!(got[0].as_deref(), Ok("OCMF|{}|{}"));
+        assert_eq!(got[1].as_deref(), Ok("OCMF|{}|{}"));
+        for (e, line) in got[2..].iter().zip([3, 4]) {
+            let e = e.as_ref().unwrap_err();
+            assert_eq!((e.code, e.line), (ErrorCode::TransportFormat, Some(line)));
+        }
+    }
+}
