@@ -6,8 +6,7 @@
 //! Project Wycheproof ECDSA-SHA-256 case.
 
 use ocmf_core::{
-    Algorithm, Curve, ErrorCode, Options, PublicKey, Report, batch::Backend, check, sign,
-    verify_digest,
+    Algorithm, Backend, Checker, Curve, ErrorCode, KeyInput, PublicKey, Report, sign, verify_digest,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -60,17 +59,17 @@ fn outcome(r: &Report<'_>) -> Outcome {
 
 /// Checks `record` under every backend and asserts one outcome; returns it.
 fn same_everywhere(label: &str, record: &str, key: &PublicKey) -> Outcome {
-    let opts = Options::default();
+    let checker = Checker::new();
     let mut first: Option<Outcome> = None;
     for b in BACKENDS {
         let k = key.clone().with_backend(b);
         assert_eq!(k.backend(), b);
-        let o = outcome(&check(record, Some(&k), &opts));
+        let o = outcome(&checker.verify(record, KeyInput::Decoded(&k)));
         // A key's first use runs without per-key tables, later ones with them.
         for _ in 0..2 {
             assert_eq!(
                 o,
-                outcome(&check(record, Some(&k), &opts)),
+                outcome(&checker.verify(record, KeyInput::Decoded(&k))),
                 "{label}: {b:?} reuse"
             );
         }
@@ -79,7 +78,7 @@ fn same_everywhere(label: &str, record: &str, key: &PublicKey) -> Outcome {
         wide.precompute();
         assert_eq!(
             o,
-            outcome(&check(record, Some(&wide), &opts)),
+            outcome(&checker.verify(record, KeyInput::Decoded(&wide))),
             "{label}: {b:?} wide tables"
         );
         match &first {

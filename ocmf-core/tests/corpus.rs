@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use ocmf_core::{Options, Profile, PublicKey, Verdict, check, check_with_key_text};
+use ocmf_core::{Checker, KeyInput, Profile, PublicKey, Verdict};
 use serde_json::Value;
 
 fn load(name: &str) -> Vec<Value> {
@@ -64,7 +64,7 @@ fn every_vector_gets_its_expected_verdict() {
         let record = v["ocmf"].as_str().unwrap();
         let Some(want) = expected(v) else {
             parse_only += 1;
-            let r = check(record, None, &Options::default());
+            let r = Checker::new().verify(record, KeyInput::None);
             if r.record.is_none() {
                 failures.push(format!(
                     "{id}: parse-only record did not parse: {:?}",
@@ -73,7 +73,7 @@ fn every_vector_gets_its_expected_verdict() {
             }
             continue;
         };
-        let report = check_with_key_text(record, v["public_key"].as_str(), &Options::default());
+        let report = Checker::new().verify(record, KeyInput::text(v["public_key"].as_str()));
         let entry = per_curve.entry(curve_of(v)).or_default();
         entry.1 += 1;
         if report.verdict == want {
@@ -104,7 +104,7 @@ fn reference_profile_predicts_the_green_tick() {
         .into_iter()
         .map(|v| (v["id"].as_str().unwrap().to_owned(), v))
         .collect();
-    let opts = Options::with_profile(Profile::Reference);
+    let checker = Checker::new().profile(Profile::Reference);
     let mut failures = Vec::new();
     let mut agree = 0;
     for v in &vectors {
@@ -114,7 +114,10 @@ fn reference_profile_predicts_the_green_tick() {
         let key = v["public_key"]
             .as_str()
             .and_then(|k| PublicKey::parse(k).ok());
-        let report = check(v["ocmf"].as_str().unwrap(), key.as_ref(), &opts);
+        let report = checker.verify(
+            v["ocmf"].as_str().unwrap(),
+            key.as_ref().map_or(KeyInput::None, KeyInput::Decoded),
+        );
         // The tool needs a key pasted in; a record-embedded key does not count.
         let ours = report.is_valid() && key.is_some();
         if ours == green {

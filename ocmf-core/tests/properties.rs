@@ -1,9 +1,7 @@
 //! Property tests: no input makes the library panic; signing round-trips on
 //! every curve; the signed slice is byte-identical to the payload given.
 
-use ocmf_core::{
-    Algorithm, Curve, Options, Profile, PublicKey, Verdict, check, check_with_key_text, parse,
-};
+use ocmf_core::{Algorithm, Checker, Curve, KeyInput, Profile, PublicKey, Verdict, parse};
 use proptest::prelude::*;
 
 fn curve() -> impl Strategy<Value = Curve> {
@@ -27,7 +25,7 @@ proptest! {
     #[test]
     fn never_panics_on_arbitrary_text(s in ".{0,400}", k in proptest::option::of(".{0,120}")) {
         for p in [Profile::Strict, Profile::Interop, Profile::Reference] {
-            let r = check_with_key_text(&s, k.as_deref(), &Options::with_profile(p));
+            let r = Checker::new().profile(p).verify(&s, KeyInput::text(k.as_deref()));
             prop_assert!(r.verdict != Verdict::Valid || k.is_some() || r.record.as_ref().is_some_and(|x| x.envelope.key_section.is_some()));
         }
         let _ = PublicKey::parse(&s);
@@ -42,7 +40,7 @@ proptest! {
         b.truncate(cut.max(p + 1).min(b.len()));
         if let Ok(s) = std::str::from_utf8(&b) {
             let key = include_str!("../../examples/keba-p256.key");
-            let r = check_with_key_text(s, Some(key), &Options::default());
+            let r = Checker::new().verify(s, KeyInput::Text(key));
             // A changed payload never verifies.
             if r.verdict == Verdict::Valid {
                 prop_assert_eq!(r.record.unwrap().signed_bytes(), parse(base).unwrap().signed_bytes());
@@ -58,11 +56,11 @@ proptest! {
         let rec = parse(&signed.record).unwrap();
         prop_assert_eq!(rec.signed_bytes(), p.as_str());
         let key = PublicKey::parse(&signed.public_key_sec1_hex).unwrap();
-        let r = check(&signed.record, Some(&key), &Options::default());
+        let r = Checker::new().verify(&signed.record, KeyInput::Decoded(&key));
         prop_assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.error);
         // One changed digit in the signed bytes breaks the signature.
         let tampered = signed.record.replacen("\"T", "\"T9", 1);
-        let r = check(&tampered, Some(&key), &Options::default());
+        let r = Checker::new().verify(&tampered, KeyInput::Decoded(&key));
         prop_assert_eq!(r.verdict, Verdict::InvalidSignature);
     }
 }

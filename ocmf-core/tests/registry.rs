@@ -1,13 +1,36 @@
 //! Trusted-key registries: the JSON and CSV forms, their errors (with line
-//! numbers), and the resolution rule of `check_trusted` on real records.
+//! numbers), and the resolution rule of a [`Checker`] with a registry on
+//! real records.
 
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use ocmf_core::registry::{
-    KeyEntry, Registry, RegistryErrorKind, Trust, check_trusted, key_fingerprint,
+    KeyEntry, Registry, RegistryErrorKind, Trust, TrustInfo, key_fingerprint,
 };
-use ocmf_core::{Algorithm, Curve, ErrorCode, KeySource, Lang, Options, PublicKey, Verdict, sign};
+use ocmf_core::{
+    Algorithm, Checker, Curve, ErrorCode, KeyInput, KeySource, Lang, Options, PublicKey, Report,
+    Verdict, sign,
+};
 use serde_json::Value;
+
+/// One record checked against `registry` with the key text carried with it:
+/// the report and the key decision it carries (always there with a registry).
+fn trusted<'a>(
+    record: &'a str,
+    carried: Option<&str>,
+    registry: &Registry,
+    options: &Options,
+) -> (Report<'a>, TrustInfo) {
+    let report = Checker::new()
+        .with_options(*options)
+        .registry(Some(registry))
+        .verify(record, KeyInput::text(carried));
+    let trust = report
+        .trust
+        .clone()
+        .expect("a registry gives a key decision");
+    (report, trust)
+}
 
 fn data(name: &str) -> String {
     let path = format!("{}/tests/data/registry/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -212,8 +235,8 @@ fn registered_keys_are_trusted_and_rotation_picks_the_one_valid_then() {
     let opts = Options::default();
     // October 2021: the first BAUER key.
     let (rec, _) = vector("tps-bsm-evt-001");
-    let t = check_trusted(&rec, None, &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Valid, "{:?}", t.report.error);
+    let (r, t) = trusted(&rec, None, &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.error);
     assert_eq!(
         t.trust,
         Trust::Trusted {
@@ -227,8 +250,8 @@ fn registered_keys_are_trusted_and_rotation_picks_the_one_valid_then() {
     );
     // July 2022: the second key of the same meter.
     let (rec, _) = vector("bsm-evcharging-001");
-    let t = check_trusted(&rec, None, &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&rec, None, &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(
         t.trust,
         Trust::Trusted {
@@ -242,8 +265,8 @@ fn registered_keys_are_trusted_and_rotation_picks_the_one_valid_then() {
     );
     // KEBA records have no MS: the entry binds the gateway serial.
     let (rec, key) = vector("tps-fromweb-001");
-    let t = check_trusted(&rec, key.as_deref(), &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&rec, key.as_deref(), &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(
         t.trust,
         Trust::Trusted {
@@ -254,8 +277,8 @@ fn registered_keys_are_trusted_and_rotation_picks_the_one_valid_then() {
     assert_eq!(t.carried_key_fingerprint, t.key_fingerprint);
     // Brainpool, bound by MS and GS.
     let (rec, _) = vector("tps-nzr-bp256-002");
-    let t = check_trusted(&rec, None, &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&rec, None, &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(t.trust.as_str(), "trusted");
 }
 
@@ -270,8 +293,8 @@ fn overlapping_windows_use_the_key_that_verifies() {
         old.public_key_sec1_hex, new.public_key_sec1_hex
     );
     let reg = Registry::from_csv(&csv).unwrap();
-    let t = check_trusted(&new.record, None, &reg, &Options::default());
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&new.record, None, &reg, &Options::default());
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(
         t.trust,
         Trust::Trusted {
@@ -279,7 +302,7 @@ fn overlapping_windows_use_the_key_that_verifies() {
             key_index: 1
         }
     );
-    let t = check_trusted(&old.record, None, &reg, &Options::default());
+    let (_, t) = trusted(&old.record, None, &reg, &Options::default());
     assert_eq!(
         t.trust,
         Trust::Trusted {
@@ -291,8 +314,8 @@ fn overlapping_windows_use_the_key_that_verifies() {
     // only key valid then, and fails.
     let later = p.replace("2024-05-01", "2025-05-01");
     let old_later = sign(&later, &[0x44; 32], alg).unwrap();
-    let t = check_trusted(&old_later.record, None, &reg, &Options::default());
-    assert_eq!(t.report.verdict, Verdict::InvalidSignature);
+    let (r, t) = trusted(&old_later.record, None, &reg, &Options::default());
+    assert_eq!(r.verdict, Verdict::InvalidSignature);
     assert_eq!(
         t.trust,
         Trust::Trusted {
@@ -301,13 +324,13 @@ fn overlapping_windows_use_the_key_that_verifies() {
         }
     );
     // Carrying the old key then: it is registered, but expired.
-    let t = check_trusted(
+    let (r, t) = trusted(
         &old_later.record,
         Some(&old.public_key_sec1_hex),
         &reg,
         &Options::default(),
     );
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(
         t.trust,
         Trust::Expired {
@@ -324,8 +347,8 @@ fn expired_mismatching_untrusted_and_unknown() {
     let opts = Options::default();
     // DZG record of October 2021, key registered only for January–June 2021.
     let (rec, key) = vector("tps-dzg00-001");
-    let t = check_trusted(&rec, None, &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&rec, None, &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(
         t.trust,
         Trust::Expired {
@@ -333,14 +356,14 @@ fn expired_mismatching_untrusted_and_unknown() {
             key_index: 4
         }
     );
-    let t = check_trusted(&rec, key.as_deref(), &reg, &opts);
+    let (_, t) = trusted(&rec, key.as_deref(), &reg, &opts);
     assert_eq!(t.trust.as_str(), "expired");
 
     // The second record of this DZG session was published with another key
     // (a P-256 key, though the record says secp256k1). The registry holds the
     // meter's key: mismatch, and the record is verified with the registered key.
     let (rec2, wrong) = vector("tps-dzg-2key-002");
-    let t = check_trusted(&rec2, wrong.as_deref(), &reg, &opts);
+    let (r, t) = trusted(&rec2, wrong.as_deref(), &reg, &opts);
     assert_eq!(t.trust, Trust::Mismatch { registered: 5 });
     assert_eq!(t.trust.code(), ErrorCode::KeyRegistryMismatch);
     assert_eq!(
@@ -349,41 +372,41 @@ fn expired_mismatching_untrusted_and_unknown() {
     );
     assert_ne!(t.carried_key_fingerprint, t.key_fingerprint);
     assert!(matches!(
-        t.report.verdict,
+        r.verdict,
         Verdict::Valid | Verdict::InvalidSignature
     ));
-    assert_eq!(t.report.key_source, Some(KeySource::Caller));
+    assert_eq!(r.key_source, Some(KeySource::Caller));
 
     // A generated record signed with the carried key, while the registry
     // holds another key for the meter: the registered key decides.
     let alg = Algorithm::ecdsa_sha256(Curve::P256);
     let p = r#"{"FV":"1.0","PG":"T1","MS":"1DZG0033022268","RD":[{"TM":"2024-05-01T10:00:00,000+0000 S","TX":"B","RV":1,"RI":"1-0:1.8.0","RU":"kWh","ST":"G"}]}"#;
     let s = sign(p, &[0x55; 32], alg).unwrap();
-    let t = check_trusted(&s.record, Some(&s.public_key_sec1_hex), &reg, &opts);
+    let (r, t) = trusted(&s.record, Some(&s.public_key_sec1_hex), &reg, &opts);
     assert_eq!(t.trust, Trust::Mismatch { registered: 5 });
-    assert_ne!(t.report.verdict, Verdict::Valid);
+    assert_ne!(r.verdict, Verdict::Valid);
 
     // No entry for this meter: the carried key verifies, untrusted.
     let (rec, key) = vector("ob7-destre10178001--001");
-    let t = check_trusted(&rec, key.as_deref(), &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&rec, key.as_deref(), &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(t.trust, Trust::Untrusted);
     assert_eq!(t.trust.code(), ErrorCode::KeyUntrusted);
     // … and without any key: unknown.
-    let t = check_trusted(&rec, None, &reg, &opts);
+    let (r, t) = trusted(&rec, None, &reg, &opts);
     assert_eq!(t.trust, Trust::Unknown);
-    assert_eq!(t.report.code(), ErrorCode::KeyMissing);
+    assert_eq!(r.code(), ErrorCode::KeyMissing);
     // An unreadable carried key without registry entry is the key's error.
-    let t = check_trusted(&rec, Some("not a key"), &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Malformed);
+    let (r, t) = trusted(&rec, Some("not a key"), &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Malformed);
     assert_eq!(
         t.carried_key_error.map(|e| e.code),
         Some(ErrorCode::KeyEncoding)
     );
     // An unreadable carried key with a registry entry: the registry decides.
     let (rec, _) = vector("bsm-evcharging-002");
-    let t = check_trusted(&rec, Some("not a key"), &reg, &opts);
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&rec, Some("not a key"), &reg, &opts);
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(t.trust.as_str(), "trusted");
     assert!(t.carried_key_error.is_some());
 }
@@ -393,12 +416,12 @@ fn a_key_in_the_fourth_section_is_untrusted_or_compared() {
     let (rec, key) = vector("tps-fromweb-001");
     let with_key = format!("{rec}|{}", key.unwrap());
     let empty = Registry::new();
-    let t = check_trusted(&with_key, None, &empty, &Options::default());
-    assert_eq!(t.report.verdict, Verdict::Valid);
-    assert_eq!(t.report.key_source, Some(KeySource::Record));
+    let (r, t) = trusted(&with_key, None, &empty, &Options::default());
+    assert_eq!(r.verdict, Verdict::Valid);
+    assert_eq!(r.key_source, Some(KeySource::Record));
     assert_eq!(t.trust, Trust::Untrusted);
     let reg = Registry::from_json(&data("keys.json")).unwrap();
-    let t = check_trusted(&with_key, None, &reg, &Options::default());
+    let (_, t) = trusted(&with_key, None, &reg, &Options::default());
     assert_eq!(t.trust.as_str(), "trusted");
 }
 
@@ -406,8 +429,8 @@ fn a_key_in_the_fourth_section_is_untrusted_or_compared() {
 fn trusted_report_json_names_trust_and_key() {
     let reg = Registry::from_json(&data("keys.json")).unwrap();
     let (rec, _) = vector("bsm-evcharging-002");
-    let t = check_trusted(&rec, None, &reg, &Options::default());
-    let text = t.to_json_string(Lang::En);
+    let (r, _) = trusted(&rec, None, &reg, &Options::default());
+    let text = r.to_json_string(Lang::En);
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(serde_json::to_string(&v).unwrap(), text, "keys sorted");
     assert_eq!(v["verdict"], "valid");
@@ -420,7 +443,7 @@ fn trusted_report_json_names_trust_and_key() {
         reg.entries()[1].fingerprint().as_str()
     );
     assert!(v["record_time_ms"].is_i64());
-    let de: Value = serde_json::from_str(&t.to_json_string(Lang::De)).unwrap();
+    let de: Value = serde_json::from_str(&r.to_json_string(Lang::De)).unwrap();
     assert!(
         de["trust"]["message"]
             .as_str()
@@ -478,8 +501,8 @@ fn the_documented_examples_load_and_agree() {
     assert_eq!(j.len(), 3);
     assert_eq!(without_lines(&j), without_lines(&c));
     let (rec, _) = vector("bsm-evcharging-001");
-    let t = check_trusted(&rec, None, &j, &Options::default());
-    assert_eq!(t.report.verdict, Verdict::Valid);
+    let (r, t) = trusted(&rec, None, &j, &Options::default());
+    assert_eq!(r.verdict, Verdict::Valid);
     assert_eq!(
         t.trust,
         Trust::Trusted {

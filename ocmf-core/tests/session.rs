@@ -5,12 +5,10 @@
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use ocmf_core::registry::{KeyEntry, Registry, Trust};
-use ocmf_core::session::{
-    EnergyUnit, SessionContext, SessionRecord, SessionReport, SessionVerdict, evaluate,
-};
+use ocmf_core::session::{EnergyUnit, SessionRecord, SessionReport, SessionVerdict};
 use ocmf_core::{
-    Algorithm, Curve, ErrorCode, FindingCode, Lang, Options, Profile, PublicKey, Severity,
-    TimeStatus, sign,
+    Algorithm, Checker, Curve, ErrorCode, FindingCode, KeyInput, Lang, Profile, PublicKey,
+    Severity, TimeStatus, sign,
 };
 use serde_json::Value;
 
@@ -46,11 +44,8 @@ fn real_sessions_match_their_hand_written_expectations() {
             })
             .collect();
         let key = doc["key"].as_str().map(|k| PublicKey::parse(k).unwrap());
-        let ctx = SessionContext {
-            key: key.as_ref(),
-            ..SessionContext::default()
-        };
-        let report = evaluate(&records, &ctx);
+        let key = key.as_ref().map_or(KeyInput::None, KeyInput::Decoded);
+        let report = Checker::new().session(&records, key).unwrap();
         let exp = &doc["expected"];
         assert_eq!(report.verdict.as_str(), exp["verdict"], "{path}");
         let mut got: Vec<&str> = report
@@ -175,12 +170,10 @@ fn eval(records: &[String], key: Option<&PublicKey>, profile: Profile) -> Sessio
         .iter()
         .map(|r| SessionRecord::new(r.as_str()))
         .collect();
-    let ctx = SessionContext {
-        key,
-        registry: None,
-        options: Options::with_profile(profile),
-    };
-    evaluate(&recs, &ctx)
+    Checker::new()
+        .profile(profile)
+        .session(&recs, key.map_or(KeyInput::None, KeyInput::Decoded))
+        .unwrap()
 }
 
 fn two(b: &str, e: &str) -> Vec<String> {
@@ -227,7 +220,7 @@ fn a_clean_two_record_session_is_valid_with_exact_energy() {
     assert_eq!(r.registers.len(), 1);
     assert_eq!(r.trust, Some(Trust::Untrusted));
     for o in &r.records {
-        assert!(o.checked.report.is_valid());
+        assert!(o.checked.is_valid());
     }
 }
 
@@ -511,8 +504,8 @@ fn keys_must_agree_and_verify() {
             label: None,
         },
     ];
-    let r = evaluate(&recs, &SessionContext::default());
-    assert!(r.records.iter().all(|o| o.checked.report.is_valid()));
+    let r = Checker::new().session(&recs, KeyInput::None).unwrap();
+    assert!(r.records.iter().all(|o| o.checked.is_valid()));
     assert!(r.has(FindingCode::SessionKeyChanged), "{:?}", names(&r));
     assert_eq!(r.verdict, SessionVerdict::Invalid);
     // One explicit key for both: the second signature does not verify.
@@ -534,7 +527,7 @@ fn keys_must_agree_and_verify() {
 
 #[test]
 fn unreadable_and_empty_input_is_malformed() {
-    let r = evaluate(&[], &SessionContext::default());
+    let r = Checker::new().session(&[], KeyInput::None).unwrap();
     assert_eq!(r.verdict, SessionVerdict::Malformed);
     assert_eq!(r.code(), ErrorCode::SessionEmpty);
     assert_eq!(r.code().code(), 800);
@@ -825,11 +818,8 @@ fn registry_trust_flows_into_the_session() {
     let mut entry = KeyEntry::new("MTR-1", ka.clone());
     entry.source = String::from("station label");
     reg.add(entry);
-    let ctx = SessionContext {
-        registry: Some(&reg),
-        ..SessionContext::default()
-    };
-    let r = evaluate(&sr, &ctx);
+    let checker = Checker::new().registry(Some(&reg));
+    let r = checker.session(&sr, KeyInput::None).unwrap();
     assert_eq!(r.verdict, SessionVerdict::Valid, "{:?}", names(&r));
     assert!(r.findings.is_empty(), "{:?}", names(&r));
     assert_eq!(
@@ -849,19 +839,16 @@ fn registry_trust_flows_into_the_session() {
             label: None,
         })
         .collect();
-    let r = evaluate(&carried, &ctx);
+    let r = checker.session(&carried, KeyInput::None).unwrap();
     assert!(r.has(FindingCode::SessionKeyMismatch));
     assert_eq!(r.verdict, SessionVerdict::Valid);
     assert_eq!(r.trust, Some(Trust::Mismatch { registered: 0 }));
     assert_eq!(
-        evaluate(
-            &carried,
-            &SessionContext {
-                options: Options::with_profile(Profile::Strict),
-                ..ctx
-            }
-        )
-        .verdict,
+        checker
+            .profile(Profile::Strict)
+            .session(&carried, KeyInput::None)
+            .unwrap()
+            .verdict,
         SessionVerdict::Invalid
     );
     // The registered key expired before the session.
@@ -869,26 +856,19 @@ fn registry_trust_flows_into_the_session() {
     old.valid_until = Some(0);
     let mut reg2 = Registry::new();
     reg2.add(old);
-    let r = evaluate(
-        &sr,
-        &SessionContext {
-            registry: Some(&reg2),
-            ..SessionContext::default()
-        },
-    );
+    let r = Checker::new()
+        .registry(Some(&reg2))
+        .session(&sr, KeyInput::None)
+        .unwrap();
     assert!(r.has(FindingCode::SessionKeyExpired));
     assert_eq!(r.verdict, SessionVerdict::Invalid);
     // A registry without this meter: the explicit key verifies, but is untrusted.
     let mut other = Registry::new();
     other.add(KeyEntry::new("SOMEONE-ELSE", kb));
-    let r = evaluate(
-        &sr,
-        &SessionContext {
-            key: Some(&ka),
-            registry: Some(&other),
-            ..SessionContext::default()
-        },
-    );
+    let r = Checker::new()
+        .registry(Some(&other))
+        .session(&sr, KeyInput::Decoded(&ka))
+        .unwrap();
     assert!(r.has(FindingCode::SessionKeyUntrusted));
     assert_eq!(r.verdict, SessionVerdict::Valid);
     assert_eq!(r.trust, Some(Trust::Untrusted));

@@ -17,7 +17,7 @@ use ocmf_core::transport::{
     Extraction, InputFormat, MAX_ENCODED_BYTES, MAX_INPUT_BYTES, SignedValue, Transport, detect,
     extract, extract_bytes, to_xml,
 };
-use ocmf_core::{ErrorCode, Options, PublicKey, Verdict, check, check_with_key_text};
+use ocmf_core::{Checker, ErrorCode, KeyInput, PublicKey, Verdict};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -67,7 +67,7 @@ fn assert_record(v: &SignedValue, id: &str, vs: &BTreeMap<String, Vector>) {
     let vec = &vs[id];
     assert_eq!(v.record, vec.ocmf, "{id}: record not byte-identical");
     let key = PublicKey::parse(vec.key.as_deref().unwrap()).unwrap();
-    let report = check(&v.record, Some(&key), &Options::default());
+    let report = Checker::new().verify(&v.record, KeyInput::Decoded(&key));
     assert_eq!(report.code(), ErrorCode::Ok, "{id}: does not verify");
     if let Some(carried) = &v.public_key {
         let k = PublicKey::parse(carried).unwrap();
@@ -76,7 +76,7 @@ fn assert_record(v: &SignedValue, id: &str, vs: &BTreeMap<String, Vector>) {
             key.sec1_bytes(),
             "{id}: carried key differs"
         );
-        let r = check_with_key_text(&v.record, Some(carried), &Options::default());
+        let r = Checker::new().verify(&v.record, KeyInput::Text(carried));
         assert!(r.is_valid(), "{id}: does not verify with the carried key");
     }
 }
@@ -253,7 +253,7 @@ fn invalid_signature_is_carried_not_a_transport_error() {
     no_errors(&x);
     let v = one(&x);
     assert_eq!(v.record, bad.ocmf);
-    let r = check_with_key_text(&v.record, v.public_key.as_deref(), &Options::default());
+    let r = Checker::new().verify(&v.record, KeyInput::text(v.public_key.as_deref()));
     assert_eq!(r.code(), ErrorCode::InvalidSignature);
 }
 
@@ -531,7 +531,9 @@ fn tps_xml_partly_bad_keeps_the_good_values() {
     // A carried record that cannot be read is a value (malformed), not a lost one.
     assert_eq!(x.values[0].record, "OCMF|{not json");
     assert_eq!(
-        check(&x.values[0].record, None, &Options::default()).verdict,
+        Checker::new()
+            .verify(&x.values[0].record, KeyInput::None)
+            .verdict,
         Verdict::Malformed
     );
     assert_record(&x.values[1], DZG_B, &vs);
