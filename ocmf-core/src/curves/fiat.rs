@@ -1,5 +1,5 @@
 //! P-256 and P-384 field elements for our verification engine
-//! ([`fast`](super::fast)), on `fiat-crypto`'s formally verified Montgomery
+//! ([`vartime`](super::vartime)), on `fiat-crypto`'s formally verified Montgomery
 //! arithmetic.
 //!
 //! Why not the curve crates' own field types: in `p256` 0.14 a field
@@ -14,7 +14,7 @@
 //! (`from_be` takes canonical big-endian bytes below the modulus only).
 
 /// One field: a newtype over fiat's Montgomery-domain element with the
-/// operations [`FieldOps`](super::fast::FieldOps) needs.
+/// operations [`FieldOps`](super::vartime::FieldOps) needs.
 macro_rules! fiat_field {
     (
         $name:ident, $bytes:expr, $m64:ident,
@@ -135,7 +135,7 @@ macro_rules! fiat_field {
             }
         }
 
-        impl crate::curves::fast::FieldOps for $name {
+        impl crate::curves::vartime::FieldOps for $name {
             const ZERO: Self = Self(f::$mont([0; $bytes / 8]));
             const ONE: Self = {
                 let mut o = f::$mont([0; $bytes / 8]);
@@ -240,7 +240,7 @@ pub(crate) mod p384 {
 
 #[cfg(test)]
 mod tests {
-    use crate::curves::fast::FieldOps;
+    use crate::curves::vartime::FieldOps;
     use alloc::vec::Vec;
     use elliptic_curve::ff::PrimeField;
 

@@ -12,12 +12,12 @@
 //! scalar arithmetic and RFC 6979 nonces; secret scalars never enter a
 //! variable-time routine here.
 
-pub(crate) mod fast;
 #[cfg(target_pointer_width = "64")]
 mod fiat;
 #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
 mod native;
 pub(crate) mod secp192k1;
+pub(crate) mod vartime;
 
 use alloc::{boxed::Box, vec::Vec};
 
@@ -77,17 +77,17 @@ impl Backend {
 /// `std` when the key is decoded.
 pub(crate) struct TabledKey<C: Engine> {
     point: elliptic_curve::ProjectivePoint<C>,
-    affine: Option<fast::Affine<Fe<C>>>,
+    affine: Option<vartime::Affine<Fe<C>>>,
     #[cfg(feature = "std")]
-    tables: std::sync::OnceLock<Option<fast::KeyTables<C>>>,
+    tables: std::sync::OnceLock<Option<vartime::KeyTables<C>>>,
     /// Wide tables, built by [`TabledKey::precompute`] (a batch) and then
     /// preferred over `tables`.
     #[cfg(feature = "std")]
-    wide: std::sync::OnceLock<Option<fast::KeyTables<C>>>,
+    wide: std::sync::OnceLock<Option<vartime::KeyTables<C>>>,
     #[cfg(feature = "std")]
     used: core::sync::atomic::AtomicBool,
     #[cfg(not(feature = "std"))]
-    tables: Option<fast::KeyTables<C>>,
+    tables: Option<vartime::KeyTables<C>>,
     #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
     native: Option<native::NativeKey>,
 }
@@ -113,31 +113,31 @@ impl<C: Engine> Clone for TabledKey<C> {
 impl<C: Engine> TabledKey<C> {
     /// The key side for the pure-Rust engine: tables when built (or worth
     /// building: from the second use on), else the bare point.
-    fn side(&self) -> Option<fast::KeySide<'_, C>> {
+    fn side(&self) -> Option<vartime::KeySide<'_, C>> {
         #[cfg(feature = "std")]
         {
             use core::sync::atomic::Ordering;
             if let Some(Some(t)) = self.wide.get() {
-                return Some(fast::KeySide::Tabled(t));
+                return Some(vartime::KeySide::Tabled(t));
             }
             if let Some(t) = self.tables.get() {
-                return t.as_ref().map(fast::KeySide::Tabled);
+                return t.as_ref().map(vartime::KeySide::Tabled);
             }
             if !self.used.swap(true, Ordering::Relaxed) {
-                return self.affine.as_ref().map(fast::KeySide::Plain);
+                return self.affine.as_ref().map(vartime::KeySide::Plain);
             }
             let affine = self.affine?;
             self.tables
-                .get_or_init(|| fast::KeyTables::from_affine(&affine))
+                .get_or_init(|| vartime::KeyTables::from_affine(&affine))
                 .as_ref()
-                .map(fast::KeySide::Tabled)
+                .map(vartime::KeySide::Tabled)
         }
         #[cfg(not(feature = "std"))]
         {
             self.tables
                 .as_ref()
-                .map(fast::KeySide::Tabled)
-                .or_else(|| self.affine.as_ref().map(fast::KeySide::Plain))
+                .map(vartime::KeySide::Tabled)
+                .or_else(|| self.affine.as_ref().map(vartime::KeySide::Plain))
         }
     }
 }
@@ -148,7 +148,7 @@ impl<C: Engine> TabledKey<C> {
     fn precompute(&self) {
         #[cfg(feature = "std")]
         if let Some(affine) = self.affine {
-            self.wide.get_or_init(|| fast::KeyTables::wide(&affine));
+            self.wide.get_or_init(|| vartime::KeyTables::wide(&affine));
         }
     }
 
@@ -159,7 +159,7 @@ impl<C: Engine> TabledKey<C> {
     }
 }
 
-use fast::{Engine, Fe};
+use vartime::{Engine, Fe};
 
 /// A decoded public key: a point of one curve, checked to be on the curve
 /// and not the identity. Decoding happens once (with the per-key tables);
@@ -224,7 +224,7 @@ where
     }
     let a: primeorder::AffinePoint<C> = Option::from(C::AffinePoint::from_sec1_point(&p))?;
     let _ = curve;
-    let affine = fast::affine_of::<C>(&a);
+    let affine = vartime::affine_of::<C>(&a);
     Some(Box::new(TabledKey {
         point: a.into(),
         affine,
@@ -235,7 +235,7 @@ where
         #[cfg(feature = "std")]
         used: core::sync::atomic::AtomicBool::new(false),
         #[cfg(not(feature = "std"))]
-        tables: affine.and_then(|q| fast::KeyTables::from_affine(&q)),
+        tables: affine.and_then(|q| vartime::KeyTables::from_affine(&q)),
         #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
         native: native::NativeKey::new(curve, &a),
     }))
@@ -281,24 +281,24 @@ where
 trait Generator: Engine {
     /// Calls `f` with the generator tables (wide or standard): built once
     /// per process with `std`, per call without.
-    fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&fast::Tables<Fe<Self>>>) -> R) -> R;
+    fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&vartime::Tables<Fe<Self>>>) -> R) -> R;
 }
 
 macro_rules! generator {
     ($($c:ty),*) => {$(
         impl Generator for $c {
-            fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&fast::Tables<Fe<Self>>>) -> R) -> R {
+            fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&vartime::Tables<Fe<Self>>>) -> R) -> R {
                 #[cfg(feature = "std")]
                 {
-                    type Table = Option<fast::Tables<Fe<$c>>>;
+                    type Table = Option<vartime::Tables<Fe<$c>>>;
                     static STD: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
                     static WIDE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
                     let cell = if wide { &WIDE } else { &STD };
-                    f(cell.get_or_init(|| fast::generator_table::<$c>(wide)).as_ref())
+                    f(cell.get_or_init(|| vartime::generator_table::<$c>(wide)).as_ref())
                 }
                 #[cfg(not(feature = "std"))]
                 {
-                    f(fast::generator_table::<$c>(wide).as_ref())
+                    f(vartime::generator_table::<$c>(wide).as_ref())
                 }
             }
         }
@@ -325,36 +325,127 @@ fn verify_tabled<C>(
 where
     C: Generator + EcdsaCurve,
 {
-    if backend == Backend::Reference {
-        return verify_reference::<C>(&key.point, digest, r, s);
-    }
     let (sig, high_s) = scalars::<C>(r, s)?;
-    #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
-    let native_verify = |nk: &native::NativeKey| {
-        let (rb, sb) = sig.split_bytes();
-        nk.verify(digest, &rb, &sb).then_some(high_s)
+    // The key's state decides the route only for Auto and PureRust; taking
+    // it counts the use (a key's second use builds its tables), so the
+    // Reference and native-only routes leave it untouched.
+    let side = match backend {
+        Backend::Reference => None,
+        Backend::Native if key.has_native() => None,
+        _ => key.side(),
     };
-    #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
-    if let (Backend::Native, Some(nk)) = (backend, &key.native) {
-        return native_verify(nk);
+    let state = match side {
+        None => KeyState::Untabled,
+        Some(vartime::KeySide::Plain(_)) => KeyState::FirstUse,
+        Some(k) if k.is_wide() => KeyState::Wide,
+        Some(_) => KeyState::Tabled,
+    };
+    match route(backend, state, key.has_native()) {
+        Route::Reference => verify_reference::<C>(&key.point, digest, r, s),
+        Route::Native => key.native_verify(digest, &sig)?.then_some(high_s),
+        Route::Engine { wide } => C::with_gen(wide, |gen_tbl| match (gen_tbl, side) {
+            (Some(g), Some(side)) => {
+                let (rs, ss) = sig.split_scalars();
+                let z = vartime::digest_scalar::<C>(digest);
+                vartime::verify::<C>(g, side, &z, &rs, &ss).then_some(high_s)
+            }
+            // Tables could not be built (never for a decoded key): reference path.
+            _ => verify_reference::<C>(&key.point, digest, r, s),
+        }),
     }
-    let side = key.side();
-    // A key's first use under `Auto` goes native where there is a native
-    // backend: AWS-LC beats our engine until the key has its tables.
-    #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
-    if let (Backend::Auto, Some(fast::KeySide::Plain(_)), Some(nk)) = (backend, side, &key.native) {
-        return native_verify(nk);
+}
+
+/// What a key has when it is verified with: see [`route`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyState {
+    /// No engine view of the key was taken (the route does not need one),
+    /// or its affine form could not be built.
+    Untabled,
+    /// The key's first verification: no tables yet.
+    FirstUse,
+    /// Standard per-key tables (8 sub-bases), built at its second use.
+    Tabled,
+    /// Wide tables (16 sub-bases), from `precompute` or a busy batch key.
+    Wide,
+}
+
+/// Which code computes `x(u1·G + u2·Q)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Plain RustCrypto `verify_prehashed`, no tables.
+    Reference,
+    /// AWS-LC (`aws-lc-rs`).
+    Native,
+    /// Our variable-time engine ([`vartime`]), with the generator's wide
+    /// tables when the key has wide ones.
+    Engine { wide: bool },
+}
+
+/// The backend policy: the one place that says which code verifies.
+///
+/// Inputs: the key's [`Backend`], its [`KeyState`] and whether this build
+/// has a native key for it (`native`: feature `native-backend`, not wasm32,
+/// and a curve AWS-LC has: P-256, P-384). Two inputs act before this
+/// function: secp256k1 always takes `k256`'s own arithmetic (GLV, its own
+/// tables: [`CurveKey::verify_prehashed`]), and without `std` keys have
+/// their standard tables from decoding (no first-use state, no wide tables).
+///
+/// | backend | native | key state | route |
+/// |---|---|---|---|
+/// | `Reference` | any | any | [`Route::Reference`] |
+/// | `Native` | yes | any | [`Route::Native`] |
+/// | `Native` | no | as `PureRust` | as `PureRust` |
+/// | `Auto` | yes | first use | [`Route::Native`] (AWS-LC beats a key without tables) |
+/// | `Auto` | no | first use | engine, no key tables |
+/// | `Auto`, `PureRust` | any | tabled | engine, standard generator tables |
+/// | `Auto`, `PureRust` | any | wide | engine, wide generator tables |
+/// | `PureRust` | any | first use | engine, no key tables |
+/// | any but `Reference` | any | untabled | [`Route::Reference`] |
+///
+/// Every route gives the same verdict (tests/backends.rs checks all four
+/// backends on the corpus, generated edge cases and Wycheproof); only the
+/// speed differs.
+const fn route(backend: Backend, state: KeyState, native: bool) -> Route {
+    match (backend, state, native) {
+        (Backend::Reference, _, _) => Route::Reference,
+        (Backend::Native, _, true) | (Backend::Auto, KeyState::FirstUse, true) => Route::Native,
+        (_, KeyState::Untabled, _) => Route::Reference,
+        (_, KeyState::Wide, _) => Route::Engine { wide: true },
+        (_, KeyState::FirstUse | KeyState::Tabled, _) => Route::Engine { wide: false },
     }
-    let wide = side.is_some_and(|k| k.is_wide());
-    C::with_gen(wide, |gen_tbl| match (gen_tbl, side) {
-        (Some(g), Some(side)) => {
-            let (rs, ss) = sig.split_scalars();
-            let z = fast::digest_scalar::<C>(digest);
-            fast::verify::<C>(g, side, &z, &rs, &ss).then_some(high_s)
+}
+
+impl<C: Engine> TabledKey<C> {
+    /// Whether this build has a native key for it (see [`route`]).
+    #[allow(clippy::unused_self)]
+    fn has_native(&self) -> bool {
+        #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+        {
+            self.native.is_some()
         }
-        // Tables could not be built (never for a decoded key): reference path.
-        _ => verify_reference::<C>(&key.point, digest, r, s),
-    })
+        #[cfg(not(all(feature = "native-backend", not(target_arch = "wasm32"))))]
+        {
+            false
+        }
+    }
+
+    /// Verifies with the native key (`None`: there is none).
+    #[allow(clippy::unused_self)]
+    fn native_verify(&self, digest: &[u8; 32], sig: &Signature<C>) -> Option<bool>
+    where
+        C: EcdsaCurve,
+    {
+        #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
+        {
+            let (rb, sb) = sig.split_bytes();
+            self.native.as_ref().map(|nk| nk.verify(digest, &rb, &sb))
+        }
+        #[cfg(not(all(feature = "native-backend", not(target_arch = "wasm32"))))]
+        {
+            let _ = (digest, sig);
+            None
+        }
+    }
 }
 
 macro_rules! per_curve {
