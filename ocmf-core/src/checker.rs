@@ -484,9 +484,86 @@ impl PublicKey {
     }
 }
 
+impl Extraction {
+    /// What [`extract`](crate::transport::extract) and
+    /// [`extract_bytes`](crate::transport::extract_bytes) answer for input
+    /// over [`MAX_INPUT_BYTES`](crate::transport::MAX_INPUT_BYTES), for a
+    /// caller that can tell the size without copying the input (a
+    /// JavaScript string): no values, one `too_large` error.
+    #[must_use]
+    pub fn too_large() -> Self {
+        use crate::transport::{InputFormat, MAX_INPUT_BYTES, TransportError};
+        Self {
+            format: InputFormat::Unknown,
+            values: Vec::new(),
+            errors: alloc::vec![TransportError {
+                code: crate::error::ErrorCode::TooLarge,
+                line: None,
+                message: alloc::format!("input exceeds {MAX_INPUT_BYTES} bytes"),
+            }],
+            duplicates: 0,
+        }
+    }
+}
+
+impl crate::registry::Trust {
+    /// [`Trust::explain`](crate::registry::Trust::explain) for a status
+    /// word ([`Trust::as_str`](crate::registry::Trust::as_str)), for a
+    /// caller that holds only the word (a session's weakest trust); `None`
+    /// for a word that is no status.
+    #[must_use]
+    pub fn explain_status(status: &str, lang: crate::error::Lang) -> Option<&'static str> {
+        use crate::registry::Trust;
+        let status = status.trim();
+        [
+            Trust::Trusted {
+                source: alloc::string::String::new(),
+                key_index: 0,
+            },
+            Trust::Untrusted,
+            Trust::Mismatch { registered: 0 },
+            Trust::Expired {
+                source: alloc::string::String::new(),
+                key_index: 0,
+            },
+            Trust::Unknown,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == status)
+        .map(|t| t.explain(lang))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn too_large_extraction_is_what_extract_answers() {
+        let over = alloc::vec![b'x'; crate::transport::MAX_INPUT_BYTES + 1];
+        assert_eq!(
+            Extraction::too_large(),
+            crate::transport::extract_bytes(&over)
+        );
+    }
+
+    #[test]
+    fn trust_explanations_by_status_word() {
+        use crate::error::Lang;
+        use crate::registry::Trust;
+        for (t, word) in [
+            (Trust::Untrusted, "untrusted"),
+            (Trust::Unknown, "unknown"),
+            (Trust::Mismatch { registered: 3 }, "mismatch"),
+        ] {
+            for lang in [Lang::En, Lang::De] {
+                assert_eq!(Trust::explain_status(word, lang), Some(t.explain(lang)));
+            }
+        }
+        let trusted = Trust::explain_status("trusted", Lang::En);
+        assert!(trusted.is_some() && trusted != Trust::explain_status("expired", Lang::En));
+        assert_eq!(Trust::explain_status("nope", Lang::En), None);
+    }
 
     #[test]
     fn key_bytes_as_text_read_back_as_the_same_key() {
