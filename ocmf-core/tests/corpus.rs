@@ -1,11 +1,11 @@
-//! Every record of the shared corpus gets its expected verdict (see
-//! `vectors/README.md` for how `expected` and `checked` combine), and the
+//! Every record of the shared corpus gets its expected verdict and code
+//! (`vectors/expected.jsonl`, see `vectors/README.md`), and the
 //! `reference` profile predicts the reference software's green tick exactly.
 //! Every disagreement is reported, not just the first.
 
 use std::collections::BTreeMap;
 
-use ocmf_core::{Checker, KeyInput, Profile, PublicKey, Verdict};
+use ocmf_core::{Checker, ErrorCode, KeyInput, Profile, PublicKey, Verdict};
 use serde_json::Value;
 
 fn load(name: &str) -> Vec<Value> {
@@ -17,31 +17,23 @@ fn load(name: &str) -> Vec<Value> {
         .collect()
 }
 
-const NOT_IN_SPEC: &[&str] = &[
-    "EdDSA-Ed25519",
-    "EdDSA-Ed448",
-    "ML-DSA-44",
-    "ML-DSA-65",
-    "ML-DSA-87",
-];
-
-/// The verdict the corpus expects, or `None` for parse-only records.
-fn expected(v: &Value) -> Option<Verdict> {
-    let s = |k: &str| v[k].as_str().unwrap_or("");
-    if s("id") == "tps-dzg-2key-002" || NOT_IN_SPEC.contains(&s("sa")) {
-        return Some(Verdict::Unsupported);
-    }
-    match s("expected") {
-        "valid" => Some(Verdict::Valid),
-        "invalid-signature" => Some(Verdict::InvalidSignature),
-        "parse-error" => Some(Verdict::Malformed),
-        _ => match s("checked") {
-            "valid" => Some(Verdict::Valid),
-            "invalid" => Some(Verdict::InvalidSignature),
-            c if c.starts_with("error: no public key") => None,
-            c => panic!("{}: unexpected checked {c}", s("id")),
-        },
-    }
+/// The one expected answer per record (`vectors/expected.jsonl`, written by
+/// `scripts/expected-verdicts`): `(verdict, code name)`, `None` for
+/// parse-only records; the code is `None` where any code of the verdict will do.
+fn expected_answers() -> BTreeMap<String, (Option<Verdict>, Option<ErrorCode>)> {
+    load("expected.jsonl")
+        .into_iter()
+        .map(|e| {
+            let id = e["id"].as_str().unwrap().to_owned();
+            let verdict = e["expected_verdict"]
+                .as_str()
+                .map(|v| Verdict::from_name(v).unwrap_or_else(|| panic!("{id}: verdict {v}")));
+            let code = e["expected_code"]
+                .as_str()
+                .map(|c| ErrorCode::from_name(c).unwrap_or_else(|| panic!("{id}: code {c}")));
+            (id, (verdict, code))
+        })
+        .collect()
 }
 
 fn curve_of(v: &Value) -> String {
@@ -59,10 +51,13 @@ fn every_vector_gets_its_expected_verdict() {
     let mut failures = Vec::new();
     let mut per_curve: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     let mut parse_only = 0;
+    let answers = expected_answers();
+    assert_eq!(answers.len(), vectors.len(), "expected.jsonl is stale");
     for v in &vectors {
         let id = v["id"].as_str().unwrap();
         let record = v["ocmf"].as_str().unwrap();
-        let Some(want) = expected(v) else {
+        let (want, want_code) = answers[id];
+        let Some(want) = want else {
             parse_only += 1;
             let r = Checker::new().verify(record, KeyInput::None);
             if r.record.is_none() {
@@ -76,11 +71,11 @@ fn every_vector_gets_its_expected_verdict() {
         let report = Checker::new().verify(record, KeyInput::text(v["public_key"].as_str()));
         let entry = per_curve.entry(curve_of(v)).or_default();
         entry.1 += 1;
-        if report.verdict == want {
+        if report.verdict == want && want_code.is_none_or(|c| c == report.code()) {
             entry.0 += 1;
         } else {
             failures.push(format!(
-                "{id}: got {} ({:?}), expected {want}",
+                "{id}: got {} ({:?}), expected {want} ({want_code:?})",
                 report.verdict, report.error
             ));
         }
