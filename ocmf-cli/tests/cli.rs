@@ -278,3 +278,196 @@ fn many_records_with_registry_any_thread_count() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// One P-256 record of meter `meter` with pagination `T<pg>`, signed with
+/// a key made from `seed`; `pretty` spreads the payload over lines. Returns
+/// the record and the key (SEC1 hex).
+fn signed_record(seed: u8, meter: &str, pg: usize, pretty: bool) -> (String, String) {
+    let mut secret = [0x33u8; 32];
+    secret[0] = seed;
+    let payload = if pretty {
+        format!(
+            "{{\n  \"FV\": \"1.0\",\n  \"PG\": \"T{pg}\",\n  \"MS\": \"{meter}\",\n  \"IS\": false,\n  \"IT\": \"NONE\",\n  \"RD\": [{{\"TM\": \"2024-03-01T10:00:00,000+0100 S\", \"TX\": \"B\", \"RV\": {pg}.5, \"RI\": \"1-b:1.8.0\", \"RU\": \"kWh\", \"ST\": \"G\"}}]\n}}"
+        )
+    } else {
+        format!(
+            r#"{{"FV":"1.0","PG":"T{pg}","MS":"{meter}","IS":false,"IT":"NONE","RD":[{{"TM":"2024-03-01T10:00:00,000+0100 S","TX":"B","RV":{pg}.5,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}}]}}"#
+        )
+    };
+    let s = ocmf_core::sign(
+        &payload,
+        &secret,
+        ocmf_core::Algorithm::ecdsa_sha256(ocmf_core::Curve::P256),
+    )
+    .unwrap();
+    (s.record, s.public_key_sec1_hex)
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02X}")).collect()
+}
+
+/// `verify` and `extract` cut a file of records the same way (the core's
+/// one splitter): a record right before a hex line, a pretty-printed record
+/// closed by a blank line, and stray lines each stay on their own, so every
+/// record verifies and each stray line is one unreadable piece on both paths.
+#[test]
+fn verify_and_extract_split_a_file_alike() {
+    let (r1, key) = signed_record(0x41, "M1", 1, false);
+    let (r2, _) = signed_record(0x41, "M1", 2, true);
+    let (r3, _) = signed_record(0x41, "M1", 3, false);
+    let (r4, _) = signed_record(0x41, "M1", 4, false);
+    let (r5, _) = signed_record(0x41, "M1", 5, false);
+    let (r6, _) = signed_record(0x41, "M1", 6, true);
+    let (r7, _) = signed_record(0x41, "M1", 7, false);
+    assert!(r2.contains('\n') && r6.contains('\n'));
+    let text = [
+        r1.as_str(),
+        &r2,
+        "",
+        &hex(&r3),
+        &r4,
+        &hex(&r5),
+        "not a record",
+        &r6,
+        "",
+        "  a stray line after a blank one",
+        &r7,
+    ]
+    .join("\n");
+    let (dir, file) = temp_file("split", "records.txt", &text);
+
+    let o = ocmf(&["verify", "--json", "--key", &key, &file], None);
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(o.status.code(), Some(2), "two stray lines are malformed");
+    let verified: Vec<&str> = lines
+        .iter()
+        .filter(|r| !r["record"].is_null())
+        .map(|r| {
+            assert_eq!(r["verdict"], "valid", "{r}");
+            r["record"]["pagination"].as_str().unwrap()
+        })
+        .collect();
+    let unreadable = lines.iter().filter(|r| r["record"].is_null()).count();
+    assert_eq!(verified, ["T1", "T2", "T3", "T4", "T5", "T6", "T7"]);
+    assert_eq!(unreadable, 2);
+
+    let o = ocmf(&["extract", "--json", "--key", &key, &file], None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ex = &v["extraction"];
+    let extracted: Vec<String> = ex["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let rec = ocmf_core::parse(x["record"].as_str().unwrap()).unwrap();
+            rec.payload.pagination.unwrap().as_str().to_owned()
+        })
+        .collect();
+    assert_eq!(extracted, verified);
+    let error_lines: Vec<u64> = ex["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    let stray_line = |s: &str| text.lines().position(|l| l.contains(s)).unwrap() as u64 + 1;
+    assert_eq!(
+        error_lines,
+        [stray_line("not a record"), stray_line("a stray line")]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A blank `--key` is no key, as in the core: a record carrying its own key
+/// (4th section) verifies with it, with and without a registry, exactly as
+/// without `--key`; a session is checked, not refused for an unreadable key.
+#[test]
+fn blank_key_is_no_key_on_every_path() {
+    let (record, key) = signed_record(0x52, "M9", 1, false);
+    let with_own_key = format!("{record}|{key}");
+    let (dir, registry) = temp_file(
+        "blank",
+        "keys.csv",
+        &format!("meter_serial,public_key,source\nM9,{key},test\n"),
+    );
+    let run = |args: &[&str]| {
+        let o = ocmf(args, Some(&with_own_key));
+        (o.status.code(), String::from_utf8(o.stdout).unwrap())
+    };
+    for registry in [None, Some(registry.as_str())] {
+        let mut base = vec!["verify", "--json"];
+        if let Some(r) = registry {
+            base.extend_from_slice(&["--keys", r]);
+        }
+        let without = run(&[base.as_slice(), &["-"]].concat());
+        assert_eq!(without.0, Some(0), "{}", without.1);
+        let v: serde_json::Value = serde_json::from_str(&without.1).unwrap();
+        assert_eq!(v["verdict"], "valid");
+        if registry.is_some() {
+            // The record's own key is the carried one; the registered
+            // (equal) key is used.
+            assert_eq!(v["trust"]["status"], "trusted");
+            assert_eq!(v["carried_key_fingerprint"], v["key_fingerprint"]);
+        } else {
+            assert_eq!(v["key_source"], "record");
+        }
+        for blank in ["", "  ", "\n"] {
+            let got = run(&[base.as_slice(), &["--key", blank, "-"]].concat());
+            assert_eq!(got, without, "--key {blank:?} with registry {registry:?}");
+        }
+    }
+    let session = |extra: &[&str]| {
+        let o = ocmf(
+            &[&["session", "--json"], extra, &["-"]].concat(),
+            Some(&with_own_key),
+        );
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(!err.contains("cannot be read"), "{err}");
+        (o.status.code(), String::from_utf8(o.stdout).unwrap())
+    };
+    assert_eq!(session(&["--key", ""]), session(&[]));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `sign --algorithm` takes a curve name or an `SA` value (the core's
+/// `Algorithm::from_name`), and names the core's error code otherwise.
+#[test]
+fn sign_takes_a_curve_name_or_sa() {
+    let payload = r#"{"FV":"1.0","PG":"T1","MS":"X1","IS":false,"IT":"NONE","RD":[{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":1.000,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}]}"#;
+    // Below the order of every curve named here.
+    let secret = "3C1F5A77029E41D06B13A855EE90274D3C1F5A77029E41D06B13A855EE90274D";
+    for (name, sa) in [
+        ("P-384", "ECDSA-secp384r1-SHA256"),
+        ("brainpoolP256r1", "ECDSA-brainpool256r1-SHA256"),
+        ("ECDSA-secp256k1-SHA256", "ECDSA-secp256k1-SHA256"),
+    ] {
+        let o = ocmf(
+            &["sign", "--algorithm", name, "--secret", secret, "-"],
+            Some(payload),
+        );
+        assert_eq!(o.status.code(), Some(0), "{name}");
+        let record = String::from_utf8(o.stdout).unwrap();
+        assert!(record.contains(&format!(r#""SA":"{sa}""#)), "{record}");
+        let key = String::from_utf8(o.stderr).unwrap();
+        let key = key.trim().rsplit(' ').next().unwrap().to_owned();
+        let o = ocmf(&["verify", "--key", &key, "-"], Some(&record));
+        assert_eq!(o.status.code(), Some(0), "{name}");
+    }
+    for (name, code) in [
+        ("EdDSA-Ed25519", "algorithm_not_in_spec"),
+        ("bogus", "unknown_algorithm"),
+    ] {
+        let o = ocmf(
+            &["sign", "--algorithm", name, "--secret", secret, "-"],
+            Some(payload),
+        );
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(err.contains(code), "{name}: {err}");
+    }
+}

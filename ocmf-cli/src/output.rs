@@ -1,0 +1,276 @@
+//! What the commands print: verdict lines, record tables, session
+//! summaries, transport errors; and the exit code of a set of verdicts.
+
+use std::io::{self, Write};
+
+use ocmf_core::session::{SessionReport, SessionVerdict};
+use ocmf_core::transport::TransportError;
+use ocmf_core::{Lang, Report, Severity, Text, Verdict};
+
+use crate::{EXIT_INVALID, EXIT_MALFORMED};
+
+/// 2 when any record is malformed or unsupported, else 1 when any signature
+/// does not verify, else 0.
+pub(crate) fn exit_for(verdicts: &[Verdict]) -> u8 {
+    if verdicts
+        .iter()
+        .any(|v| matches!(v, Verdict::Malformed | Verdict::Unsupported))
+    {
+        EXIT_MALFORMED
+    } else if verdicts.contains(&Verdict::InvalidSignature) {
+        EXIT_INVALID
+    } else {
+        0
+    }
+}
+
+/// 0 for a valid session, 1 for an invalid one, else 2.
+pub(crate) fn session_exit(v: SessionVerdict) -> u8 {
+    match v {
+        SessionVerdict::Valid => 0,
+        SessionVerdict::Invalid => EXIT_INVALID,
+        _ => EXIT_MALFORMED,
+    }
+}
+
+/// `record N: verdict — message`, then the findings from warnings up, and
+/// the key's trust when the record was checked against a registry.
+pub(crate) fn print_human(
+    out: &mut impl Write,
+    n: usize,
+    report: &Report<'_>,
+    lang: Lang,
+) -> io::Result<()> {
+    let msg = report.error.map_or_else(
+        || report.verdict.explain(lang).to_owned(),
+        |e| e.message(lang),
+    );
+    writeln!(out, "record {n}: {} — {msg}", report.verdict)?;
+    if report.verdict != Verdict::Valid {
+        writeln!(out, "  {}", report.verdict.explain(lang))?;
+    }
+    for f in &report.findings {
+        if f.severity >= Severity::Warning {
+            writeln!(
+                out,
+                "  [{}] {}: {}",
+                f.severity.as_str(),
+                f.code.name(),
+                f.message(lang)
+            )?;
+        }
+    }
+    print_trust(out, report, lang)
+}
+
+fn text(x: Option<&Text<'_>>) -> String {
+    x.map_or_else(|| "-".to_owned(), |t| t.as_str().to_owned())
+}
+
+/// A readable table of one record: meter, gateway, identification,
+/// readings (carried forward) and every finding.
+pub(crate) fn print_table(
+    out: &mut impl Write,
+    n: usize,
+    report: &Report<'_>,
+    lang: Lang,
+) -> io::Result<()> {
+    let de = lang == Lang::De;
+    writeln!(
+        out,
+        "== record {n}: {} ({})",
+        report.verdict,
+        report.code().name()
+    )?;
+    if let Some(rec) = &report.record {
+        let p = &rec.payload;
+        let t = |x: &Option<Text<'_>>| text(x.as_ref());
+        writeln!(
+            out,
+            "  {}: {} {} serial {} fw {}",
+            if de { "Zähler" } else { "meter" },
+            t(&p.meter_vendor),
+            t(&p.meter_model),
+            t(&p.meter_serial),
+            t(&p.meter_firmware)
+        )?;
+        writeln!(
+            out,
+            "  gateway: {} serial {} version {}",
+            t(&p.gateway_id),
+            t(&p.gateway_serial),
+            t(&p.gateway_version)
+        )?;
+        writeln!(
+            out,
+            "  FV {}  PG {}  algorithm {}",
+            t(&p.format_version),
+            t(&p.pagination),
+            report.algorithm.map_or("-", |a| a.sa())
+        )?;
+        writeln!(
+            out,
+            "  {}: IS {:?} IL {} IT {} ID {}",
+            if de {
+                "Identifikation"
+            } else {
+                "identification"
+            },
+            p.user_assigned,
+            t(&p.identification_level),
+            t(&p.identification_type),
+            t(&p.identification_data)
+        )?;
+        writeln!(
+            out,
+            "  {:<32} {:<3} {:>16} {:<5} {:<20} {:<3} {:<2} EF",
+            "TM", "TX", "RV", "RU", "RI", "ST", "RT"
+        )?;
+        for r in p.resolved_readings() {
+            writeln!(
+                out,
+                "  {:<32} {:<3} {:>16} {:<5} {:<20} {:<3} {:<2} {}",
+                t(&r.time),
+                t(&r.reason),
+                r.value
+                    .map_or_else(|| "-".to_owned(), |v| v.as_str().trim().to_owned()),
+                t(&r.unit),
+                t(&r.obis),
+                t(&r.status),
+                t(&r.current_type),
+                t(&r.error_flags)
+            )?;
+        }
+    }
+    for f in &report.findings {
+        writeln!(
+            out,
+            "  [{}] {} ({}): {}",
+            f.severity.as_str(),
+            f.code.name(),
+            f.code.code(),
+            f.message(lang)
+        )?;
+    }
+    print_trust(out, report, lang)
+}
+
+/// `key: trust fingerprint — explanation`, for a record checked against a
+/// registry (nothing otherwise).
+fn print_trust(out: &mut impl Write, report: &Report<'_>, lang: Lang) -> io::Result<()> {
+    let Some(t) = &report.trust else {
+        return Ok(());
+    };
+    let label = if lang == Lang::De {
+        "Schlüssel"
+    } else {
+        "key"
+    };
+    writeln!(
+        out,
+        "  {label}: {} {} — {}",
+        t.trust.as_str(),
+        t.key_fingerprint.as_deref().unwrap_or("-"),
+        t.trust.explain(lang)
+    )
+}
+
+/// Prints what could not be read (JSON lines on `out`, or text on standard
+/// error); returns whether there was anything.
+pub(crate) fn print_errors(
+    errors: &[TransportError],
+    path: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> io::Result<bool> {
+    for e in errors {
+        if json {
+            let v = serde_json::json!({
+                "verdict": "malformed",
+                "code": e.code.code(),
+                "code_name": e.code.name(),
+                "file": path,
+                "line": e.line,
+                "message": e.message,
+            });
+            writeln!(out, "{v}")?;
+        } else {
+            eprintln!("ocmf: {path}: {e}");
+        }
+    }
+    Ok(!errors.is_empty())
+}
+
+/// A session: verdict, meter, energy, times, trust, its records and the
+/// findings from warnings up.
+pub(crate) fn print_session(
+    out: &mut impl Write,
+    title: &str,
+    s: &SessionReport<'_>,
+    lang: Lang,
+) -> io::Result<()> {
+    let de = lang == Lang::De;
+    writeln!(out, "{title}: {} — {}", s.verdict, s.verdict.explain(lang))?;
+    if let Some(m) = &s.meter_serial {
+        writeln!(out, "  {}: {m}", if de { "Zähler" } else { "meter" })?;
+    }
+    if let Some(e) = &s.energy {
+        writeln!(
+            out,
+            "  {}: {} kWh ({} Wh){}",
+            if de { "Energie" } else { "energy" },
+            e.kwh,
+            e.wh,
+            e.register
+                .as_deref()
+                .map_or_else(String::new, |r| format!(", {r}"))
+        )?;
+    }
+    if let (Some(a), Some(b)) = (&s.start, &s.end) {
+        writeln!(
+            out,
+            "  {}: {} → {}",
+            if de { "Zeit" } else { "time" },
+            a.text,
+            b.text
+        )?;
+    }
+    if let Some(d) = s.duration_seconds() {
+        writeln!(out, "  {}: {d} s", if de { "Dauer" } else { "duration" })?;
+    }
+    if let Some(t) = &s.trust {
+        writeln!(
+            out,
+            "  {}: {} — {}",
+            if de { "Schlüssel" } else { "key" },
+            t.as_str(),
+            t.explain(lang)
+        )?;
+    }
+    for r in &s.records {
+        writeln!(
+            out,
+            "  record {}{}: {} ({})",
+            r.index + 1,
+            r.label.map_or_else(String::new, |l| format!(" [{l}]")),
+            r.checked.verdict,
+            r.checked.code().name()
+        )?;
+    }
+    for f in &s.findings {
+        if f.finding.severity >= Severity::Warning {
+            writeln!(
+                out,
+                "  [{}] {} ({}){}: {}",
+                f.finding.severity.as_str(),
+                f.finding.code.name(),
+                f.finding.code.code(),
+                f.detail
+                    .as_deref()
+                    .map_or_else(String::new, |d| format!(" {d}")),
+                f.message(lang)
+            )?;
+        }
+    }
+    Ok(())
+}
