@@ -336,27 +336,17 @@ impl Report<'_> {
 }
 
 /// The report for a record whose key could not be decoded (`key_error`):
-/// the record's own `malformed` or `unsupported` verdict wins (an unsupported
-/// algorithm stays unsupported whatever the key); otherwise the key error
-/// decides. Bindings that take keys as bytes use this after their own decoding.
+/// see [`decide`] for which answer wins.
 #[must_use]
 pub(crate) fn check_with_key_error<'a>(
     record: &'a str,
     key_error: Error,
     options: &Options,
 ) -> Report<'a> {
-    let mut report = check(record, None, options);
-    let keep = matches!(report.verdict, Verdict::Malformed)
-        || report.error.is_some_and(|e| {
-            e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing
-        });
-    if !keep {
-        report.verdict = key_error.verdict();
-        report.error = Some(key_error);
-        report.signature_valid = None;
-        report.key_source = None;
+    match parse_with(record, options) {
+        Ok(rec) => check_parsed_key(rec, Some(Err(key_error)), options),
+        Err(e) => Report::from_error(e, options.profile),
     }
-    report
 }
 
 /// Checks one record: parse, apply the profile, verify. Never fails; the
@@ -380,117 +370,196 @@ pub(crate) fn check_parsed<'a>(
     key: Option<&PublicKey>,
     options: &Options,
 ) -> Report<'a> {
+    check_parsed_key(rec, key.map(Ok), options)
+}
+
+/// [`check_parsed`] with the caller's key as given: none, decoded, or its
+/// decoding error (`Some(Err)`).
+pub(crate) fn check_parsed_key<'a>(
+    rec: Unverified<'a>,
+    key: Option<Result<&PublicKey, Error>>,
+    options: &Options,
+) -> Report<'a> {
     let profile = options.profile;
     let mut report = Report::from_error(Error::new(ErrorCode::Internal), profile);
     report.error = None;
     let mut findings = Vec::new();
     lint::lint(&rec, profile, &mut findings);
-
     let alg = rec.algorithm_info();
     if let Ok(info) = &alg {
         report.algorithm = Some(info.algorithm);
-        if info.defaulted {
-            findings.push(Finding::under(
-                FindingCode::SaDefault,
-                profile,
-                Some("SA"),
-                None,
-                None,
-            ));
-        } else if !info.exact_spelling {
-            let span = rec.signature.algorithm.as_ref().map(|t| t.span);
-            findings.push(Finding::under(
-                FindingCode::SaVendorSpelling,
-                profile,
-                Some("SA"),
-                None,
-                span,
-            ));
-        }
+        algorithm_findings(&rec, info, profile, &mut findings);
     }
-
-    // The key: caller's, else the record's own.
-    let embedded;
-    let key = match key {
-        Some(k) => {
-            report.key_source = Some(KeySource::Caller);
-            Ok(k)
-        }
-        None => match rec.embedded_key() {
-            Some(Ok(k)) => {
-                embedded = k;
-                report.key_source = Some(KeySource::Record);
-                findings.push(Finding::under(
-                    FindingCode::KeyFromRecord,
-                    profile,
-                    None,
-                    None,
-                    None,
-                ));
-                Ok(&embedded)
-            }
-            Some(Err(e)) => Err(e),
-            None => Err(Error::new(ErrorCode::KeyMissing)),
-        },
+    // An undecodable caller key is weighed against the record's own answer
+    // without a key (see `decide`); the record's 4th section is then read as
+    // for no key.
+    let (caller, key_error) = match key {
+        Some(Ok(k)) => (Some(k), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
     };
-
-    let outcome: Result<(), Error> = alg.map(|i| i.algorithm).and_then(|a| {
+    let embedded = if caller.is_none() {
+        rec.embedded_key()
+    } else {
+        None
+    };
+    let key = choose_key(caller, embedded.as_ref(), &mut report, &mut findings);
+    let outcome = alg.map(|i| i.algorithm).and_then(|a| {
         let sig = rec.signature_bytes(a)?;
-        match sig.shape {
-            SignatureShape::Der => {}
-            SignatureShape::Raw => findings.push(Finding::under(
-                FindingCode::SignatureRaw,
-                profile,
-                Some("SD"),
-                None,
-                None,
-            )),
-            SignatureShape::DerLenient {
-                unsigned_high_bit,
-                superfluous_zero,
-                long_length,
-            } => {
-                for (flag, code) in [
-                    (unsigned_high_bit, FindingCode::DerUnsignedHighBit),
-                    (superfluous_zero, FindingCode::DerSuperfluousZero),
-                    (long_length, FindingCode::DerLongLength),
-                ] {
-                    if flag {
-                        findings.push(Finding::under(code, profile, Some("SD"), None, None));
-                    }
-                }
-            }
-        }
-        let key = key?;
-        match rec.verify(key) {
-            Ok(v) => {
-                report.signature_valid = Some(true);
-                if v.high_s {
-                    findings.push(Finding::under(
-                        FindingCode::HighS,
-                        profile,
-                        Some("SD"),
-                        None,
-                        None,
-                    ));
-                }
-                Ok(())
-            }
-            Err(e) => {
-                if e.code == ErrorCode::InvalidSignature {
-                    report.signature_valid = Some(false);
-                }
-                Err(e)
-            }
-        }
+        signature_findings(sig.shape, profile, &mut findings);
+        verify_with(&rec, key?, &mut report, &mut findings)
     });
-
     if report.signature_valid == Some(true) {
         lint::reference_transaction_check(&rec, profile, &mut findings);
     }
+    let (error, key_error_won) = decide(outcome.err(), &findings, key_error);
+    if key_error_won {
+        // The record was not checked with the key the caller meant.
+        report.signature_valid = None;
+        report.key_source = None;
+    }
+    report.verdict = error.map_or(Verdict::Valid, |e| e.verdict());
+    report.error = error;
+    report.findings = findings;
+    report.record = Some(rec);
+    report
+}
 
-    // One verdict. Order: what cannot be supported or read, then what the
-    // profile refuses, then the signature.
+/// The findings of the algorithm decision: `SA` absent, or spelt the vendor's way.
+fn algorithm_findings(
+    rec: &Unverified<'_>,
+    info: &AlgorithmInfo,
+    profile: Profile,
+    findings: &mut Vec<Finding>,
+) {
+    if info.defaulted {
+        findings.push(Finding::under(
+            FindingCode::SaDefault,
+            profile,
+            Some("SA"),
+            None,
+            None,
+        ));
+    } else if !info.exact_spelling {
+        let span = rec.signature.algorithm.as_ref().map(|t| t.span);
+        findings.push(Finding::under(
+            FindingCode::SaVendorSpelling,
+            profile,
+            Some("SA"),
+            None,
+            span,
+        ));
+    }
+}
+
+/// The findings of the signature's encoding (raw `r‖s`, lenient DER).
+fn signature_findings(shape: SignatureShape, profile: Profile, findings: &mut Vec<Finding>) {
+    match shape {
+        SignatureShape::Der => {}
+        SignatureShape::Raw => findings.push(Finding::under(
+            FindingCode::SignatureRaw,
+            profile,
+            Some("SD"),
+            None,
+            None,
+        )),
+        SignatureShape::DerLenient {
+            unsigned_high_bit,
+            superfluous_zero,
+            long_length,
+        } => {
+            for (flag, code) in [
+                (unsigned_high_bit, FindingCode::DerUnsignedHighBit),
+                (superfluous_zero, FindingCode::DerSuperfluousZero),
+                (long_length, FindingCode::DerLongLength),
+            ] {
+                if flag {
+                    findings.push(Finding::under(code, profile, Some("SD"), None, None));
+                }
+            }
+        }
+    }
+}
+
+/// The key: the caller's, else the record's own (4th section), recording
+/// where it came from.
+fn choose_key<'k>(
+    caller: Option<&'k PublicKey>,
+    embedded: Option<&'k Result<PublicKey, Error>>,
+    report: &mut Report<'_>,
+    findings: &mut Vec<Finding>,
+) -> Result<&'k PublicKey, Error> {
+    match (caller, embedded) {
+        (Some(k), _) => {
+            report.key_source = Some(KeySource::Caller);
+            Ok(k)
+        }
+        (None, Some(Ok(k))) => {
+            report.key_source = Some(KeySource::Record);
+            findings.push(Finding::under(
+                FindingCode::KeyFromRecord,
+                report.profile,
+                None,
+                None,
+                None,
+            ));
+            Ok(k)
+        }
+        (None, Some(Err(e))) => Err(*e),
+        (None, None) => Err(Error::new(ErrorCode::KeyMissing)),
+    }
+}
+
+/// Verifies with `key`, recording whether the signature verified.
+fn verify_with(
+    rec: &Unverified<'_>,
+    key: &PublicKey,
+    report: &mut Report<'_>,
+    findings: &mut Vec<Finding>,
+) -> Result<(), Error> {
+    let profile = report.profile;
+    match rec.verify(key) {
+        Ok(v) => {
+            report.signature_valid = Some(true);
+            if v.high_s {
+                findings.push(Finding::under(
+                    FindingCode::HighS,
+                    profile,
+                    Some("SD"),
+                    None,
+                    None,
+                ));
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if e.code == ErrorCode::InvalidSignature {
+                report.signature_valid = Some(false);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The verdict precedence, in one place: which error a record's report
+/// carries (`None`: valid), and whether it is the caller key's error.
+///
+/// 1. what cannot be supported (an algorithm, a key on another curve; not a
+///    missing key), then what cannot be read (signature encoding, the
+///    record's own key), from `outcome`;
+/// 2. an `error` finding of the profile (escalated to its error code);
+/// 3. the outcome's remaining error: a missing key or an invalid signature.
+///
+/// A caller key that could not be decoded (`key_error`) is weighed last
+/// against that answer: the record's own `malformed` or `unsupported` answer
+/// (other than a missing key) wins — an unsupported algorithm stays
+/// unsupported whatever the key —, else the key error decides. It is never
+/// an invalid signature.
+fn decide(
+    outcome: Option<Error>,
+    findings: &[Finding],
+    key_error: Option<Error>,
+) -> (Option<Error>, bool) {
     let profile_error = findings
         .iter()
         .find(|f| f.severity == Severity::Error)
@@ -500,18 +569,18 @@ pub(crate) fn check_parsed<'a>(
             e.span = f.span;
             e
         });
+    let unsupported =
+        |e: &Error| e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing;
     let error = match (outcome, profile_error) {
-        (Err(e), _) if e.verdict() == Verdict::Unsupported && e.code != ErrorCode::KeyMissing => {
-            Some(e)
-        }
-        (Err(e), _) if e.verdict() == Verdict::Malformed => Some(e),
+        (Some(e), _) if unsupported(&e) => Some(e),
+        (Some(e), _) if e.verdict() == Verdict::Malformed => Some(e),
         (_, Some(p)) => Some(p),
-        (Err(e), None) => Some(e),
-        (Ok(()), None) => None,
+        (e, None) => e,
     };
-    report.verdict = error.map_or(Verdict::Valid, |e| e.verdict());
-    report.error = error;
-    report.findings = findings;
-    report.record = Some(rec);
-    report
+    match key_error {
+        Some(k) if !error.is_some_and(|e| e.verdict() == Verdict::Malformed || unsupported(&e)) => {
+            (Some(k), true)
+        }
+        _ => (error, false),
+    }
 }
