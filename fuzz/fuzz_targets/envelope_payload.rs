@@ -1,5 +1,5 @@
 //! Raw bytes as a record: envelope split, payload typing, every payload
-//! accessor, `resolved_readings`, `payload_json`, and `check` under each profile.
+//! accessor, `resolved_readings`, `payload_json`, and `Checker::verify` (text and bytes) under each profile.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
