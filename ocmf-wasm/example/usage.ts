@@ -104,3 +104,16 @@ if (registry) {
   typed.trust.forEach((t, i) => console.log(t, typed.keyFingerprint[i], typed.reports?.[i]?.trust.status));
   registry.free();
 }
+
+// Keys as bytes (binary SPKI DER, SEC1 or bare XY; UTF-8 key text), and the
+// core's sentences for a verdict and a trust status.
+import { explainVerdict, explainTrust, verdicts } from 'ocmf';
+declare const spkiDer: Uint8Array;
+const fromBytes = new Key(spkiDer);
+const r2: VerifyReport = verify(record, { key: spkiDer, lang: 'en' });
+console.log(explainVerdict(r2.verdict, 'de'), fromBytes.fingerprint, verdicts().length);
+const status: TrustStatus = 'mismatch';
+console.log(explainTrust(status, 'en'));
+const reg2: KeyRegistry = KeyRegistry.load(new TextEncoder().encode('meter_serial,public_key\n'));
+reg2.free();
+fromBytes.free();

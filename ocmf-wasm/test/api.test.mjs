@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as ocmf from 'ocmf';
 
-const { verify, verifyJson, inspect, sign, Key, messageFor, version, isOcmfError } = ocmf;
+const {
+  verify, verifyJson, inspect, sign, Key, messageFor, version, isOcmfError, explainVerdict, explainTrust, verdicts,
+} = ocmf;
 const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname;
 const RECORD = readFileSync(join(REPO, 'examples/keba-p256.ocmf'), 'utf8').trim();
 const KEY = readFileSync(join(REPO, 'examples/keba-p256.key'), 'utf8').trim();
@@ -93,7 +95,7 @@ test('wrong argument types throw OcmfError 702', () => {
   throwsOcmf(() => verify(RECORD, { key: { keyId: 123456 } }), 702);
   throwsOcmf(() => verify(RECORD, { profile: 3 }), 702);
   throwsOcmf(() => sign(1, '11'), 702);
-  throwsOcmf(() => sign('{}', '11', 'ECDSA-nope-SHA256'), 702);
+  throwsOcmf(() => sign('{}', '11', 42), 702);
   throwsOcmf(() => messageFor(123456, 'en'), 702);
   throwsOcmf(() => messageFor('600', 'en'), 702);
 });
@@ -218,4 +220,56 @@ test('sign refuses bad secrets with 705', () => {
   throwsOcmf(() => sign(payload, 'not hex'), 705);
   throwsOcmf(() => sign(payload, 'ff'.repeat(32)), 705);
   assert.equal(sign(payload, '01').publicKey.slice(0, 2), '04');
+});
+
+test('sign: an algorithm it cannot sign with is the core\'s algorithm error (Algorithm::from_name)', () => {
+  const payload = RECORD.split('|')[1];
+  assert.equal(throwsOcmf(() => sign(payload, '11', 'ECDSA-nope-SHA256'), 400).codeName, 'unknown_algorithm');
+  assert.equal(throwsOcmf(() => sign(payload, '11', 'EdDSA-Ed25519'), 401).codeName, 'algorithm_not_in_spec');
+  // Curve names in any spelling the core reads, and SA names.
+  assert.equal(sign(payload, '11', 'P-256').record, sign(payload, '11', 'ECDSA-secp256r1-SHA256').record);
+  assert.equal(sign(payload, '11', ' prime256v1 ').record, sign(payload, '11').record);
+});
+
+test('keys as bytes: binary SPKI, UTF-8 key text, empty bytes = no key; a Key from bytes', () => {
+  const der = Uint8Array.from(KEY.match(/../g).map((h) => parseInt(h, 16)));
+  assert.equal(der[0], 0x30, 'the example key is SPKI DER hex');
+  const text = new TextEncoder().encode(KEY);
+  for (const key of [der, text]) {
+    assert.equal(verify(RECORD, { key }).verdict, 'valid');
+    assert.equal(verifyJson(RECORD, { key }), verifyJson(RECORD, { key: KEY }));
+  }
+  // Empty bytes and blank text are no key: the record's own (none here).
+  for (const key of [new Uint8Array(0), '', '  \n']) {
+    assert.equal(verify(RECORD, { key }).codeName, 'key_missing', JSON.stringify(key));
+  }
+  // Undecodable bytes: the key's error as the verdict, as for text.
+  const r = verify(RECORD, { key: new Uint8Array([0x30, 0x01, 0xff]) });
+  assert.equal(r.verdict, 'malformed');
+  assert.ok(r.code >= 500 && r.code < 600, String(r.code));
+  const k = new Key(der);
+  assert.equal(k.fingerprint, new Key(KEY).fingerprint);
+  assert.equal(k.declaredCurve, 'secp256r1');
+  assert.equal(verify(RECORD, { key: k }).verdict, 'valid');
+  k.free();
+  throwsOcmf(() => new Key(new Uint8Array(0)), 500);
+});
+
+test('verdict and trust sentences come from the core, in both languages', () => {
+  assert.deepEqual(verdicts(), VERDICTS);
+  for (const v of VERDICTS) {
+    const en = explainVerdict(v, 'en');
+    const de = explainVerdict(v, 'de');
+    assert.ok(en.length > 20 && de.length > 20 && en !== de, v);
+    assert.equal(explainVerdict(v), en, 'English by default');
+  }
+  assert.notEqual(explainVerdict('valid'), explainVerdict('invalid-signature'));
+  const statuses = ['trusted', 'untrusted', 'mismatch', 'expired', 'unknown'];
+  const texts = statuses.map((s) => explainTrust(s, 'de'));
+  assert.equal(new Set(texts).size, statuses.length, 'one sentence per status');
+  for (const s of statuses) assert.notEqual(explainTrust(s, 'en'), explainTrust(s, 'de'), s);
+  throwsOcmf(() => explainVerdict('fine'), 702);
+  throwsOcmf(() => explainVerdict(1), 702);
+  throwsOcmf(() => explainTrust('maybe'), 702);
+  throwsOcmf(() => explainTrust('trusted', 'fr'), 701);
 });

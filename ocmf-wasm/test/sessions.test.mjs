@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   KeyRegistry, Key, extract, evaluateSession, evaluateSessionJson, toXml, verify, verifyJson,
-  isOcmfError,
+  isOcmfError, explainTrust,
 } from 'ocmf';
 
 const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname;
@@ -269,6 +269,8 @@ test('verify with a registry adds the trust decision; verifyJson is canonical', 
   assert.equal(r.trust.keyIndex, 0);
   assert.equal(r.keyFingerprint, registry.entries[0].fingerprint);
   assert.match(r.trust.message, /registrierte/);
+  // The session's trust word explained with the same sentence the record reports carry.
+  assert.equal(explainTrust(r.trust.status, 'de'), r.trust.message);
   const text = verifyJson(values[6].record, { key: values[6].publicKey, registry });
   const parsed = JSON.parse(text);
   assert.equal(JSON.stringify(parsed), text);
@@ -345,4 +347,35 @@ test('malformed XML, logs and bytes: typed error entries, never a throw', () => 
     for (const g of ex.sessions()) assert.ok(['valid', 'incomplete', 'invalid', 'malformed'].includes(g.report.verdict));
     ex.free();
   }
+});
+
+test('KeyRegistry.load reads bytes too; bytes that are not UTF-8 are the core\'s not_utf8 error with line and column', () => {
+  const enc = new TextEncoder();
+  const fromBytes = KeyRegistry.load(enc.encode(REGISTRY_CSV));
+  const fromText = KeyRegistry.load(REGISTRY_CSV);
+  assert.deepEqual(fromBytes.entries, fromText.entries);
+  const bad = enc.encode('meter_serial,public_key\nX1,04');
+  const withFf = new Uint8Array([...bad, 0xff, 0x0a]);
+  const e = throwsOcmf(() => KeyRegistry.load(withFf));
+  assert.equal(e.codeName, 'not_utf8');
+  assert.equal(e.line, 2);
+  assert.equal(e.column, 6);
+  throwsOcmf(() => KeyRegistry.load(new Uint8Array(0)), 802);
+  throwsOcmf(() => KeyRegistry.fromCsv(enc.encode(REGISTRY_CSV)), 702);
+  fromBytes.free();
+  fromText.free();
+});
+
+test('session record keys as bytes or Key equal the key text (the core reads bytes as key text)', () => {
+  const reg = KeyRegistry.load(REGISTRY_CSV);
+  const [b, e] = extract(LOG).values.slice(0, 2).map((v) => v.record);
+  const keyText = reg.entries.find((x) => x.meterSerial === 'DEMO-0001').publicKey;
+  const bytes = Uint8Array.from(keyText.match(/../g).map((h) => parseInt(h, 16)));
+  const text = evaluateSession([{ record: b, key: keyText }, { record: e, key: keyText }], { registry: reg });
+  const bin = evaluateSession([{ record: b, key: bytes }, { record: e, key: new Key(bytes) }], { registry: reg });
+  assert.equal(text.verdict, 'valid');
+  assert.equal(bin.json, text.json);
+  // And the session's own key option as bytes.
+  assert.equal(evaluateSession([b, e], { key: bytes }).json, evaluateSession([b, e], { key: keyText }).json);
+  reg.free();
 });
