@@ -32,7 +32,7 @@ pub enum RegistryErrorKind {
     Window,
     /// The file holds no header (CSV) or nothing at all.
     Empty,
-    /// The bytes are not UTF-8 text ([`Registry::load_bytes`]).
+    /// The bytes are not UTF-8 text ([`Registry::load_bytes`](super::Registry::load_bytes)).
     NotUtf8,
 }
 

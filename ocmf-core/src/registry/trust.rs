@@ -5,7 +5,6 @@
 use alloc::{string::String, vec::Vec};
 use core::fmt;
 
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::{KeyEntry, Registry};
@@ -150,26 +149,6 @@ impl Trust {
             (Self::Unknown, Lang::En) => "No key is available for this meter.",
             (Self::Unknown, Lang::De) => "Für diesen Zähler ist kein Schlüssel verfügbar.",
         }
-    }
-
-    /// The JSON object `{status, code, code_name, source, key_index, message}`.
-    #[must_use]
-    pub fn to_json(&self, lang: Lang) -> Value {
-        let (source, index) = match self {
-            Self::Trusted { source, key_index } | Self::Expired { source, key_index } => {
-                (Some(source.as_str()), Some(*key_index))
-            }
-            Self::Mismatch { registered } => (None, Some(*registered)),
-            Self::Untrusted | Self::Unknown => (None, None),
-        };
-        let mut m = Map::new();
-        m.insert("status".into(), self.as_str().into());
-        m.insert("code".into(), self.code().code().into());
-        m.insert("code_name".into(), self.code().name().into());
-        m.insert("source".into(), source.into());
-        m.insert("key_index".into(), index.into());
-        m.insert("message".into(), self.explain(lang).into());
-        Value::Object(m)
     }
 }
 

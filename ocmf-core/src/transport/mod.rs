@@ -110,7 +110,6 @@
 
 mod decode;
 mod group;
-mod json;
 mod ocpp;
 mod sessions;
 mod split;
@@ -454,13 +453,16 @@ impl Extraction {
     /// The extraction as JSON: `format`, `values`, `errors`, `duplicates`, `groups`.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
-        json::extraction(self)
+        let groups = self.groups();
+        crate::json::to_value(&crate::json::ExtractionJson::new(self, &groups))
     }
 
-    /// [`Extraction::to_json`] as compact text (keys sorted, stable).
+    /// [`Extraction::to_json`] as compact text (keys sorted, stable),
+    /// written without building the `Value`.
     #[must_use]
     pub fn to_json_string(&self) -> String {
-        serde_json::to_string(&self.to_json()).unwrap_or_default()
+        let groups = self.groups();
+        crate::json::to_string(&crate::json::ExtractionJson::new(self, &groups))
     }
 }
 
