@@ -133,3 +133,13 @@ def signed_set(
             tampered.add(i)
         records.append(rec)
     return records, key, tampered
+
+
+def chunk_rows(columns: Any) -> list[tuple[Any, ...]]:
+    """The rows of a native chunk (``_ocmf.verify_chunk``), read from its
+    columns by name: the four of every batch, then the trust columns when
+    the chunk was checked with a registry."""
+    names = ["verdict", "code", "signature_valid", "algorithm"]
+    if columns.trust is not None:
+        names += ["trust", "key_fingerprint"]
+    return list(zip(*(getattr(columns, name) for name in names)))

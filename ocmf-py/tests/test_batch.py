@@ -12,7 +12,7 @@ import pytest
 import ocmf
 from ocmf import _ocmf
 
-from conftest import P256, signed_set
+from conftest import P256, chunk_rows, signed_set
 
 
 def _one_by_one(corpus: list[dict[str, Any]], keyed: bool) -> list[tuple[Any, ...]]:
@@ -129,9 +129,9 @@ def test_one_key_set_wide_tables_with_tampered_records(threads: int) -> None:
     assert _rows(ocmf.verify_many(records, keys=[key] * len(records), threads=threads)) == want
     assert _rows(ocmf.verify_many(records, keys=[decoded] * len(records), threads=threads)) == want
     native = _ocmf.verify_chunk(records, None, [key] * len(records), "interop", threads)
-    assert list(zip(*native)) == want
+    assert chunk_rows(native) == want
     native = _ocmf.verify_chunk(records, key, None, "interop", threads)
-    assert list(zip(*native)) == want
+    assert chunk_rows(native) == want
     # Several profiles go through the same options.
     for profile in ("strict", "reference"):
         got = ocmf.verify_many(records, key=key, threads=threads, profile=profile, as_="list")
@@ -148,9 +148,9 @@ def test_every_corpus_record_through_the_native_batch_with_key_text(corpus: list
     want = _single(texts, keys)
     for threads in (1, 2):
         got = _ocmf.verify_chunk(texts, None, keys, "interop", threads)
-        assert list(zip(*got)) == want
+        assert chunk_rows(got) == want
         got = _ocmf.verify_chunk([t.encode() for t in texts], None, keys, "interop", threads)
-        assert list(zip(*got)) == want
+        assert chunk_rows(got) == want
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -174,7 +174,7 @@ def test_bad_utf8_and_oversize_records(threads: int) -> None:
     for shared in (key, ocmf.Key(key)):
         assert _rows(ocmf.verify_many(mixed, key=shared, threads=threads)) == want
     got = _ocmf.verify_chunk(mixed, key, None, "interop", threads)
-    assert list(zip(*got)) == want
+    assert chunk_rows(got) == want
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -187,7 +187,7 @@ def test_bad_key_text_shared_by_many_records(threads: int) -> None:
         assert _rows(ocmf.verify_many(records, key=bad_key, threads=threads)) == want
         assert _rows(ocmf.verify_many(records, keys=[bad_key] * len(records), threads=threads)) == want
         got = _ocmf.verify_chunk(records, None, [bad_key] * len(records), "interop", threads)
-        assert list(zip(*got)) == want
+        assert chunk_rows(got) == want
     bad_bytes = b"\x04" + b"\x00" * 64  # raw bytes: not a point on any curve
     want = _single(records, [bad_bytes] * len(records))
     assert _rows(ocmf.verify_many(records, key=bad_bytes, threads=threads)) == want
@@ -218,7 +218,7 @@ def test_mixed_per_record_keys(threads: int) -> None:
     got = _rows(ocmf.verify_many(records, keys=keys, threads=threads, chunk_size=40))
     assert got == want
     got_native = _ocmf.verify_chunk(records, None, keys, "interop", threads)
-    assert list(zip(*got_native)) == want
+    assert chunk_rows(got_native) == want
 
 
 def test_key_precompute_keeps_verdicts() -> None:

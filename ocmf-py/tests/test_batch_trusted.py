@@ -24,7 +24,7 @@ import ocmf
 from ocmf import _ocmf
 from ocmf._registry import native_registry
 
-from conftest import P256, signed_set
+from conftest import P256, chunk_rows, signed_set
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ocpp"
 STATUSES = {"trusted", "untrusted", "mismatch", "expired", "unknown"}
@@ -162,7 +162,7 @@ def test_corpus_input_kinds_and_shared_key(corpus: list[dict[str, Any]], corpus_
         assert _rows(ocmf.verify_many(records, keys=pd.Series(keys), chunk_size=50, registry=reg)) == want
     # The native chunk call with key texts (the core decodes each text once).
     native = _ocmf.verify_chunk(texts, None, keys, "interop", 2, registry=native_registry(reg))
-    assert list(zip(*native)) == want
+    assert chunk_rows(native) == want
     # One carried key for every record: right for some meters, wrong for the others.
     shared = next(e.public_key.sec1_hex for e in reg if e.source == "corpus own")
     want_shared = _single(texts, [shared] * len(texts), reg)
@@ -244,8 +244,12 @@ def test_without_registry_the_output_is_unchanged(demo: tuple[ocmf.Registry, lis
     assert (verdict, code) == (rows[0].verdict, rows[0].code)
     assert list(ocmf.verify_many(records, keys=keys, as_="pandas").columns) == list(ocmf._batch.COLUMNS)
     assert all(len(r) == 4 for r in ocmf.iter_verify(records, keys=keys))
-    assert len(_ocmf.verify_chunk(records, None, keys, "interop", 1)) == 4
-    assert len(_ocmf.verify_chunk(records, None, keys, "interop", 1, registry=None)) == 4
+    for native in (
+        _ocmf.verify_chunk(records, None, keys, "interop", 1),
+        _ocmf.verify_chunk(records, None, keys, "interop", 1, registry=None),
+    ):
+        assert native.trust is None and native.key_fingerprint is None
+        assert all(len(r) == 4 for r in chunk_rows(native)) and len(native) == len(records)
     assert ocmf.verify_many(records, keys=keys, registry=None).column_names == list(ocmf._batch.COLUMNS)
 
 
@@ -330,7 +334,7 @@ def test_generated_meters_every_key_form(
     table = ocmf.verify_many(records, keys=carried, threads=threads, chunk_size=45, registry=meters_registry)
     assert _rows(table) == want
     native = _ocmf.verify_chunk(records, None, carried, "interop", threads, registry=native_registry(meters_registry))
-    assert list(zip(*native)) == want
+    assert chunk_rows(native) == want
     # A shared carried key, and none.
     for shared in (own_key, ocmf.Key(own_key), None, "zz!!"):
         want_shared = _single(records, [shared] * len(records), meters_registry)

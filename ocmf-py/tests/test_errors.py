@@ -44,8 +44,13 @@ def test_key_errors() -> None:
         ocmf.Key("zz-not-a-key")
     assert 500 <= e.value.code < 600
     with pytest.raises(ocmf.InvalidKeyError) as e2:
-        ocmf.Key(b"\x04" + b"\x00" * 64)
+        ocmf.Key(b"\x04" + b"\xff" * 64)  # binary (not UTF-8), not a point on any curve
     assert e2.value.code in (504, 505)
+    # Bytes that happen to be UTF-8 are read as key text first (the core's
+    # PublicKey::from_input); when neither form reads, the text error is the answer.
+    with pytest.raises(ocmf.InvalidKeyError) as e4:
+        ocmf.Key(b"\x04" + b"\x00" * 64)
+    assert e4.value.code == 501
     with pytest.raises(ocmf.InvalidArgumentError) as e3:
         ocmf.Key(42)  # type: ignore[arg-type]
     assert e3.value.code == 702
@@ -120,3 +125,39 @@ def test_exceptions_pickle() -> None:
         assert type(back) is type(e) and back.code == e.code and str(back) == str(e)
     else:
         raise AssertionError("parse accepted garbage")
+
+
+@pytest.mark.parametrize(
+    ("name", "secret", "sa"),
+    [
+        ("secp256r1", "01" * 32, "ECDSA-secp256r1-SHA256"),
+        ("P-256", "01" * 32, "ECDSA-secp256r1-SHA256"),
+        ("brainpoolP384r1", "01" * 48, "ECDSA-brainpool384r1-SHA256"),
+        ("ECDSA-secp384r1-SHA256", "01" * 48, "ECDSA-secp384r1-SHA256"),
+    ],
+)
+def test_sign_takes_curve_names_and_sa(name: str, secret: str, sa: str) -> None:
+    signed = ocmf.sign(PAYLOAD, secret, name)
+    r = ocmf.verify(signed.record, signed.public_key)
+    assert (r.verdict, r.algorithm) == ("valid", sa)
+
+
+def test_sign_unknown_algorithm_is_typed() -> None:
+    for name in ("P-999", "", "secp256r1-SHA1"):
+        with pytest.raises(ocmf.UnsupportedError) as e:
+            ocmf.sign(PAYLOAD, "01" * 32, name)
+        assert (e.value.code, e.value.code_name) == (400, "unknown_algorithm")
+
+
+def test_key_bytes_and_blank_keys_follow_the_core() -> None:
+    signed = ocmf.sign(PAYLOAD, "01" * 32)
+    # UTF-8 key bytes are key text; binary bytes are the key itself.
+    assert ocmf.Key(signed.public_key.encode()) == ocmf.Key(signed.public_key)
+    assert ocmf.Key(bytes.fromhex(signed.public_key)) == ocmf.Key(signed.public_key)
+    for key in (signed.public_key, signed.public_key.encode(), bytes.fromhex(signed.public_key)):
+        assert ocmf.verify(signed.record, key).verdict == "valid"
+    # A blank key is no key: the same answer as without one (no key anywhere: 500).
+    none = ocmf.verify(signed.record)
+    assert none.code == 500
+    for blank in ("", "   ", b""):
+        assert ocmf.verify(signed.record, blank).to_json() == none.to_json()

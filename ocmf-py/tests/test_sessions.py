@@ -151,10 +151,14 @@ def test_registry_forced_format_and_encoding_errors(tmp_path: Path) -> None:
         ocmf.Registry.from_csv(json_text)
     with pytest.raises(ocmf.RegistryError):
         ocmf.Registry.from_json(KEYS.read_text(encoding="utf-8"))
+    # Not UTF-8: the core's code 102 not_utf8 (Registry::load_bytes, as in the C binding), with line and column.
     e = pytest.raises(ocmf.RegistryError, ocmf.Registry.load, b"meter_serial,public_key\nX\xff,04\n").value
-    assert (e.code, e.line, e.column) == (802, 2, 2)
+    assert (e.code, e.code_name, e.line, e.column) == (102, "not_utf8", 2, 2)
+    for read in (ocmf.Registry.from_csv, ocmf.Registry.from_json):
+        forced = pytest.raises(ocmf.RegistryError, read, b"meter_serial,public_key\nX\xff,04\n").value
+        assert (forced.code, forced.line, forced.column, str(forced)) == (e.code, e.line, e.column, str(e))
     e = pytest.raises(ocmf.RegistryError, ocmf.Registry.load, "meter_serial,public_key\nX,\udc80\n").value
-    assert (e.code, e.line) == (802, 2)
+    assert (e.code, e.line, e.column) == (102, 2, 3)
     # A file name given as str is text; the message says how to read the file.
     path = tmp_path / "keys.csv"
     path.write_bytes(KEYS.read_bytes())

@@ -139,10 +139,8 @@ def verify(
     ``carried_key_fingerprint``, ``carried_key_error``, ``record_time_ms``),
     as ``ocmf verify --json --keys`` prints it.
     """
-    verdict, code, signature_valid, algorithm, json_text = _ocmf.verify(
-        record, key, profile, lang, native_registry(registry)
-    )
-    return VerifyResult(verdict, code, signature_valid, algorithm, json_text)
+    out = _ocmf.verify(record, key, profile, lang, native_registry(registry))
+    return VerifyResult(out.verdict, out.code, out.signature_valid, out.algorithm, out.json)
 
 
 def verify_strict(
@@ -175,9 +173,13 @@ def sign(payload: str, secret_hex: str, algorithm: str = "ECDSA-secp256r1-SHA256
     """Signs ``payload`` (a JSON object, used byte for byte) with a secret scalar
     given as hex; returns the record and the public key (SEC1 hex).
 
-    Raises :class:`UnsupportedError` (400/401) for an unknown algorithm,
+    ``algorithm`` is an ``SA`` value (``ECDSA-secp256r1-SHA256``, ...) or a
+    curve name (``secp256r1``, ``P-256``, ``brainpoolP384r1``, ...).
+
+    Raises :class:`UnsupportedError` (400 ``unknown_algorithm``, 401
+    ``algorithm_not_in_spec``) for an unknown algorithm,
     :class:`InvalidKeyError` (705) for an unusable secret and
     :class:`MalformedRecordError` for a payload that cannot form a record.
     """
-    record, public_key = _ocmf.sign(payload, secret_hex, algorithm)
-    return SignedRecord(record, public_key)
+    signed = _ocmf.sign(payload, secret_hex, algorithm)
+    return SignedRecord(record=signed.record, public_key=signed.public_key)

@@ -2,11 +2,11 @@
 
 Records are consumed in chunks of ``chunk_size`` (memory stays bounded for
 generators); each chunk is one call of the core's batch
-(``ocmf_core::batch::check_all``, or ``check_all_trusted`` with a
-``registry``) without the GIL, on ``threads`` worker threads. Without a
-registry a key given as text or bytes is decoded once into a :class:`Key`
-here, so that its precomputed tables serve every chunk; a key that signs 32
-or more records of a chunk gets the wide tables before the chunk is checked.
+(``ocmf_core::Checker::verify_all``, with the registry when one is given)
+without the GIL, on ``threads`` worker threads. A key given as text or bytes
+is decoded once into a :class:`Key` here, so that its precomputed tables
+serve every chunk; a key that signs 32 or more records of a chunk gets the
+wide tables before the chunk is checked.
 """
 
 from __future__ import annotations
@@ -23,11 +23,6 @@ from ._ocmf import Key
 from ._registry import Registry, native_registry
 
 __all__ = ["BatchRow", "TrustedBatchRow", "iter_verify", "verify_many", "COLUMNS", "TRUSTED_COLUMNS"]
-
-COLUMNS = ("verdict", "code", "signature_valid", "algorithm")
-"""The columns of a batch (and the fields of :class:`BatchRow`)."""
-TRUSTED_COLUMNS = COLUMNS + ("trust", "key_fingerprint")
-"""The columns of a batch checked with ``registry=`` (the fields of :class:`TrustedBatchRow`)."""
 
 KeyInput = Union[str, bytes, Key, None]
 _END = object()
@@ -60,6 +55,12 @@ class TrustedBatchRow(NamedTuple):
     (:attr:`ocmf.Trust.status` of ``ocmf.verify(record, key, registry=registry)``)."""
     key_fingerprint: Optional[str]
     """Fingerprint of the key the record was verified with (``ocmf.Key.fingerprint``), or None."""
+
+
+COLUMNS: tuple[str, ...] = BatchRow._fields
+"""The columns of a batch (the fields of :class:`BatchRow`, read by name from the native columns)."""
+TRUSTED_COLUMNS: tuple[str, ...] = TrustedBatchRow._fields
+"""The columns of a batch checked with ``registry=`` (the fields of :class:`TrustedBatchRow`)."""
 
 
 def _default_threads() -> int:
@@ -99,8 +100,9 @@ def _chunks(records: Any, chunk_size: int) -> Iterator[List[Any]]:
 
 
 def _decode_once(key: Any, cache: dict[Any, Any]) -> Any:
-    """A :class:`Key` for text/bytes keys that decode; the raw value otherwise
-    (the native check then reports the key error with the record's verdict rules)."""
+    """A :class:`Key` for text/bytes keys that decode (the core reads both
+    the same way); the raw value otherwise, so that the core reports the key
+    error (or, for a blank key, uses the record's own key) as for one record."""
     if key is None or isinstance(key, Key):
         return key
     if isinstance(key, (str, bytes)):
@@ -136,28 +138,22 @@ def _column_chunks(
     threads: Optional[int],
     chunk_size: int,
     registry: Optional[Registry],
-) -> Iterator[tuple[list[Any], ...]]:
-    """One tuple of columns per chunk: ``COLUMNS``, or ``TRUSTED_COLUMNS`` with a registry."""
+) -> Iterator[list[list[Any]]]:
+    """One list of columns per chunk: ``COLUMNS``, or ``TRUSTED_COLUMNS`` with a registry."""
     workers = _check_args(threads, chunk_size)
     native = native_registry(registry)
-    # With a registry the keys are the ones carried with the records, and go
-    # to the native layer as given: it reads them as `verify(..., registry=)`
-    # does (a Key as its SEC1 hex), so that both give the same rows; the
-    # core decodes each distinct key text once per chunk.
+    names = COLUMNS if native is None else TRUSTED_COLUMNS
     cache: dict[Any, Any] = {}
-
-    def decode(k: Any) -> Any:
-        return k if native is not None else _decode_once(k, cache)
-
-    shared = decode(key)
+    shared = _decode_once(key, cache)
     key_iter: Optional[Iterator[Any]] = None
     if keys is not None:
         key_iter = (k for part in _chunks(keys, chunk_size) for k in part)
     for chunk in _chunks(records, chunk_size):
         chunk_keys = None
         if key_iter is not None:
-            chunk_keys = [decode(k) for k in islice(key_iter, len(chunk))]
-        yield _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers, registry=native)
+            chunk_keys = [_decode_once(k, cache) for k in islice(key_iter, len(chunk))]
+        columns = _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers, registry=native)
+        yield [getattr(columns, name) for name in names]
     if key_iter is not None and next(key_iter, _END) is not _END:
         raise InvalidArgumentError("more keys than records", 702)
 
@@ -210,7 +206,7 @@ def iter_verify(
     return _rows(_column_chunks(records, key, keys, profile, threads, chunk_size, registry), registry)
 
 
-def _rows(parts: Iterator[tuple[list[Any], ...]], registry: Optional[Registry]) -> Iterator[Any]:
+def _rows(parts: Iterator[list[list[Any]]], registry: Optional[Registry]) -> Iterator[Any]:
     """The rows of column chunks: :class:`BatchRow`, or :class:`TrustedBatchRow` with a registry."""
     row_type = BatchRow if registry is None else TrustedBatchRow
     for cols in parts:
@@ -244,7 +240,7 @@ def verify_many(
 
     ``registry`` (an :class:`ocmf.Registry`): every record is checked as
     ``ocmf.verify(record, key, registry=registry)`` checks it (the core's
-    ``check_all_trusted``): the key registered for the record's meter is
+    batch with the registry): the key registered for the record's meter is
     used, and ``key``/``keys`` are the keys *carried* with the records,
     compared with the registered ones (None: the record's 4th section). The
     rows gain ``trust`` (``trusted``, ``untrusted``, ``mismatch``,

@@ -35,7 +35,7 @@ class OcmfError(ValueError):
         from ._ocmf import code_info
 
         info = code_info(self.code)
-        return info[0] if info is not None else "unknown"
+        return info.name if info is not None else "unknown"
 
     def __reduce__(self) -> tuple[type[OcmfError], tuple[Any, ...]]:
         return (type(self), (str(self), self.code))
@@ -67,7 +67,8 @@ class InvalidArgumentError(OcmfError, TypeError):
 
 
 class RegistryError(OcmfError):
-    """A key registry (JSON or CSV) cannot be read: code 802 ``registry_format``.
+    """A key registry (JSON or CSV) cannot be read: code 802 ``registry_format``,
+    or 102 ``not_utf8`` for a file that is not UTF-8 text (the core's codes).
 
     ``line`` and ``column`` are 1-based, ``field`` names the column or member
     concerned (``public_key``, ``valid_from`` …) when known, ``span`` is the

@@ -1,14 +1,26 @@
 """The native module (Rust, PyO3). Use the ``ocmf`` package's API instead."""
 
-from typing import Iterable, Optional, Tuple, Union, final, overload
+from typing import Iterable, Optional, Union, final
 
 __version__: str
 MAX_INPUT_BYTES: int
+TRANSPORTS: list[str]
 __all__ = [
+    "CodeInfo",
+    "Columns",
+    "Entry",
     "Extraction",
+    "GroupInfo",
+    "GroupSession",
+    "Issue",
     "Key",
     "MAX_INPUT_BYTES",
     "Registry",
+    "SessionOutcome",
+    "Signed",
+    "TRANSPORTS",
+    "Value",
+    "VerifyOutcome",
     "__version__",
     "code_info",
     "evaluate_session",
@@ -20,34 +32,13 @@ __all__ = [
     "verify_chunk",
 ]
 
-_Origin = Tuple[Optional[int], Optional[str], Optional[str]]
-_Value = Tuple[
-    str,
-    Optional[str],
-    str,
-    Optional[str],
-    Optional[str],
-    bool,
-    Optional[int],
-    Optional[int],
-    Optional[str],
-    Optional[str],
-    _Origin,
-]
-_Group = Tuple[Optional[str], Optional[str], Optional[int], list[int]]
-_KeyArg = Union[str, bytes, "Key", None]
-# verify_chunk's columns: verdict, code, signature_valid, algorithm (and
-# with a registry trust, key_fingerprint).
-_Columns = Tuple[list[str], list[int], list[Optional[bool]], list[Optional[str]]]
-_TrustedColumns = Tuple[
-    list[str], list[int], list[Optional[bool]], list[Optional[str]], list[str], list[Optional[str]]
-]
+_KeyArg = Union[str, bytes, bytearray, "Key", None]
 
 @final
 class Key:
     """A decoded public key, reusable across many records."""
 
-    def __new__(cls, key: Union[str, bytes]) -> "Key": ...
+    def __new__(cls, key: Union[str, bytes, bytearray]) -> "Key": ...
     @property
     def sec1_hex(self) -> str: ...
     @property
@@ -61,20 +52,151 @@ class Key:
     def __hash__(self) -> int: ...
 
 @final
+class Entry:
+    """One registry entry."""
+
+    @property
+    def meter_serial(self) -> Optional[str]: ...
+    @property
+    def gateway_serial(self) -> Optional[str]: ...
+    @property
+    def public_key(self) -> Key: ...
+    @property
+    def valid_from_ms(self) -> Optional[int]: ...
+    @property
+    def valid_until_ms(self) -> Optional[int]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def fingerprint(self) -> str: ...
+
+@final
 class Registry:
     """A set of trusted keys."""
 
     def __new__(cls) -> "Registry": ...
     @staticmethod
-    def load(text: str, lang: str = "en") -> "Registry": ...
+    def load(data: Union[str, bytes, bytearray], lang: str = "en") -> "Registry": ...
     @staticmethod
-    def from_json(text: str, lang: str = "en") -> "Registry": ...
+    def from_json(data: Union[str, bytes, bytearray], lang: str = "en") -> "Registry": ...
     @staticmethod
-    def from_csv(text: str, lang: str = "en") -> "Registry": ...
-    def entries(
-        self,
-    ) -> list[Tuple[Optional[str], Optional[str], Key, Optional[int], Optional[int], str, int, str]]: ...
+    def from_csv(data: Union[str, bytes, bytearray], lang: str = "en") -> "Registry": ...
+    def entries(self) -> list[Entry]: ...
     def __len__(self) -> int: ...
+
+@final
+class VerifyOutcome:
+    """What `verify` returns."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def signature_valid(self) -> Optional[bool]: ...
+    @property
+    def algorithm(self) -> Optional[str]: ...
+    @property
+    def json(self) -> str: ...
+
+@final
+class Columns:
+    """The columns of a checked chunk (`trust`/`key_fingerprint` with a registry only)."""
+
+    @property
+    def verdict(self) -> list[str]: ...
+    @property
+    def code(self) -> list[int]: ...
+    @property
+    def signature_valid(self) -> list[Optional[bool]]: ...
+    @property
+    def algorithm(self) -> list[Optional[str]]: ...
+    @property
+    def trust(self) -> Optional[list[str]]: ...
+    @property
+    def key_fingerprint(self) -> Optional[list[Optional[str]]]: ...
+    def __len__(self) -> int: ...
+
+@final
+class SessionOutcome:
+    """A session's verdict, code and canonical JSON."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def json(self) -> str: ...
+
+@final
+class Value:
+    """One signed value found by `extract`."""
+
+    @property
+    def record(self) -> str: ...
+    @property
+    def public_key(self) -> Optional[str]: ...
+    @property
+    def transport(self) -> str: ...
+    @property
+    def station(self) -> Optional[str]: ...
+    @property
+    def transaction_id(self) -> Optional[str]: ...
+    @property
+    def transaction_inferred(self) -> bool: ...
+    @property
+    def evse(self) -> Optional[int]: ...
+    @property
+    def connector(self) -> Optional[int]: ...
+    @property
+    def context(self) -> Optional[str]: ...
+    @property
+    def timestamp(self) -> Optional[str]: ...
+    @property
+    def line(self) -> Optional[int]: ...
+    @property
+    def message_id(self) -> Optional[str]: ...
+    @property
+    def action(self) -> Optional[str]: ...
+
+@final
+class Issue:
+    """Something `extract` could not read."""
+
+    @property
+    def code(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def line(self) -> Optional[int]: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class GroupInfo:
+    """The values of one session."""
+
+    @property
+    def station(self) -> Optional[str]: ...
+    @property
+    def transaction_id(self) -> Optional[str]: ...
+    @property
+    def evse(self) -> Optional[int]: ...
+    @property
+    def values(self) -> list[int]: ...
+
+@final
+class GroupSession:
+    """A group, its session outcome and the group's JSON."""
+
+    @property
+    def group(self) -> GroupInfo: ...
+    @property
+    def session(self) -> SessionOutcome: ...
+    @property
+    def json(self) -> str: ...
 
 @final
 class Extraction:
@@ -84,9 +206,9 @@ class Extraction:
     def format(self) -> str: ...
     @property
     def duplicates(self) -> int: ...
-    def values(self) -> list[_Value]: ...
-    def errors(self) -> list[Tuple[int, str, Optional[int], str]]: ...
-    def groups(self) -> list[_Group]: ...
+    def values(self) -> list[Value]: ...
+    def errors(self) -> list[Issue]: ...
+    def groups(self) -> list[GroupInfo]: ...
     def to_xml(self) -> str: ...
     def to_json(self) -> str: ...
     def sessions(
@@ -95,7 +217,7 @@ class Extraction:
         registry: Optional[Registry] = None,
         profile: str = "interop",
         lang: str = "en",
-    ) -> list[Tuple[_Group, str, int, str, str]]: ...
+    ) -> list[GroupSession]: ...
     def sessions_json(
         self,
         key: _KeyArg = None,
@@ -104,54 +226,54 @@ class Extraction:
         lang: str = "en",
     ) -> str: ...
 
+@final
+class Signed:
+    """A record made by `sign` and its public key (SEC1 hex)."""
+
+    @property
+    def record(self) -> str: ...
+    @property
+    def public_key(self) -> str: ...
+
+@final
+class CodeInfo:
+    """What the core says about a code."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def verdict(self) -> str: ...
+
 def verify(
-    record: Union[str, bytes],
+    record: Union[str, bytes, None],
     key: _KeyArg = None,
     profile: str = "interop",
     lang: str = "en",
     registry: Optional[Registry] = None,
-) -> Tuple[str, int, Optional[bool], Optional[str], str]: ...
-@overload
+) -> VerifyOutcome: ...
 def verify_chunk(
     records: Iterable[Union[str, bytes, None]],
     key: _KeyArg = None,
     keys: Optional[Iterable[_KeyArg]] = None,
     profile: str = "interop",
     threads: int = 1,
-    registry: None = None,
-) -> _Columns:
-    """verdicts, codes, signature_valid, algorithms (the core's `check_all`)."""
-@overload
-def verify_chunk(
-    records: Iterable[Union[str, bytes, None]],
-    key: _KeyArg = None,
-    keys: Optional[Iterable[_KeyArg]] = None,
-    profile: str = "interop",
-    threads: int = 1,
-    *,
-    registry: Registry,
-) -> _TrustedColumns:
-    """The four columns, then trust statuses and key fingerprints (the
-    core's `check_all_trusted`; `key`/`keys` are the carried keys)."""
-@overload
-def verify_chunk(
-    records: Iterable[Union[str, bytes, None]],
-    key: _KeyArg = None,
-    keys: Optional[Iterable[_KeyArg]] = None,
-    profile: str = "interop",
-    threads: int = 1,
-    *,
-    registry: Optional[Registry],
-) -> Union[_Columns, _TrustedColumns]: ...
+    registry: Optional[Registry] = None,
+) -> Columns:
+    """The columns of the records (the core's `Checker::verify_all`; with a
+    registry `key`/`keys` are the carried keys)."""
 def evaluate_session(
-    records: Iterable[Tuple[Union[str, bytes], Optional[str], Optional[str]]],
+    records: Iterable[Union[str, bytes]],
+    carried: Optional[Iterable[_KeyArg]] = None,
+    labels: Optional[Iterable[Optional[str]]] = None,
     key: _KeyArg = None,
     registry: Optional[Registry] = None,
     profile: str = "interop",
     lang: str = "en",
-) -> Tuple[str, int, str]: ...
+) -> SessionOutcome: ...
 def extract(data: Union[str, bytes, bytearray]) -> Extraction: ...
-def to_xml(values: Iterable[_Value]) -> str: ...
-def parse(record: Union[str, bytes]) -> str: ...
-def sign(payload: str, secret_hex: str, algorithm: Optional[str] = None) -> Tuple[str, str]: ...
-def code_info(code: int) -> Optional[Tuple[str, str, str]]: ...
+def to_xml(values: Iterable[object]) -> str: ...
+def parse(record: Union[str, bytes, None]) -> str: ...
+def sign(payload: str, secret_hex: str, algorithm: Optional[str] = None) -> Signed: ...
+def code_info(code: int) -> Optional[CodeInfo]: ...

@@ -100,44 +100,26 @@ class Trust:
         )
 
 
-def _not_utf8(line: int, column: int, span: Tuple[int, int]) -> RegistryError:
-    info = _ocmf.code_info(802)
-    head = info[1] if info is not None else "key registry cannot be read"
-    return RegistryError(f"{head}: line {line}, column {column}: not utf-8", 802, line, column, None, span)
-
-
-def _read_text(source: RegistrySource) -> str:
-    """The registry text of ``source``; a path is read, bytes must be UTF-8."""
-    if isinstance(source, str):
-        try:
-            source.encode("utf-8")
-        except UnicodeEncodeError as e:
-            line = source.count("\n", 0, e.start) + 1
-            column = e.start - (source.rfind("\n", 0, e.start) + 1) + 1
-            raise _not_utf8(line, column, (e.start, e.end)) from None
+def _read_source(source: RegistrySource) -> Union[str, bytes]:
+    """The registry text or bytes of ``source`` (a path is read); the core
+    checks that bytes are UTF-8 and says where they are not."""
+    if isinstance(source, (str, bytes)):
         return source
     if isinstance(source, os.PathLike):
         with open(source, "rb") as f:
-            data = f.read()
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    else:
-        raise InvalidArgumentError(
-            f"a registry must be str, bytes or a path, not {type(source).__name__}", 702
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        column = len(data[data.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")) + 1
-        raise _not_utf8(line, column, (e.start, e.end)) from None
+            return f.read()
+    if isinstance(source, (bytearray, memoryview)):
+        return bytes(source)
+    raise InvalidArgumentError(
+        f"a registry must be str, bytes or a path, not {type(source).__name__}", 702
+    )
 
 
-def _restore(kind: str, text: Optional[str]) -> "Registry":
+def _restore(kind: str, data: Optional[Union[str, bytes]]) -> "Registry":
     """Unpickles a registry by reading its text again."""
-    if text is None:
+    if data is None:
         return Registry()
-    return Registry._read(text, "en", kind)
+    return Registry._read(data, "en", kind)
 
 
 class Registry:
@@ -149,7 +131,8 @@ class Registry:
     text (``str`` or UTF-8 ``bytes``) or a **path object**
     (``pathlib.Path``): a plain ``str`` is always read as registry text,
     never as a file name. A file that cannot be read raises
-    :class:`RegistryError` (code 802) with its ``line`` and ``column``.
+    :class:`RegistryError` (code 802, or 102 when it is not UTF-8) with its
+    ``line`` and ``column``.
 
     ``len(registry)`` is the number of keys; iterating yields
     :class:`RegistryEntry` objects in file order. Registries pickle (by
@@ -160,7 +143,7 @@ class Registry:
 
     _native: _ocmf.Registry
     _kind: str
-    _text: Optional[str]
+    _text: Optional[Union[str, bytes]]
     _entries: Optional[Tuple[RegistryEntry, ...]]
 
     def __init__(self) -> None:
@@ -171,8 +154,8 @@ class Registry:
         self._entries = None
 
     @classmethod
-    def _read(cls, text: str, lang: str, kind: str) -> "Registry":
-        readers: dict[str, Callable[[str, str], _ocmf.Registry]] = {
+    def _read(cls, text: Union[str, bytes], lang: str, kind: str) -> "Registry":
+        readers: dict[str, Callable[[Union[str, bytes], str], _ocmf.Registry]] = {
             "load": _ocmf.Registry.load,
             "json": _ocmf.Registry.from_json,
             "csv": _ocmf.Registry.from_csv,
@@ -187,7 +170,7 @@ class Registry:
 
     @classmethod
     def _open(cls, source: RegistrySource, lang: str, kind: str) -> "Registry":
-        text = _read_text(source)
+        text = _read_source(source)
         try:
             return cls._read(text, lang, kind)
         except RegistryError as e:
@@ -225,7 +208,19 @@ class Registry:
     def entries(self) -> Tuple[RegistryEntry, ...]:
         """Every entry in file order (``Trust.key_index`` indexes this)."""
         if self._entries is None:
-            self._entries = tuple(RegistryEntry(*e) for e in self._native.entries())
+            self._entries = tuple(
+                RegistryEntry(
+                    meter_serial=e.meter_serial,
+                    gateway_serial=e.gateway_serial,
+                    public_key=e.public_key,
+                    valid_from_ms=e.valid_from_ms,
+                    valid_until_ms=e.valid_until_ms,
+                    source=e.source,
+                    line=e.line,
+                    fingerprint=e.fingerprint,
+                )
+                for e in self._native.entries()
+            )
         return self._entries
 
     def __len__(self) -> int:
@@ -237,7 +232,9 @@ class Registry:
     def __getitem__(self, index: int) -> RegistryEntry:
         return self.entries[index]
 
-    def __reduce__(self) -> Tuple[Callable[[str, Optional[str]], "Registry"], Tuple[str, Optional[str]]]:
+    def __reduce__(
+        self,
+    ) -> Tuple[Callable[[str, Optional[Union[str, bytes]]], "Registry"], Tuple[str, Optional[Union[str, bytes]]]]:
         return (_restore, (self._kind, self._text))
 
     def __repr__(self) -> str:

@@ -1,6 +1,6 @@
 """Charging sessions: :func:`evaluate_session` and :class:`SessionResult`.
 
-The session check is the core's (``ocmf_core::session::evaluate``); the
+The session check is the core's (``ocmf_core::Checker::session``); the
 result objects here are read from the core's canonical JSON, which
 :meth:`SessionResult.to_json` returns unchanged.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime as _datetime
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Optional, Tuple, Union
 
 from . import _ocmf
 from ._errors import InvalidArgumentError
@@ -329,38 +329,44 @@ class SessionResult(LazyReport):
         return f"SessionResult(verdict={self.verdict!r}, code={self.code}, energy_kwh={kwh!r}, trust={self.trust!r})"
 
 
-def _key_text(key: Any, i: int) -> Optional[str]:
-    if key is None or isinstance(key, str):
-        return key
-    if isinstance(key, Key):
-        return key.sec1_hex
-    if isinstance(key, (bytes, bytearray)):
-        return bytes(key).hex()
-    raise InvalidArgumentError(f"session record {i}: a key must be str, bytes, ocmf.Key or None", 702)
+class _SessionItems(NamedTuple):
+    """The records of a session and, in parallel, their carried keys and labels."""
+
+    records: list[Any]
+    carried: list[Any]
+    labels: list[Optional[str]]
 
 
-def _session_items(records: Iterable[SessionItem]) -> list[Tuple[Any, Optional[str], Optional[str]]]:
+def _session_items(records: Iterable[SessionItem]) -> _SessionItems:
+    """Splits the accepted item shapes into parallel lists (the native layer
+    reads the keys and records as the core takes them)."""
     from ._transport import SignedValue
 
     if isinstance(records, (str, bytes, bytearray)):
         raise InvalidArgumentError("records must be an iterable of records, not a single record", 702)
-    items: list[Tuple[Any, Optional[str], Optional[str]]] = []
+    items = _SessionItems([], [], [])
     for i, item in enumerate(records):
+        record: Any
+        carried: Any = None
+        label: Optional[str] = None
         if isinstance(item, (str, bytes)):
-            items.append((item, None, None))
+            record = item
         elif isinstance(item, SignedValue):
-            items.append((item.record, item.public_key, item.message_id))
+            record, carried, label = item.record, item.public_key, item.message_id
         elif isinstance(item, tuple) and len(item) in (2, 3):
-            label = item[2] if len(item) == 3 else None
+            record, carried, *rest = item
+            label = rest[0] if rest else None
             if label is not None and not isinstance(label, str):
                 raise InvalidArgumentError(f"session record {i}: a label must be str or None", 702)
-            items.append((item[0], _key_text(item[1], i), label))
         else:
             raise InvalidArgumentError(
                 f"session record {i}: expected a record (str or bytes), (record, key[, label]) or a SignedValue,"
                 f" not {type(item).__name__}",
                 702,
             )
+        items.records.append(record)
+        items.carried.append(carried)
+        items.labels.append(label)
     return items
 
 
@@ -387,5 +393,7 @@ def evaluate_session(
     ``bytes`` record that is not UTF-8.
     """
     items = _session_items(records)
-    verdict, code, json_text = _ocmf.evaluate_session(items, key, native_registry(registry), profile, lang)
-    return SessionResult(verdict, code, json_text)
+    out = _ocmf.evaluate_session(
+        items.records, items.carried, items.labels, key, native_registry(registry), profile, lang
+    )
+    return SessionResult(out.verdict, out.code, out.json)

@@ -31,20 +31,7 @@ __all__ = [
 KeyInput = Union[str, bytes, Key, None]
 ExtractInput = Union[str, bytes, bytearray, memoryview, "os.PathLike[str]"]
 
-TRANSPORTS = (
-    "plain",
-    "hex",
-    "ocpp16-plain",
-    "ocpp16-hex",
-    "ocpp16-base64",
-    "ocpp16-envelope",
-    "ocpp16-energised",
-    "ocpp20-base64",
-    "ocpp20-raw",
-    "ocpp20-hex",
-    "tps-xml",
-    "ptb-container",
-)
+TRANSPORTS: Tuple[str, ...] = tuple(_ocmf.TRANSPORTS)
 """The names :attr:`SignedValue.transport` takes."""
 
 
@@ -75,33 +62,6 @@ class SignedValue:
     line: Optional[int] = None
     message_id: Optional[str] = None
     action: Optional[str] = None
-
-    def _native(self) -> tuple[
-        str,
-        Optional[str],
-        str,
-        Optional[str],
-        Optional[str],
-        bool,
-        Optional[int],
-        Optional[int],
-        Optional[str],
-        Optional[str],
-        Tuple[Optional[int], Optional[str], Optional[str]],
-    ]:
-        return (
-            self.record,
-            self.public_key,
-            self.transport,
-            self.station,
-            self.transaction_id,
-            self.transaction_inferred,
-            self.evse,
-            self.connector,
-            self.context,
-            self.timestamp,
-            (self.line, self.message_id, self.action),
-        )
 
 
 @dataclass(frozen=True)
@@ -177,6 +137,10 @@ class GroupSession:
         )
 
 
+def _group(g: _ocmf.GroupInfo) -> Group:
+    return Group(station=g.station, transaction_id=g.transaction_id, evse=g.evse, values=tuple(g.values))
+
+
 class Extraction:
     """Everything :func:`extract` found: the detected ``format``, the signed
     ``values`` in input order, the ``errors`` (one :class:`ExtractionIssue`
@@ -196,14 +160,31 @@ class Extraction:
         self.format = native.format
         self.duplicates = native.duplicates
         self.values = tuple(
-            SignedValue(*v[:10], line=v[10][0], message_id=v[10][1], action=v[10][2]) for v in native.values()
+            SignedValue(
+                record=v.record,
+                public_key=v.public_key,
+                transport=v.transport,
+                station=v.station,
+                transaction_id=v.transaction_id,
+                transaction_inferred=v.transaction_inferred,
+                evse=v.evse,
+                connector=v.connector,
+                context=v.context,
+                timestamp=v.timestamp,
+                line=v.line,
+                message_id=v.message_id,
+                action=v.action,
+            )
+            for v in native.values()
         )
-        self.errors = tuple(ExtractionIssue(*e) for e in native.errors())
+        self.errors = tuple(
+            ExtractionIssue(code=e.code, name=e.name, line=e.line, message=e.message) for e in native.errors()
+        )
 
     def groups(self) -> list[Group]:
         """The values sorted into sessions: one group per (station, transaction),
         plus one per (station, EVSE) for values outside any transaction."""
-        return [Group(s, t, e, tuple(v)) for s, t, e, v in self._native.groups()]
+        return [_group(g) for g in self._native.groups()]
 
     def sessions(
         self,
@@ -218,11 +199,17 @@ class Extraction:
         ``key`` and ``registry`` as for :func:`ocmf.evaluate_session`.
         """
         out = []
-        for (station, tx, evse, values), verdict, code, json_text, group_json in self._native.sessions(
-            key, native_registry(registry), profile, lang
-        ):
+        for g in self._native.sessions(key, native_registry(registry), profile, lang):
+            group, session = g.group, g.session
             out.append(
-                GroupSession(station, tx, evse, tuple(values), SessionResult(verdict, code, json_text), group_json)
+                GroupSession(
+                    station=group.station,
+                    transaction_id=group.transaction_id,
+                    evse=group.evse,
+                    values=tuple(group.values),
+                    result=SessionResult(session.verdict, session.code, session.json),
+                    json_text=g.json,
+                )
             )
         return out
 
@@ -299,11 +286,11 @@ def extract(data: ExtractInput) -> Extraction:
 def to_xml(values: Iterable[Union[SignedValue, str]]) -> str:
     """Signed values (or bare record texts) as the reference transparency
     software's XML: ``<values><value …><signedData …>…</signedData>…</value></values>``."""
-    items = []
+    items: list[SignedValue] = []
     for i, v in enumerate(values):
         if isinstance(v, str):
             v = SignedValue(v)
         if not isinstance(v, SignedValue):
             raise InvalidArgumentError(f"value {i}: expected a SignedValue or a record str, not {type(v).__name__}", 702)
-        items.append(v._native())
+        items.append(v)
     return _ocmf.to_xml(items)
