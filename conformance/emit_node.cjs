@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-// npm-package emitter: one canonical JSON report per case, one per line.
+// npm-package emitter: one line per case, in case order (see cases.py).
 //
-//   NODE_PATH=<project>/node_modules node emit_node.cjs CASES.jsonl > reports.txt
+//   NODE_PATH=<project>/node_modules node emit_node.cjs OUTDIR/cases.jsonl > node.txt
 //
 // `require("ocmf")` must resolve to the package installed from the packed
-// tarball; the report is `verifyJson(ocmf, { key, profile, lang })`.
+// tarball. Calls (as the package README documents them):
+//
+//   verify           verifyJson(record, { key, profile, lang })
+//   verify-registry  verifyJson(record, { key, registry: KeyRegistry.load(text), profile, lang })
+//   batch            verifyMany([{ record, key }...], { profile, lang, json: true [, registry] }),
+//   batch-trusted      one call per batch call: {"node": arrays at i, "json": json[i]}
+//                      (WebAssembly has one thread: `threads` does not apply)
+//   session          evaluateSessionJson([{ record, key, label }...], { key, registry, profile, lang })
+//   extract          extract(bytes).sessionsJson({ registry, profile, lang })
+//   xml              extract(bytes).toXml(), as a JSON string
+//   sign-verify      sign(payload, secret, algorithm), then verifyJson(record, { key: publicKey })
 "use strict";
 const fs = require("fs");
-const readline = require("readline");
+const path = require("path");
 const ocmf = require("ocmf");
 
 if (!require.resolve("ocmf").includes("node_modules")) {
@@ -15,22 +25,93 @@ if (!require.resolve("ocmf").includes("node_modules")) {
   process.exit(2);
 }
 
-async function main() {
-  const rl = readline.createInterface({ input: fs.createReadStream(process.argv[2], "utf8"), crlfDelay: Infinity });
-  const chunks = [];
-  for await (const line of rl) {
-    if (line === "") continue;
-    const c = JSON.parse(line);
-    chunks.push(ocmf.verifyJson(c.ocmf, { key: c.key, profile: c.profile, lang: c.lang }));
-    if (chunks.length >= 1024) {
-      process.stdout.write(chunks.join("\n") + "\n");
-      chunks.length = 0;
+const casesPath = path.resolve(process.argv[2]);
+const base = path.dirname(casesPath);
+const registries = new Map();
+function registry(name) {
+  if (!name) return null;
+  if (!registries.has(name)) registries.set(name, ocmf.KeyRegistry.load(fs.readFileSync(path.join(base, name), "utf8")));
+  return registries.get(name);
+}
+const input = (name) => new Uint8Array(fs.readFileSync(path.join(base, name)));
+
+function one(c) {
+  switch (c.entry) {
+    case "verify":
+    case "verify-registry":
+      return ocmf.verifyJson(c.ocmf, { key: c.key, profile: c.profile, lang: c.lang, registry: registry(c.registry) });
+    case "session": {
+      const records = c.records.map(([record, key, label]) => ({ record, key, label }));
+      return ocmf.evaluateSessionJson(records, { key: c.key, registry: registry(c.registry), profile: c.profile, lang: c.lang });
     }
+    case "extract": {
+      const ex = ocmf.extract(input(c.input));
+      try {
+        return ex.sessionsJson({ registry: registry(c.registry), profile: c.profile, lang: c.lang });
+      } finally {
+        ex.free();
+      }
+    }
+    case "xml": {
+      const ex = ocmf.extract(input(c.input));
+      try {
+        return JSON.stringify(ex.toXml());
+      } finally {
+        ex.free();
+      }
+    }
+    case "sign-verify": {
+      let signed;
+      try {
+        signed = ocmf.sign(c.payload, c.secret, c.algorithm);
+      } catch (e) {
+        if (!ocmf.isOcmfError(e)) throw e;
+        return JSON.stringify({ sign_error: e.code });
+      }
+      const report = ocmf.verifyJson(signed.record, { key: signed.publicKey, profile: c.profile, lang: c.lang });
+      return JSON.stringify({ record: signed.record, public_key: signed.publicKey, report });
+    }
+    default:
+      throw new Error(`unknown entry ${c.entry}`);
   }
-  if (chunks.length) process.stdout.write(chunks.join("\n") + "\n");
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+function batch(items) {
+  const c = items[0];
+  const reg = registry(c.registry);
+  const res = ocmf.verifyMany(items.map((i) => ({ record: i.ocmf, key: i.key })), {
+    profile: c.profile,
+    lang: c.lang,
+    json: true,
+    registry: reg,
+  });
+  return items.map((_, i) => {
+    const row = { verdict: res.verdicts[i], code: res.codes[i], signatureValid: res.signatureValid[i], algorithm: res.algorithms[i] };
+    if (reg) {
+      row.trust = res.trust[i];
+      row.keyFingerprint = res.keyFingerprint[i];
+    }
+    return JSON.stringify({ node: row, json: res.json[i] });
+  });
+}
+
+const cases = fs.readFileSync(casesPath, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+const out = [];
+const flush = () => {
+  if (out.length) fs.writeSync(1, out.join("\n") + "\n");
+  out.length = 0;
+};
+for (let i = 0; i < cases.length; ) {
+  const call = cases[i].call;
+  if (call !== undefined) {
+    let j = i;
+    while (j < cases.length && cases[j].call === call) j++;
+    out.push(...batch(cases.slice(i, j)));
+    i = j;
+  } else {
+    out.push(one(cases[i]));
+    i++;
+  }
+  if (out.length >= 1024) flush();
+}
+flush();
