@@ -155,6 +155,24 @@ def comparable(entry: str, line: str) -> str:
     return json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True)
 
 
+def answer(entry: str, line: str) -> str:
+    """A short name of what one line says (for the summary of what the cases cover)."""
+    if line == SKIPPED or check_shape(entry, line):
+        return "?"
+    if entry in BATCH:
+        p = project_batch_line(line)[0]
+        return "/".join(str(p[k]) for k in ("verdict", "trust") if k in p)
+    j = json.loads(line)
+    if entry == "extract":
+        return "+".join(s["report"]["verdict"] for s in j["sessions"]) or "no session"
+    if entry == "sign-verify":
+        return json.loads(j["report"])["verdict"] if "report" in j else "sign error"
+    if entry == "xml":
+        return "xml"
+    trust = j.get("trust")
+    return j["verdict"] + (f"/{trust['status'] if isinstance(trust, dict) else trust}" if "trust" in j else "")
+
+
 def compare(outdir: str, specs: list[str]) -> int:
     with open(f"{outdir}/cases.jsonl", encoding="utf-8") as f:
         cases = [json.loads(line) for line in f if line.strip()]
@@ -217,6 +235,10 @@ def compare(outdir: str, specs: list[str]) -> int:
         for n in names:
             if skipped[e][n]:
                 print(f"    {n}: {skipped[e][n]} {e} records it cannot be given verbatim (skipped)")
+    print(f"  answers ({names[0]}):")
+    for e in entries:
+        seen = Counter(answer(e, outputs[names[0]][i]) for i, c in enumerate(cases) if c["entry"] == e)
+        print(f"    {e}: " + ", ".join(f"{a} {n}" for a, n in seen.most_common()))
     print(f"  batch rows compared on: {', '.join(BATCH_FIELDS)} (each field among the bindings that give it)")
     ref = names[0]
     if any(skipped[e][ref] for e in entries):
