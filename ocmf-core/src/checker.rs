@@ -82,7 +82,7 @@ impl<'k> KeyInput<'k> {
     pub fn normalized(self) -> Self {
         match self {
             Self::Text(t) if t.trim().is_empty() => Self::None,
-            Self::Bytes(b) if b.is_empty() => Self::None,
+            Self::Bytes([]) => Self::None,
             other => other,
         }
     }
@@ -113,6 +113,9 @@ impl<'k> KeyInput<'k> {
 }
 
 /// A key decoded from a [`KeyInput`]: the caller's, or one decoded for the call.
+// Lives on the stack for one call; boxing the owned key would cost an
+// allocation per decoded key for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Decoded<'k> {
     /// The caller's decoded key.

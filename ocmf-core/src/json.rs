@@ -73,6 +73,8 @@ pub(crate) fn verdict_message(
 
 /// The canonical JSON object of a [`Report`] ([`Report::to_json`]).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Report"))]
 pub(crate) struct ReportJson<'r> {
     /// The `SA` name of the algorithm, when known.
     pub(crate) algorithm: Option<&'static str>,
@@ -94,10 +96,15 @@ pub(crate) struct ReportJson<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) key_fingerprint: Option<Option<&'r str>>,
     /// `caller` or `record`, when a key was used.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::KeySourceWord>")
+    )]
     pub(crate) key_source: Option<&'static str>,
     /// The message, in the report's language.
     pub(crate) message: Cow<'static, str>,
     /// The profile name.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ProfileWord"))]
     pub(crate) profile: &'static str,
     /// The payload, or null when the record cannot be read.
     pub(crate) record: Option<PayloadJson<'r>>,
@@ -112,11 +119,14 @@ pub(crate) struct ReportJson<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) trust: Option<TrustJson<'r>>,
     /// `valid`, `invalid`, `malformed` or `unsupported`.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::VerdictWord"))]
     pub(crate) verdict: &'static str,
 }
 
 /// The JSON object of a [`Trust`] ([`Trust::to_json`]).
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Trust"))]
 pub(crate) struct TrustJson<'r> {
     /// The numeric code.
     pub(crate) code: u32,
@@ -129,11 +139,14 @@ pub(crate) struct TrustJson<'r> {
     /// The entry's source label (trusted, expired).
     pub(crate) source: Option<&'r str>,
     /// `trusted`, `untrusted`, `mismatch`, `expired` or `unknown`.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::TrustWord"))]
     pub(crate) status: &'static str,
 }
 
 /// The JSON object of a [`Finding`].
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Finding"))]
 pub(crate) struct FindingJson {
     /// The numeric finding code.
     pub(crate) code: u32,
@@ -146,6 +159,7 @@ pub(crate) struct FindingJson {
     /// The reading index, for reading fields.
     pub(crate) reading: Option<usize>,
     /// The severity under the profile.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::SeverityWord"))]
     pub(crate) severity: &'static str,
     /// The byte range `[start, end]`.
     pub(crate) span: Option<[usize; 2]>,
@@ -153,6 +167,8 @@ pub(crate) struct FindingJson {
 
 /// `IS`: a boolean, or a legacy status string.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "UserAssigned"))]
 #[serde(untagged)]
 pub(crate) enum UserAssignedJson<'r> {
     /// The boolean of the specification.
@@ -163,6 +179,8 @@ pub(crate) enum UserAssignedJson<'r> {
 
 /// The payload with readable names ([`payload_json`]).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Payload"))]
 pub(crate) struct PayloadJson<'r> {
     /// `CI`.
     pub(crate) charge_point_id: Option<&'r str>,
@@ -204,6 +222,8 @@ pub(crate) struct PayloadJson<'r> {
 
 /// One reading, resolved by carry-forward ([`Payload::resolved_readings`]).
 #[derive(Debug, Clone, Copy, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Reading"))]
 pub(crate) struct ReadingJson<'r> {
     /// `CL`, exact text.
     pub(crate) cumulated_loss: Option<&'r str>,
@@ -220,6 +240,10 @@ pub(crate) struct ReadingJson<'r> {
     /// `TM`, as sent.
     pub(crate) time: Option<&'r str>,
     /// The status letter of `TM` (`U`, `I`, `R`, `S`), when `TM` is a timestamp.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::TimeStatusWord>")
+    )]
     pub(crate) time_status: Option<char>,
     /// `RU`.
     pub(crate) unit: Option<&'r str>,
@@ -457,6 +481,8 @@ pub(crate) fn verdict_head(
 
 /// The JSON object of an [`Extraction`] ([`Extraction::to_json`]).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Extraction"))]
 pub(crate) struct ExtractionJson<'x> {
     /// How many duplicate values were dropped.
     pub(crate) duplicates: usize,
@@ -472,6 +498,8 @@ pub(crate) struct ExtractionJson<'x> {
 
 /// The JSON object of one [`SignedValue`].
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SignedValue"))]
 pub(crate) struct SignedValueJson<'x> {
     /// The OCPP 1.6 connector.
     pub(crate) connector: Option<u32>,
@@ -499,6 +527,8 @@ pub(crate) struct SignedValueJson<'x> {
 
 /// The JSON object of an [`Origin`].
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Origin"))]
 pub(crate) struct OriginJson<'x> {
     /// The OCPP action.
     pub(crate) action: Option<&'x str>,
@@ -510,6 +540,8 @@ pub(crate) struct OriginJson<'x> {
 
 /// The JSON object of a [`TransportError`].
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "TransportError"))]
 pub(crate) struct TransportErrorJson<'x> {
     /// The numeric code.
     pub(crate) code: u32,
@@ -523,6 +555,8 @@ pub(crate) struct TransportErrorJson<'x> {
 
 /// The JSON object of a [`Group`].
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Group"))]
 pub(crate) struct GroupJson<'x> {
     /// The EVSE.
     pub(crate) evse: Option<u32>,

@@ -23,6 +23,8 @@ mod lint;
 mod payload;
 mod record;
 pub mod registry;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod session;
 mod sigdata;
 mod sign;

@@ -277,6 +277,20 @@ pub enum KeySource {
     Record,
 }
 
+impl KeySource {
+    /// Every key source.
+    pub const ALL: &'static [KeySource] = &[Self::Caller, Self::Record];
+
+    /// `caller` or `record`, as the JSON writes it.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Caller => "caller",
+            Self::Record => "record",
+        }
+    }
+}
+
 /// The outcome of checking one record: exactly one verdict, its code, the
 /// findings, and the parsed record when it could be read.
 #[derive(Debug, Clone)]
