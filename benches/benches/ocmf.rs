@@ -3,7 +3,7 @@
 #![allow(missing_docs, clippy::unwrap_used, reason = "benchmark")]
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
-use ocmf_core::{Algorithm, Curve, Options, PublicKey, check, parse};
+use ocmf_core::{Algorithm, Checker, Curve, KeyInput, PublicKey, parse};
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use sha2::{Digest, Sha256};
 
@@ -38,16 +38,23 @@ fn bench(c: &mut Criterion) {
         sk[0] = 0x1f;
         let signed = ocmf_core::sign(&payload(), &sk, Algorithm::ecdsa_sha256(curve)).unwrap();
         let key = PublicKey::parse(&signed.public_key_sec1_hex).unwrap();
-        let opts = Options::default();
-        assert!(check(&signed.record, Some(&key), &opts).is_valid());
+        let checker = Checker::new();
+        assert!(
+            checker
+                .verify(&signed.record, KeyInput::Decoded(&key))
+                .is_valid()
+        );
         g.bench_function(format!("{}_cached_key", curve.name()), |b| {
-            b.iter(|| check(black_box(&signed.record), Some(&key), &opts))
+            b.iter(|| checker.verify(black_box(&signed.record), KeyInput::Decoded(&key)))
         });
         if curve == Curve::P256 {
             g.bench_function("secp256r1_cold_key", |b| {
+                // The key text decoded for every record.
                 b.iter(|| {
-                    let k = PublicKey::parse(black_box(&signed.public_key_sec1_hex)).unwrap();
-                    check(black_box(&signed.record), Some(&k), &opts)
+                    checker.verify(
+                        black_box(&signed.record),
+                        KeyInput::Text(black_box(&signed.public_key_sec1_hex)),
+                    )
                 })
             });
             // Yardstick: bare p256 verify of the same digest and signature.

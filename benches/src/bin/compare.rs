@@ -16,9 +16,11 @@ use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant;
 
-use ocmf_core::batch::{Backend, BatchItem, BatchOptions, check_all, check_all_trusted};
 use ocmf_core::registry::{KeyEntry, Registry};
-use ocmf_core::{Algorithm, Curve, Options, PublicKey, Unverified, check, parse, sign};
+use ocmf_core::{
+    Algorithm, Backend, Checker, Curve, Item as CheckItem, KeyInput, PublicKey, Unverified, parse,
+    sign,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -139,7 +141,7 @@ fn load(per_curve: usize) -> BTreeMap<Curve, Vec<Item>> {
     let mut out: BTreeMap<Curve, Vec<Item>> = BTreeMap::new();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/real.jsonl");
     let text = std::fs::read_to_string(path).unwrap();
-    let opts = Options::default();
+    let checker = Checker::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
         let (Some(rec), Some(key_text)) = (v["ocmf"].as_str(), v["public_key"].as_str()) else {
@@ -148,7 +150,7 @@ fn load(per_curve: usize) -> BTreeMap<Curve, Vec<Item>> {
         let Ok(key) = PublicKey::parse(key_text) else {
             continue;
         };
-        let rep = check(rec, Some(&key), &opts);
+        let rep = checker.verify(rec, KeyInput::Decoded(&key));
         if rep.signature_valid != Some(true) || !rep.is_valid() {
             continue;
         }
@@ -251,7 +253,8 @@ fn awslc_alg(c: Curve) -> Option<&'static aws_lc_rs::signature::EcdsaVerificatio
 
 fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curve, usize), f64> {
     let mut out = BTreeMap::new();
-    let opts = Options::default();
+    // Single thread, no registry: the one-record and batch columns.
+    let checker = Checker::new();
     for (&curve, items) in data {
         // Each distinct key decoded once, as a verifier holding meter keys would.
         let mut distinct: BTreeMap<&str, PublicKey> = BTreeMap::new();
@@ -272,7 +275,9 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
         out.insert(
             (curve, 0),
             rate(&idx, min_ms, |&i| {
-                check(&items[i].record, Some(keys[i]), &opts).is_valid()
+                checker
+                    .verify(&items[i].record, KeyInput::Decoded(keys[i]))
+                    .is_valid()
             }),
         );
         let pure: Vec<&PublicKey> = items
@@ -282,7 +287,9 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
         out.insert(
             (curve, 1),
             rate(&idx, min_ms, |&i| {
-                check(&items[i].record, Some(pure[i]), &opts).is_valid()
+                checker
+                    .verify(&items[i].record, KeyInput::Decoded(pure[i]))
+                    .is_valid()
             }),
         );
         let parsed: Vec<Unverified<'_>> = items.iter().map(|i| parse(&i.record).unwrap()).collect();
@@ -296,21 +303,22 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
         );
         out.insert(
             (curve, 3),
+            // The key text decoded for every record.
             rate(&idx, min_ms, |&i| {
-                let k = PublicKey::parse(&items[i].key_text).unwrap();
-                check(&items[i].record, Some(&k), &opts).is_valid()
+                checker
+                    .verify(&items[i].record, KeyInput::Text(&items[i].key_text))
+                    .is_valid()
             }),
         );
         // The whole set as one batch (keys decoded inside, once per distinct key).
-        let batch: Vec<BatchItem<'_>> = items
+        let batch: Vec<CheckItem<'_>> = items
             .iter()
-            .map(|i| BatchItem::new(&i.record).key_text(&i.key_text))
+            .map(|i| CheckItem::new(&i.record).key(KeyInput::Text(&i.key_text)))
             .collect();
-        let bopts = BatchOptions::new(opts);
         let t0 = Instant::now();
         let mut n = 0usize;
         while t0.elapsed().as_millis() < min_ms {
-            let reps = check_all(black_box(&batch), &bopts);
+            let reps = checker.verify_all(black_box(&batch));
             assert!(reps.iter().all(|r| r.is_valid()));
             n += reps.len();
         }
@@ -318,18 +326,19 @@ fn rust_round(data: &BTreeMap<Curve, Vec<Item>>, min_ms: u128) -> BTreeMap<(Curv
         // The same batch against a registry that holds every meter's key
         // (the records carry the same key: the answers are `trusted`).
         let registry = registry_of(items);
+        let trusted = checker.registry(Some(&registry));
         let t0 = Instant::now();
         let mut n = 0usize;
         while t0.elapsed().as_millis() < min_ms {
-            let reps = check_all_trusted(black_box(&batch), &registry, &bopts);
+            let reps = trusted.verify_all(black_box(&batch));
             for (r, i) in reps.iter().zip(items) {
                 // A corpus record that names neither meter nor gateway
                 // cannot be bound to a registry entry: `untrusted`.
                 assert!(
-                    r.report.is_valid() && matches!(r.trust.as_str(), "trusted" | "untrusted"),
+                    r.is_valid() && matches!(r.trust_status().as_str(), "trusted" | "untrusted"),
                     "{} {:?}: {}",
-                    r.trust,
-                    r.report.code(),
+                    r.trust_status(),
+                    r.code(),
                     i.record
                 );
             }

@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use ocmf_core::{Algorithm, Curve, Options, PublicKey, batch::Backend, check, sign};
+use ocmf_core::{Algorithm, Backend, Checker, Curve, KeyInput, PublicKey, sign};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -31,7 +31,7 @@ fn main() {
     let standard = PublicKey::parse(&key_text).expect("key");
     let wide = standard.clone();
     wide.precompute();
-    let opts = Options::default();
+    let checker = Checker::new();
     let names = ["standard", "wide", "cold auto", "cold pure"];
     let mut times: [Vec<f64>; 4] = Default::default();
     for _ in 0..rounds {
@@ -41,19 +41,20 @@ fn main() {
             while t0.elapsed().as_millis() < 200 {
                 for r in &records {
                     let ok = match m {
-                        0 => check(r, Some(&standard), &opts).is_valid(),
-                        1 => check(r, Some(&wide), &opts).is_valid(),
-                        // A key decoded for one record only (no tables).
+                        0 => checker.verify(r, KeyInput::Decoded(&standard)).is_valid(),
+                        1 => checker.verify(r, KeyInput::Decoded(&wide)).is_valid(),
+                        // A key decoded for one record only (no tables), on
+                        // the checker's backend.
                         _ => {
                             let backend = if m == 2 {
                                 Backend::Auto
                             } else {
                                 Backend::PureRust
                             };
-                            let k = PublicKey::parse(&key_text)
-                                .expect("key")
-                                .with_backend(backend);
-                            check(r, Some(&k), &opts).is_valid()
+                            checker
+                                .backend(backend)
+                                .verify(r, KeyInput::Text(&key_text))
+                                .is_valid()
                         }
                     };
                     assert!(ok);
