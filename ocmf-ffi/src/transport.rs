@@ -1,0 +1,234 @@
+//! Transports: `ocmf_extract` (any supported input → signed values →
+//! sessions, each checked once by the core's `Checker::sessions`) and
+//! `ocmf_to_xml`.
+
+use core::ffi::c_char;
+
+use ocmf_core::transport::{Extraction, GroupReport, extract_bytes};
+
+use crate::boundary::{guard, input, write_text};
+use crate::error::ocmf_result;
+use crate::key::{key_input, ocmf_key};
+use crate::options::{LangArg, ProfileArg, checker, lang_of};
+use crate::registry::{ocmf_registry, registry_ref};
+use crate::session::ocmf_session_verdict;
+
+/// Counts of an `ocmf_extract` call, so that a caller needs no JSON parser
+/// for the headline.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ocmf_extract_summary {
+    /// Signed values found (duplicates dropped).
+    pub values: usize,
+    /// Things that could not be read (one per bad line, message or element).
+    pub errors: usize,
+    /// Duplicate values dropped.
+    pub duplicates: usize,
+    /// Charging sessions (groups) the values form.
+    pub sessions: usize,
+    /// Sessions whose verdict is valid.
+    pub valid: usize,
+    /// Sessions whose verdict is incomplete.
+    pub incomplete: usize,
+    /// Sessions whose verdict is invalid.
+    pub invalid: usize,
+    /// Sessions whose verdict is malformed.
+    pub malformed: usize,
+}
+
+impl ocmf_extract_summary {
+    /// The counts of an extraction and of its sessions' verdicts.
+    fn of(ex: &Extraction, groups: &[GroupReport<'_>]) -> Self {
+        let mut summary = Self {
+            values: ex.values.len(),
+            errors: ex.errors.len(),
+            duplicates: ex.duplicates,
+            sessions: groups.len(),
+            ..Self::default()
+        };
+        for g in groups {
+            match ocmf_session_verdict::from_core(g.report.verdict) {
+                ocmf_session_verdict::Valid => summary.valid += 1,
+                ocmf_session_verdict::Incomplete => summary.incomplete += 1,
+                ocmf_session_verdict::Invalid => summary.invalid += 1,
+                ocmf_session_verdict::Malformed => summary.malformed += 1,
+            }
+        }
+        summary
+    }
+}
+
+/// The code of the first thing in an extraction's input that could not be
+/// read, or `OCMF_RESULT_OK`.
+fn first_error(ex: &Extraction) -> ocmf_result {
+    ex.errors
+        .first()
+        .map_or(ocmf_result::Ok, |e| ocmf_result::from_core(e.code))
+}
+
+/// Reads any supported input (an OCPP-J log, one OCPP message, the
+/// transparency software's XML, the PTB container, `OCMF|…` or hex records
+/// one per line; detected), extracts every signed value byte-exact, sorts
+/// the values into charging sessions and checks each session as
+/// `ocmf_session_evaluate` does (each value's carried key goes with it).
+/// Writes the canonical JSON `{"extraction": {format, values, errors,
+/// duplicates, groups}, "sessions": [{station, transaction_id, evse,
+/// values, report}]}` plus a NUL into `buf`, and, when `out_summary` is not
+/// NULL, the counts (of the same evaluation: each session is checked once).
+///
+/// `key`, `registry`, `profile`, `lang` as for `ocmf_session_evaluate`.
+///
+/// Returns `OCMF_RESULT_OK` when the whole input was read, else the code of
+/// the first thing that could not be read (`OCMF_RESULT_TRANSPORT_FORMAT`
+/// 805, `_XML_FORMAT` 806, `_NOT_UTF8` 102, `_TOO_LARGE` 101; its line is in
+/// the JSON's `errors`): what could be read is still extracted, and for
+/// these codes the JSON and the summary were written. Nothing is written for
+/// `OCMF_RESULT_INVALID_ARGUMENT`, `_INTERNAL` and `_BUFFER_TOO_SMALL`
+/// (which writes only `*out_len`, the capacity needed).
+///
+/// # Safety
+/// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+/// `key` and `registry` must be NULL or live handles; `out_summary` must be
+/// NULL or valid for one write; `buf` must be NULL or valid for `cap`
+/// writes; `out_len` must be NULL or valid for one write.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments, reason = "C ABI: pointer + length pairs")]
+pub unsafe extern "C" fn ocmf_extract(
+    input_data: *const u8,
+    len: usize,
+    key: *const ocmf_key,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    lang: LangArg,
+    out_summary: *mut ocmf_extract_summary,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        let lang = lang_of(lang)?;
+        // SAFETY: NULL or live handles (the caller's contract).
+        let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
+        let checker = checker(profile)?.registry(registry);
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { input(input_data, len) }?;
+        let ex = extract_bytes(bytes);
+        let groups = checker.sessions(&ex, key)?;
+        let json = ex.json_with_sessions(&groups, lang).to_string();
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&json, buf, cap, out_len) }?;
+        if !out_summary.is_null() {
+            // SAFETY: checked non-null; the caller guarantees validity.
+            unsafe { *out_summary = ocmf_extract_summary::of(&ex, &groups) };
+        }
+        Ok(first_error(&ex))
+    })
+}
+
+/// Reads any supported input, as `ocmf_extract` does, and writes its signed
+/// values as the reference transparency software's XML (`<values><value
+/// transactionId=… context=…><signedData format="OCMF" encoding="plain">…
+/// </signedData><publicKey>…</publicKey></value>…</values>`; records
+/// byte-exact) plus a NUL into `buf`. The XML reads back with
+/// `ocmf_extract` into the same sessions.
+///
+/// Returns `OCMF_RESULT_OK`, or the code of the first thing in the input
+/// that could not be read (805, 806, 102, 101), with the XML of the values
+/// that could be read written all the same; `OCMF_RESULT_BUFFER_TOO_SMALL`
+/// writes only `*out_len` (the capacity needed).
+///
+/// # Safety
+/// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+/// `buf` must be NULL or valid for `cap` writes; `out_len` must be NULL or
+/// valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_to_xml(
+    input_data: *const u8,
+    len: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { input(input_data, len) }?;
+        let ex = extract_bytes(bytes);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&ex.to_xml(), buf, cap, out_len) }?;
+        Ok(first_error(&ex))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use ocmf_core::registry::Registry;
+    use ocmf_core::transport::extract;
+    use ocmf_core::{Checker, KeyInput, Lang};
+
+    use super::*;
+    use crate::options::{ocmf_lang, ocmf_profile};
+    use crate::registry::ocmf_registry_free;
+    use crate::test_util::{KEYS, LOG, load, text_of};
+
+    #[test]
+    fn extract_is_the_cores_json_byte_for_byte() {
+        let reg = load(KEYS);
+        let core_reg = Registry::load(KEYS).unwrap();
+        for (lang, l) in [(Lang::En, ocmf_lang::En), (Lang::De, ocmf_lang::De)] {
+            let mut summary = ocmf_extract_summary::default();
+            let (code, json) = text_of(|buf, cap, len| {
+                // SAFETY: valid slices, handles and out-params.
+                unsafe {
+                    ocmf_extract(
+                        LOG.as_ptr(),
+                        LOG.len(),
+                        core::ptr::null(),
+                        reg,
+                        ocmf_profile::Interop as u32,
+                        l as u32,
+                        &raw mut summary,
+                        buf,
+                        cap,
+                        len,
+                    )
+                }
+            });
+            let ex = extract(LOG);
+            let groups = Checker::new()
+                .registry(Some(&core_reg))
+                .sessions(&ex, KeyInput::None)
+                .unwrap();
+            assert_eq!(json, ex.json_with_sessions(&groups, lang).to_string());
+            // The log's line 14 is a truncated frame.
+            assert_eq!(code, ocmf_result::from_core(ex.errors[0].code));
+            assert_eq!(code, ocmf_result::TransportFormat);
+            assert_eq!(
+                summary,
+                ocmf_extract_summary {
+                    values: 9,
+                    errors: 1,
+                    duplicates: 1,
+                    sessions: 5,
+                    valid: 3,
+                    incomplete: 1,
+                    invalid: 1,
+                    malformed: 0,
+                }
+            );
+        }
+        let (code, xml) = text_of(|buf, cap, len| {
+            // SAFETY: valid slices and out-params.
+            unsafe { ocmf_to_xml(LOG.as_ptr(), LOG.len(), buf, cap, len) }
+        });
+        assert_eq!(xml, extract(LOG).to_xml());
+        assert_eq!(code, ocmf_result::TransportFormat);
+        // SAFETY: from `ocmf_registry_load`, freed once.
+        unsafe { ocmf_registry_free(reg) };
+    }
+}
