@@ -2,6 +2,8 @@
 //! (keys decoded once, wide tables for busy keys, worker threads), as
 //! named columns.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use ocmf_core::registry::Trust;
 use ocmf_core::{Checker, Item, Report};
 use pyo3::prelude::*;
@@ -14,74 +16,48 @@ use crate::verify::Row;
 /// The columns of a checked chunk, one entry per record in input order.
 /// `trust` and `key_fingerprint` are there exactly when the chunk was
 /// checked with a registry.
-#[pyclass(module = "ocmf._ocmf", frozen)]
+#[pyclass(module = "ocmf._ocmf", frozen, get_all)]
 pub(crate) struct Columns {
-    rows: Vec<Row>,
-    trust: Option<Vec<(&'static str, Option<String>)>>,
+    verdict: Vec<&'static str>,
+    code: Vec<u32>,
+    signature_valid: Vec<Option<bool>>,
+    algorithm: Vec<Option<&'static str>>,
+    trust: Option<Vec<&'static str>>,
+    key_fingerprint: Option<Vec<Option<String>>>,
 }
 
 #[pymethods]
 impl Columns {
-    /// The verdicts.
-    #[getter]
-    fn verdict(&self) -> Vec<&'static str> {
-        self.rows.iter().map(|r| r.verdict).collect()
-    }
-
-    /// The codes.
-    #[getter]
-    fn code(&self) -> Vec<u32> {
-        self.rows.iter().map(|r| r.code).collect()
-    }
-
-    /// Whether each signature verified (None when not checked).
-    #[getter]
-    fn signature_valid(&self) -> Vec<Option<bool>> {
-        self.rows.iter().map(|r| r.signature_valid).collect()
-    }
-
-    /// The `SA` each record was checked with.
-    #[getter]
-    fn algorithm(&self) -> Vec<Option<&'static str>> {
-        self.rows.iter().map(|r| r.algorithm).collect()
-    }
-
-    /// The key decisions (with a registry), else None.
-    #[getter]
-    fn trust(&self) -> Option<Vec<&'static str>> {
-        self.trust
-            .as_ref()
-            .map(|t| t.iter().map(|(s, _)| *s).collect())
-    }
-
-    /// The fingerprints of the keys used (with a registry), else None.
-    #[getter]
-    fn key_fingerprint(&self) -> Option<Vec<Option<String>>> {
-        self.trust
-            .as_ref()
-            .map(|t| t.iter().map(|(_, f)| f.clone()).collect())
-    }
-
     fn __len__(&self) -> usize {
-        self.rows.len()
+        self.verdict.len()
     }
 }
 
+/// One record's columns: its row, and its key decision.
+type Checked = (Row, (&'static str, Option<String>));
+
 impl Columns {
-    /// The columns of `reports`; the trust columns when `trusted`.
-    fn of(reports: &[Report<'_>], trusted: bool) -> Self {
+    /// The columns of the checked records; the trust columns when `trusted`.
+    fn of(checked: Vec<Checked>, trusted: bool) -> Self {
+        let (rows, trust): (Vec<Row>, Vec<_>) = checked.into_iter().unzip();
+        let (trust, key_fingerprint) = trust.into_iter().unzip();
         Self {
-            rows: reports.iter().map(Row::of).collect(),
-            trust: trusted.then(|| reports.iter().map(trust_of).collect()),
+            verdict: rows.iter().map(|r| r.verdict).collect(),
+            code: rows.iter().map(|r| r.code).collect(),
+            signature_valid: rows.iter().map(|r| r.signature_valid).collect(),
+            algorithm: rows.iter().map(|r| r.algorithm).collect(),
+            trust: trusted.then_some(trust),
+            key_fingerprint: trusted.then_some(key_fingerprint),
         }
     }
 }
 
-fn trust_of(report: &Report<'_>) -> (&'static str, Option<String>) {
-    (
+fn checked(report: &Report<'_>) -> Checked {
+    let trust = (
         report.trust_status().as_str(),
         report.key_fingerprint().map(str::to_owned),
-    )
+    );
+    (Row::of(report), trust)
 }
 
 /// Checks the items with the core's batch. Panic boundary: a panic inside
@@ -90,28 +66,18 @@ fn trust_of(report: &Report<'_>) -> (&'static str, Option<String>) {
 /// the internal row (code 704) and the others keep their answers.
 fn checked_columns(checker: &Checker<'_>, items: &[Item<'_>]) -> Columns {
     let trusted = checker.registry_ref().is_some();
-    if let Ok(columns) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        Columns::of(&checker.verify_all(items), trusted)
-    })) {
-        return columns;
-    }
-    let internal = || (Row::INTERNAL, (Trust::Unknown.as_str(), None));
-    let (rows, trust): (Vec<Row>, Vec<_>) = items
-        .iter()
-        .map(|item| {
-            or_internal(
-                || {
-                    let report = checker.verify(item.record, item.key);
-                    (Row::of(&report), trust_of(&report))
-                },
-                internal,
-            )
-        })
-        .unzip();
-    Columns {
-        rows,
-        trust: trusted.then_some(trust),
-    }
+    let batch = catch_unwind(AssertUnwindSafe(|| {
+        checker.verify_all(items).iter().map(checked).collect()
+    }));
+    let rows = batch.unwrap_or_else(|_| {
+        let internal = || (Row::INTERNAL, (Trust::Unknown.as_str(), None));
+        let one = |item: &Item<'_>| checked(&checker.verify(item.record, item.key));
+        items
+            .iter()
+            .map(|item| or_internal(|| one(item), internal))
+            .collect()
+    });
+    Columns::of(rows, trusted)
 }
 
 /// The per-record keys of a chunk (`keys`, one per record, or `None`).

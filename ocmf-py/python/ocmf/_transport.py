@@ -124,7 +124,7 @@ class GroupSession:
     @property
     def group(self) -> Group:
         """The group alone."""
-        return Group(self.station, self.transaction_id, self.evse, self.values)
+        return Group(station=self.station, transaction_id=self.transaction_id, evse=self.evse, values=self.values)
 
     def to_json(self) -> str:
         """The core's JSON ``{station, transaction_id, evse, values, report}`` (one element of the CLI's ``sessions``)."""
