@@ -3,7 +3,11 @@
 // records, OCPP messages and logs, transparency-software XML, PTB container),
 // checks every record (`verify`) and every charging session
 // (`Extraction.sessions`), with an optional key registry (`KeyRegistry`).
-import init, { extract, verify, KeyRegistry, isOcmfError } from './pkg/ocmf.js';
+// Every verdict, trust and finding text comes from the core (`explainVerdict`,
+// `explainTrust`, the reports' messages); `T` holds only the page's own labels.
+import init, {
+  extract, verify, explainVerdict, explainTrust, KeyRegistry, isOcmfError,
+} from './pkg/ocmf.js';
 
 const T = {
   en: {
@@ -12,10 +16,6 @@ const T = {
     recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs',
     drop: 'Drop a file here or', keyLabel: 'Public key (optional: hex, base64 or PEM)', check: 'Check',
     registryLabel: 'Trusted keys (optional: key registry, CSV or JSON)', export: 'Export XML',
-    valid: 'Valid: the signature matches and the record is in order.',
-    'invalid-signature': 'Invalid signature: the data were changed or signed with another key.',
-    malformed: 'Cannot be read: the record or key is malformed.',
-    unsupported: 'Cannot be checked: something needed is missing or unsupported.',
     record: 'Record', found: 'records found', none: 'No OCMF record found in the input.',
     time: 'Time', reason: 'Type', value: 'Value', unit: 'Unit', obis: 'OBIS', status: 'Status',
     findings: 'Findings', noFindings: 'No findings.', meter: 'Meter', algorithm: 'Algorithm',
@@ -23,9 +23,7 @@ const T = {
     energy: 'Energy', start: 'Start', end: 'End', duration: 'Duration', trust: 'Key', records: 'Records',
     seconds: 's', inputErrors: 'Parts of the input that could not be read', line: 'line',
     registryError: 'The key registry cannot be read', sessionError: 'The sessions cannot be checked',
-    'trust-trusted': 'registered for this meter', 'trust-untrusted': 'not registered (origin unproven)',
-    'trust-mismatch': 'differs from the registered key', 'trust-expired': 'registered key not valid at that time',
-    'trust-unknown': 'no key available',
+    recordError: 'The record cannot be checked',
   },
   de: {
     title: 'OCMF-Prüfung', subtitle: 'Prüft signierte Messwerte lokal im Browser. Es wird nichts hochgeladen.',
@@ -33,10 +31,6 @@ const T = {
     recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs',
     drop: 'Datei hierher ziehen oder', keyLabel: 'Öffentlicher Schlüssel (optional: hex, base64 oder PEM)', check: 'Prüfen',
     registryLabel: 'Vertrauenswürdige Schlüssel (optional: Schlüsselverzeichnis, CSV oder JSON)', export: 'Als XML exportieren',
-    valid: 'Gültig: Die Signatur passt und der Datensatz ist in Ordnung.',
-    'invalid-signature': 'Signatur ungültig: Die Daten wurden verändert oder mit einem anderen Schlüssel signiert.',
-    malformed: 'Nicht lesbar: Datensatz oder Schlüssel ist fehlerhaft.',
-    unsupported: 'Nicht prüfbar: Etwas Nötiges fehlt oder wird nicht unterstützt.',
     record: 'Datensatz', found: 'Datensätze gefunden', none: 'Kein OCMF-Datensatz in der Eingabe gefunden.',
     time: 'Zeit', reason: 'Art', value: 'Wert', unit: 'Einheit', obis: 'OBIS', status: 'Status',
     findings: 'Befunde', noFindings: 'Keine Befunde.', meter: 'Zähler', algorithm: 'Algorithmus',
@@ -44,9 +38,7 @@ const T = {
     energy: 'Energie', start: 'Beginn', end: 'Ende', duration: 'Dauer', trust: 'Schlüssel', records: 'Datensätze',
     seconds: 's', inputErrors: 'Nicht lesbare Teile der Eingabe', line: 'Zeile',
     registryError: 'Das Schlüsselverzeichnis ist nicht lesbar', sessionError: 'Die Ladevorgänge können nicht geprüft werden',
-    'trust-trusted': 'für diesen Zähler registriert', 'trust-untrusted': 'nicht registriert (Herkunft unbewiesen)',
-    'trust-mismatch': 'weicht vom registrierten Schlüssel ab', 'trust-expired': 'registrierter Schlüssel zu der Zeit nicht gültig',
-    'trust-unknown': 'kein Schlüssel verfügbar',
+    recordError: 'Der Datensatz kann nicht geprüft werden',
   },
 };
 
@@ -69,7 +61,7 @@ function errorText(e) {
 function renderRecord(report, index, total) {
   const box = el('section', { class: 'result', 'data-verdict': report.verdict });
   if (total > 1) box.append(el('h2', {}, `${t('record')} ${index + 1}`));
-  box.append(el('div', { class: `verdict ${report.verdict}` }, t(report.verdict)));
+  box.append(el('div', { class: `verdict ${report.verdict}` }, explainVerdict(report.verdict, lang())));
   if (report.verdict !== 'valid') {
     box.append(el('div', { class: 'code' }, `${report.message} [${report.code} ${report.codeName}]`));
   }
@@ -122,7 +114,7 @@ function renderSession(group, index) {
   fact('end', r.end?.time);
   fact('duration', r.durationSeconds ? `${r.durationSeconds} ${t('seconds')}` : null);
   fact('meter', [r.meterSerial, r.gatewaySerial].filter(Boolean).join(' / '));
-  fact('trust', r.trust ? t(`trust-${r.trust}`) : null);
+  fact('trust', r.trust ? explainTrust(r.trust, lang()) : null);
   fact('records', String(group.values.length));
   box.append(facts);
   box.append(el('h3', {}, t('findings')));
@@ -189,13 +181,13 @@ function run() {
       groups.forEach((g, i) => sessions.append(renderSession(g, i)));
     }
     values.forEach((v, i) => {
-      let report;
       try {
-        report = verify(v.record, { key: typedKey ?? v.publicKey ?? undefined, registry, profile, lang: lang() });
+        const report = verify(v.record, { key: typedKey ?? v.publicKey ?? undefined, registry, profile, lang: lang() });
+        results.append(renderRecord(report, i, values.length));
       } catch (e) {
-        report = { verdict: 'malformed', code: e.code ?? 704, codeName: e.codeName ?? 'internal', message: e.message, findings: [], record: null };
+        // Only a bad argument or an internal error (OcmfError 704) throws.
+        results.append(el('div', { class: 'error-box record-error' }, `${t('recordError')} ${i + 1}: ${errorText(e)}`));
       }
-      results.append(renderRecord(report, i, values.length));
     });
   } finally {
     registry?.free();

@@ -87,7 +87,8 @@ async function main() {
 
     let r = await verdictOf(RECORD, KEY);
     check('valid record shows valid', r.length === 1 && r[0].verdict === 'valid', JSON.stringify(r));
-    check('valid verdict in plain words', /^Valid:/.test(r[0]?.text ?? ''), r[0]?.text);
+    // The verdict sentences are the core's (Verdict::explain through explainVerdict).
+    check('valid verdict in plain words', /^The signature is valid:/.test(r[0]?.text ?? ''), r[0]?.text);
     check('readings table shows exact decimals', JSON.stringify(r[0]?.values) === '["0.2596","0.2597"]', JSON.stringify(r[0]?.values));
     check('findings are listed', (r[0]?.findings ?? 0) > 0);
     await page.screenshot({ path: path.join(OUT, 'wasm-web-valid.png'), fullPage: true });
@@ -99,7 +100,7 @@ async function main() {
     await page.selectOption('#lang', 'de');
     await page.waitForFunction(() => document.documentElement.lang === 'de');
     const de = await page.$eval('#results .verdict', (e) => e.textContent);
-    check('DE switch translates the verdict', /^Signatur ungültig/.test(de), de);
+    check('DE switch translates the verdict', /^Die Signatur passt nicht/.test(de), de);
     check('DE switch translates the button', (await page.textContent('#check')) === 'Prüfen');
     await page.screenshot({ path: path.join(OUT, 'wasm-web-de.png'), fullPage: true });
     await page.selectOption('#lang', 'en');
@@ -140,6 +141,8 @@ async function main() {
     await page.waitForFunction(() => document.documentElement.lang === 'de');
     s = await sessionsOf();
     check('DE: session explanation in German', /Die angezeigte Energie darf abgerechnet werden/.test(s[0]?.explanation ?? ''), s[0]?.explanation);
+    check('DE: session key trust explained in German (the core\'s Trust::explain)',
+      /registrierte/.test(await page.$eval('#sessions .session dl.facts', (e) => e.textContent).catch(() => '')));
     check('DE: missing end reading explained in German', s[4]?.findingTexts.some((x) => /Endzählerstand/.test(x)), JSON.stringify(s[4]?.findingTexts));
     await page.screenshot({ path: path.join(OUT, 'wasm-web-sessions-de.png'), fullPage: true });
     await page.selectOption('#lang', 'en');
