@@ -118,7 +118,7 @@ pub(crate) struct ReportJson<'r> {
     /// Registry only: the key decision.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) trust: Option<TrustJson<'r>>,
-    /// `valid`, `invalid`, `malformed` or `unsupported`.
+    /// `valid`, `invalid-signature`, `malformed` or `unsupported`.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::VerdictWord"))]
     pub(crate) verdict: &'static str,
 }

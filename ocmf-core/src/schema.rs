@@ -7,7 +7,7 @@
 //! `scripts/gen-types` generates the TypeScript types of the npm package and
 //! the Python `TypedDict`s of the wheel from it, and the rust CI job checks
 //! that the committed files are what the views say (`docs/report.schema.json`,
-//! `ocmf-wasm/src/report_types.d.ts`, `ocmf-py/python/ocmf/_report_types.py`).
+//! `ocmf-wasm/src/report_types.d.ts`, `ocmf-py/python/ocmf/report_types.py`).
 
 use alloc::string::String;
 

@@ -224,6 +224,6 @@ export interface VerifyReport {
   span: [number, number] | null;
   /** Registry only: the key decision. */
   trust?: TrustInfo | null;
-  /** `valid`, `invalid`, `malformed` or `unsupported`. */
+  /** `valid`, `invalid-signature`, `malformed` or `unsupported`. */
   verdict: Verdict;
 }

@@ -7,9 +7,9 @@
 //! returns an [`Extraction`]: the values in input order, one
 //! [`TransportError`] per thing it could not read (with its line), and the
 //! number of duplicates it dropped. [`Extraction::groups`] then sorts the
-//! values into charging sessions. Nothing here verifies a signature: feed
-//! [`SignedValue::record`] and [`SignedValue::public_key`] to
-//! [`check_with_key_text`](crate::check_with_key_text).
+//! values into charging sessions. Nothing here verifies a signature: the
+//! [`Checker`](crate::Checker) does, per value ([`SignedValue::record`] with
+//! [`SignedValue::public_key`]) or per session ([`Checker::sessions`](crate::Checker::sessions)).
 //!
 //! # Accepted inputs
 //!

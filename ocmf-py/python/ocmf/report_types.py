@@ -188,7 +188,7 @@ class ReportDict(TypedDict):
     trust: NotRequired[Union["TrustDict", None]]
     """Registry only: the key decision."""
     verdict: Verdict
-    """`valid`, `invalid`, `malformed` or `unsupported`."""
+    """`valid`, `invalid-signature`, `malformed` or `unsupported`."""
 
 
 class SignedValueDict(TypedDict):
