@@ -911,6 +911,118 @@ fn json_is_canonical_and_bilingual() {
     assert_ne!(de["explanation"], v["explanation"]);
 }
 
+/// The session JSON text is written straight from typed views, so their
+/// fields must be declared in sorted order: the text must equal the parsed
+/// `Value` (a sorted map) written again, at every level, and the `Value` of
+/// `to_json`. Over every corpus record (with its key, without, and a wrong
+/// one), the corpus sessions (records grouped by id), the session fixtures
+/// and the OCPP demo log with and without its registry.
+#[test]
+fn session_json_is_canonical_over_the_corpus_and_the_ocpp_demo() {
+    fn check(r: &SessionReport<'_>, what: &str, seen: &mut std::collections::BTreeSet<String>) {
+        for lang in [Lang::En, Lang::De] {
+            let text = r.to_json_string(lang);
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                serde_json::to_string(&v).unwrap(),
+                text,
+                "{what}: keys not sorted"
+            );
+            assert_eq!(r.to_json(lang), v, "{what}: to_json differs");
+        }
+        seen.extend(r.findings.iter().map(|f| f.finding.code.name().to_owned()));
+        if r.energy.is_some() {
+            seen.insert(String::from("(energy)"));
+        }
+    }
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let corpus = std::fs::read_to_string(format!("{root}/vectors/real.jsonl")).unwrap();
+    let vectors: Vec<Value> = corpus
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let wrong = key_of(&SECRET_B).sec1_hex();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut sessions = 0;
+    let mut groups: std::collections::BTreeMap<&str, Vec<SessionRecord<'_>>> =
+        std::collections::BTreeMap::new();
+    for v in &vectors {
+        let id = v["id"].as_str().unwrap();
+        let record = SessionRecord {
+            record: v["ocmf"].as_str().unwrap(),
+            key: v["public_key"].as_str(),
+            label: Some(id),
+        };
+        for key in [record.key, None, Some(wrong.as_str())] {
+            let one = [SessionRecord { key, ..record }];
+            check(
+                &Checker::new().session(&one, KeyInput::None).unwrap(),
+                id,
+                &mut seen,
+            );
+            sessions += 1;
+        }
+        let stem = id.rsplit_once('-').map_or(id, |(stem, _)| stem);
+        groups.entry(stem).or_default().push(record);
+    }
+    for (stem, records) in &groups {
+        for profile in [Profile::Strict, Profile::Interop, Profile::Reference] {
+            let r = Checker::new()
+                .profile(profile)
+                .session(records, KeyInput::None);
+            check(&r.unwrap(), stem, &mut seen);
+            sessions += 1;
+        }
+    }
+    for path in fixture_names() {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let records: Vec<SessionRecord<'_>> = doc["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| SessionRecord {
+                record: r["record"].as_str().unwrap(),
+                key: r["key"].as_str(),
+                label: r["label"].as_str(),
+            })
+            .collect();
+        let key = KeyInput::text(doc["key"].as_str());
+        check(
+            &Checker::new().session(&records, key).unwrap(),
+            &path,
+            &mut seen,
+        );
+        // Backwards, with the first record twice.
+        let mut again: Vec<SessionRecord<'_>> = records.iter().rev().copied().collect();
+        again.push(records[0]);
+        check(
+            &Checker::new().session(&again, key).unwrap(),
+            &path,
+            &mut seen,
+        );
+        sessions += 2;
+    }
+    let log = std::fs::read_to_string(format!("{root}/examples/ocpp/stations.log")).unwrap();
+    let registry = std::fs::read_to_string(format!("{root}/examples/ocpp/registry.csv")).unwrap();
+    let registry = Registry::load(&registry).unwrap();
+    let extraction = ocmf_core::transport::extract(&log);
+    for reg in [None, Some(&registry)] {
+        let groups = Checker::new()
+            .registry(reg)
+            .sessions(&extraction, KeyInput::None);
+        for g in groups.unwrap() {
+            check(&g.report, "stations.log", &mut seen);
+            sessions += 1;
+        }
+    }
+    // Enough sessions, and enough different content, that an unsorted field
+    // would show.
+    assert!(sessions > 800, "{sessions}");
+    assert!(seen.len() > 20, "{seen:?}");
+    assert!(seen.contains("(energy)") && seen.contains("session_duplicate_record"));
+}
+
 #[test]
 fn every_session_finding_has_driver_texts_in_both_languages() {
     let session: Vec<FindingCode> = FindingCode::ALL

@@ -1,30 +1,29 @@
-//! The session's canonical JSON (keys sorted, stable).
+//! The session's canonical JSON: view structs that borrow from the report
+//! and derive `Serialize`.
+//!
+//! The text is canonical (keys sorted, as the parsed `Value` — a sorted map —
+//! writes them again), so every struct declares its fields in sorted order;
+//! `tests/session.rs` checks this over the corpus and the OCPP demo.
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::string::String;
 
-use serde_json::{Value, json};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 
-use super::{EnergyUnit, SessionFinding, SessionReport, SessionTime};
+use super::{
+    Energy, RegisterSummary, SessionFinding, SessionRecordOutcome, SessionReport, SessionTime,
+};
 use crate::decimal::ExactDecimal;
 use crate::error::Lang;
+use crate::grammar::Pagination;
+use crate::record::Report;
 
 impl SessionFinding {
     /// The JSON object `{code, name, severity, record, reading, field, span,
     /// detail, message: {en, de}}`.
     #[must_use]
     pub fn to_json(&self) -> Value {
-        let f = &self.finding;
-        json!({
-            "code": f.code.code(),
-            "name": f.code.name(),
-            "severity": f.severity.as_str(),
-            "record": self.record,
-            "reading": f.reading,
-            "field": f.field,
-            "span": f.span.map(|s| [s.start, s.end]),
-            "detail": self.detail,
-            "message": {"en": f.message(Lang::En), "de": f.message(Lang::De)},
-        })
+        serde_json::to_value(FindingJson::new(self)).unwrap_or_default()
     }
 }
 
@@ -34,99 +33,254 @@ impl SessionReport<'_> {
     /// findings carry both English and German.
     #[must_use]
     pub fn to_json(&self, lang: Lang) -> Value {
-        let code = self.code();
-        let dec = |d: Option<ExactDecimal>| d.map(|d| Value::String(format!("{d}")));
-        let time = |t: &Option<SessionTime>| {
-            t.as_ref().map_or(Value::Null, |t| {
-                json!({
-                    "time": t.text,
-                    "unix_ms": t.unix_ms,
-                    "time_status": String::from(t.status.letter()),
-                    "record": t.record,
-                })
-            })
-        };
-        let energy = self.energy.as_ref().map_or(Value::Null, |e| {
-            json!({
-                "register": e.register,
-                "unit": e.unit.as_str(),
-                "value": format!("{}", e.value),
-                "kwh": format!("{}", e.kwh),
-                "wh": format!("{}", e.wh),
-                "begin": format!("{}", e.begin),
-                "end": format!("{}", e.end),
-                "cable_loss": dec(e.cable_loss),
-            })
-        });
-        let registers: Vec<Value> = self
-            .registers
-            .iter()
-            .map(|r| {
-                json!({
-                    "register": r.register,
-                    "compensated": r.compensated,
-                    "unit": r.unit.map(EnergyUnit::as_str),
-                    "begin": dec(r.begin),
-                    "end": dec(r.end),
-                    "energy_wh": dec(r.energy_wh),
-                    "begin_record": r.begin_record,
-                    "end_record": r.end_record,
-                    "end_reason": r.end_reason,
-                })
-            })
-            .collect();
-        let records: Vec<Value> = self
-            .records
-            .iter()
-            .map(|o| {
-                json!({
-                    "index": o.index,
-                    "label": o.label,
-                    "pagination": o.pagination.map(|p| format!("{}{}", p.context(), p.number())),
-                    "duplicate_of": o.duplicate_of,
-                    "report": o.checked.to_json(lang),
-                })
-            })
-            .collect();
-        let mut m = crate::json::verdict_head(self.verdict.as_str(), code, self.error, lang);
-        m.insert("explanation".into(), self.verdict.explain(lang).into());
-        m.insert("profile".into(), self.profile.as_str().into());
-        m.insert("meter_serial".into(), self.meter_serial.clone().into());
-        m.insert("gateway_serial".into(), self.gateway_serial.clone().into());
-        m.insert(
-            "identification_level".into(),
-            self.identification_level.clone().into(),
-        );
-        m.insert("energy".into(), energy);
-        m.insert("registers".into(), Value::Array(registers));
-        m.insert("start".into(), time(&self.start));
-        m.insert("end".into(), time(&self.end));
-        m.insert("duration_ms".into(), self.duration_ms.into());
-        m.insert(
-            "duration_seconds".into(),
-            dec(self.duration_seconds()).into(),
-        );
-        m.insert(
-            "time_status".into(),
-            self.time_status.map(|t| String::from(t.letter())).into(),
-        );
-        m.insert(
-            "trust".into(),
-            self.trust
-                .as_ref()
-                .map_or(Value::Null, |t| Value::String(t.as_str().into())),
-        );
-        m.insert(
-            "findings".into(),
-            Value::Array(self.findings.iter().map(SessionFinding::to_json).collect()),
-        );
-        m.insert("records".into(), Value::Array(records));
-        Value::Object(m)
+        serde_json::to_value(self.json(lang)).unwrap_or_default()
     }
 
     /// The canonical JSON as one line of text.
     #[must_use]
     pub fn to_json_string(&self, lang: Lang) -> String {
-        serde_json::to_string(&self.to_json(lang)).unwrap_or_default()
+        serde_json::to_string(&self.json(lang)).unwrap_or_default()
+    }
+
+    /// The JSON view of the report (serialise it to write the JSON).
+    pub(crate) fn json(&self, lang: Lang) -> SessionJson<'_> {
+        let code = self.code();
+        SessionJson {
+            code: code.code(),
+            code_name: code.name(),
+            duration_ms: self.duration_ms,
+            duration_seconds: self.duration_seconds().map(Dec),
+            end: self.end.as_ref().map(TimeJson::new),
+            energy: self.energy.as_ref().map(EnergyJson::new),
+            explanation: self.verdict.explain(lang),
+            findings: Findings(&self.findings),
+            gateway_serial: self.gateway_serial.as_deref(),
+            identification_level: self.identification_level.as_deref(),
+            message: self
+                .error
+                .map_or_else(|| String::from(code.message(lang)), |e| e.message(lang)),
+            meter_serial: self.meter_serial.as_deref(),
+            profile: self.profile.as_str(),
+            records: Records(&self.records, lang),
+            registers: Registers(&self.registers),
+            start: self.start.as_ref().map(TimeJson::new),
+            time_status: self.time_status.map(|t| t.letter()),
+            trust: self.trust.as_ref().map(|t| t.as_str()),
+            verdict: self.verdict.as_str(),
+        }
+    }
+}
+
+/// The session report as JSON (fields in sorted order).
+#[derive(Serialize)]
+pub(crate) struct SessionJson<'r> {
+    code: u32,
+    code_name: &'static str,
+    duration_ms: Option<i64>,
+    duration_seconds: Option<Dec>,
+    end: Option<TimeJson<'r>>,
+    energy: Option<EnergyJson<'r>>,
+    explanation: &'static str,
+    findings: Findings<'r>,
+    gateway_serial: Option<&'r str>,
+    identification_level: Option<&'r str>,
+    /// The error's own message when there is one, else the code's.
+    message: String,
+    meter_serial: Option<&'r str>,
+    profile: &'static str,
+    records: Records<'r>,
+    registers: Registers<'r>,
+    start: Option<TimeJson<'r>>,
+    time_status: Option<char>,
+    trust: Option<&'static str>,
+    verdict: &'static str,
+}
+
+/// An exact decimal, written as its text.
+struct Dec(ExactDecimal);
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A session finding (fields in sorted order).
+#[derive(Serialize)]
+struct FindingJson<'r> {
+    code: u32,
+    detail: Option<&'r str>,
+    field: Option<&'static str>,
+    message: Messages,
+    name: &'static str,
+    reading: Option<usize>,
+    record: Option<usize>,
+    severity: &'static str,
+    span: Option<[usize; 2]>,
+}
+
+/// A driver message in both languages.
+#[derive(Serialize)]
+struct Messages {
+    de: &'static str,
+    en: &'static str,
+}
+
+impl<'r> FindingJson<'r> {
+    fn new(f: &'r SessionFinding) -> Self {
+        let g = &f.finding;
+        Self {
+            code: g.code.code(),
+            detail: f.detail.as_deref(),
+            field: g.field,
+            message: Messages {
+                de: g.message(Lang::De),
+                en: g.message(Lang::En),
+            },
+            name: g.code.name(),
+            reading: g.reading,
+            record: f.record,
+            severity: g.severity.as_str(),
+            span: g.span.map(|s| [s.start, s.end]),
+        }
+    }
+}
+
+/// The findings as an array.
+struct Findings<'r>(&'r [SessionFinding]);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(FindingJson::new))
+    }
+}
+
+/// The billable energy (fields in sorted order).
+#[derive(Serialize)]
+struct EnergyJson<'r> {
+    begin: Dec,
+    cable_loss: Option<Dec>,
+    end: Dec,
+    kwh: Dec,
+    register: Option<&'r str>,
+    unit: &'static str,
+    value: Dec,
+    wh: Dec,
+}
+
+impl<'r> EnergyJson<'r> {
+    fn new(e: &'r Energy) -> Self {
+        Self {
+            begin: Dec(e.begin),
+            cable_loss: e.cable_loss.map(Dec),
+            end: Dec(e.end),
+            kwh: Dec(e.kwh),
+            register: e.register.as_deref(),
+            unit: e.unit.as_str(),
+            value: Dec(e.value),
+            wh: Dec(e.wh),
+        }
+    }
+}
+
+/// One billing register (fields in sorted order).
+#[derive(Serialize)]
+struct RegisterJson<'r> {
+    begin: Option<Dec>,
+    begin_record: Option<usize>,
+    compensated: bool,
+    end: Option<Dec>,
+    end_reason: Option<&'r str>,
+    end_record: Option<usize>,
+    energy_wh: Option<Dec>,
+    register: Option<&'r str>,
+    unit: Option<&'static str>,
+}
+
+impl<'r> RegisterJson<'r> {
+    fn new(r: &'r RegisterSummary) -> Self {
+        Self {
+            begin: r.begin.map(Dec),
+            begin_record: r.begin_record,
+            compensated: r.compensated,
+            end: r.end.map(Dec),
+            end_reason: r.end_reason.as_deref(),
+            end_record: r.end_record,
+            energy_wh: r.energy_wh.map(Dec),
+            register: r.register.as_deref(),
+            unit: r.unit.map(|u| u.as_str()),
+        }
+    }
+}
+
+/// The registers as an array.
+struct Registers<'r>(&'r [RegisterSummary]);
+
+impl Serialize for Registers<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(RegisterJson::new))
+    }
+}
+
+/// A begin or end time (fields in sorted order).
+#[derive(Serialize)]
+struct TimeJson<'r> {
+    record: usize,
+    time: &'r str,
+    time_status: char,
+    unix_ms: i64,
+}
+
+impl<'r> TimeJson<'r> {
+    fn new(t: &'r SessionTime) -> Self {
+        Self {
+            record: t.record,
+            time: &t.text,
+            time_status: t.status.letter(),
+            unix_ms: t.unix_ms,
+        }
+    }
+}
+
+/// One record of the session with its own report (fields in sorted order).
+#[derive(Serialize)]
+struct RecordJson<'r> {
+    duplicate_of: Option<usize>,
+    index: usize,
+    label: Option<&'r str>,
+    pagination: Option<Pg>,
+    report: RecordReport<'r>,
+}
+
+/// A pagination as written in `PG` terms: context letter and counter.
+struct Pg(Pagination);
+
+impl Serialize for Pg {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}{}", self.0.context(), self.0.number()))
+    }
+}
+
+/// A record's own report, as [`Report::to_json`] writes it.
+struct RecordReport<'r>(&'r Report<'r>, Lang);
+
+impl Serialize for RecordReport<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.to_json(self.1).serialize(s)
+    }
+}
+
+/// The records as an array.
+struct Records<'r>(&'r [SessionRecordOutcome<'r>], Lang);
+
+impl Serialize for Records<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|o| RecordJson {
+            duplicate_of: o.duplicate_of,
+            index: o.index,
+            label: o.label,
+            pagination: o.pagination.map(Pg),
+            report: RecordReport(&o.checked, self.1),
+        }))
     }
 }
