@@ -154,6 +154,11 @@ def cli_lines(ocmf_bin: str, base: str, cases: list[dict]) -> list[str]:
     return [o for o in out if o is not None]
 
 
+def cli_reports(ocmf_bin: str, cases: list[dict]) -> list[str]:
+    """`ocmf verify --json` reports (or SKIPPED) for verify cases {ocmf, key, profile, lang}."""
+    return cli_lines(ocmf_bin, os.getcwd(), [{"entry": "verify", **c} for c in cases])
+
+
 def main() -> int:
     path = os.path.abspath(sys.argv[2])
     with open(path, encoding="utf-8") as f:
