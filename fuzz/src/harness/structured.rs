@@ -350,48 +350,8 @@ fn same_text(got: Option<&ocmf_core::Text<'_>>, want: Option<&String>, name: &st
     );
 }
 
-/// Target `structured_record`: sign a well-formed record with the fixed
-/// test key, read it back field by field, verify it, then flip one byte of
-/// the signed payload (must not be valid) and one hex digit of the
-/// signature (must fail the signature check).
-pub fn structured(spec: &RecordSpec) {
-    let curve = Curve::ALL[usize::from(spec.curve) % Curve::ALL.len()];
-    let algorithm = ocmf_core::Algorithm::ecdsa_sha256(curve);
-    let payload = spec.payload();
-    let signed = match sign(&payload, &TEST_SECRET, algorithm) {
-        Ok(s) => s,
-        Err(e) => {
-            // The only payloads `sign` refuses: a `|` anywhere (the envelope
-            // could not be split unambiguously by every reader) or a record
-            // beyond the size limit.
-            let too_large = payload.len() + 300 > Options::default().limits.max_record_bytes;
-            assert!(
-                (e.code == ErrorCode::PipeInString && payload.contains('|'))
-                    || (too_large && e.code == ErrorCode::TooLarge),
-                "sign refused a well-formed payload: {e:?}\n{payload}"
-            );
-            return;
-        }
-    };
-    assert!(!payload.contains('|'), "signed a payload with a pipe");
-    let record = signed.record.as_str();
-    assert!(record.starts_with("OCMF|") && record[5..].starts_with(&payload));
-    let key = PublicKey::parse(&signed.public_key_sec1_hex).expect("signer's key does not parse");
-    assert!(
-        key.curves().any(|c| c == curve),
-        "signer's key is not on {curve:?}"
-    );
-
-    // Read back.
-    let rec =
-        parse(record).unwrap_or_else(|e| panic!("signed record does not parse: {e:?}\n{record}"));
-    assert_eq!(
-        rec.signed_bytes(),
-        payload,
-        "signed bytes differ from the payload"
-    );
-    assert_eq!(rec.algorithm().ok(), Some(algorithm));
-    let p = &rec.payload;
+/// Every field of `spec` reads back from the parsed payload as written.
+fn read_back(spec: &RecordSpec, p: &ocmf_core::Payload<'_>) {
     same_text(p.format_version.as_ref(), spec.fv.as_ref(), "FV");
     same_text(p.gateway_id.as_ref(), spec.gi.as_ref(), "GI");
     same_text(p.gateway_serial.as_ref(), spec.gs.as_ref(), "GS");
@@ -466,6 +426,50 @@ pub fn structured(spec: &RecordSpec) {
         same_text(r.status.as_ref(), s.st.as_ref(), "ST");
     }
     carry_forward(&p.readings, &p.resolved_readings());
+}
+
+/// Target `structured_record`: sign a well-formed record with the fixed
+/// test key, read it back field by field, verify it, then flip one byte of
+/// the signed payload (must not be valid) and one hex digit of the
+/// signature (must fail the signature check).
+pub fn structured(spec: &RecordSpec) {
+    let curve = Curve::ALL[usize::from(spec.curve) % Curve::ALL.len()];
+    let algorithm = ocmf_core::Algorithm::ecdsa_sha256(curve);
+    let payload = spec.payload();
+    let signed = match sign(&payload, &TEST_SECRET, algorithm) {
+        Ok(s) => s,
+        Err(e) => {
+            // The only payloads `sign` refuses: a `|` anywhere (the envelope
+            // could not be split unambiguously by every reader) or a record
+            // beyond the size limit.
+            let too_large = payload.len() + 300 > Options::default().limits.max_record_bytes;
+            assert!(
+                (e.code == ErrorCode::PipeInString && payload.contains('|'))
+                    || (too_large && e.code == ErrorCode::TooLarge),
+                "sign refused a well-formed payload: {e:?}\n{payload}"
+            );
+            return;
+        }
+    };
+    assert!(!payload.contains('|'), "signed a payload with a pipe");
+    let record = signed.record.as_str();
+    assert!(record.starts_with("OCMF|") && record[5..].starts_with(&payload));
+    let key = PublicKey::parse(&signed.public_key_sec1_hex).expect("signer's key does not parse");
+    assert!(
+        key.curves().any(|c| c == curve),
+        "signer's key is not on {curve:?}"
+    );
+
+    // Read back.
+    let rec =
+        parse(record).unwrap_or_else(|e| panic!("signed record does not parse: {e:?}\n{record}"));
+    assert_eq!(
+        rec.signed_bytes(),
+        payload,
+        "signed bytes differ from the payload"
+    );
+    assert_eq!(rec.algorithm().ok(), Some(algorithm));
+    read_back(spec, &rec.payload);
 
     // Verify.
     let verified = rec.verify(&key);
