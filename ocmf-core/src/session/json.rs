@@ -5,7 +5,7 @@
 //! writes them again), so every struct declares its fields in sorted order;
 //! `tests/session.rs` checks this over the corpus and the OCPP demo.
 
-use alloc::string::String;
+use alloc::{borrow::Cow, string::String};
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -16,7 +16,7 @@ use super::{
 use crate::decimal::ExactDecimal;
 use crate::error::Lang;
 use crate::grammar::Pagination;
-use crate::record::Report;
+use crate::json::{ReportJson, verdict_message};
 
 impl SessionFinding {
     /// The JSON object `{code, name, severity, record, reading, field, span,
@@ -56,9 +56,7 @@ impl SessionReport<'_> {
             findings: Findings(&self.findings),
             gateway_serial: self.gateway_serial.as_deref(),
             identification_level: self.identification_level.as_deref(),
-            message: self
-                .error
-                .map_or_else(|| String::from(code.message(lang)), |e| e.message(lang)),
+            message: verdict_message(code, self.error, lang),
             meter_serial: self.meter_serial.as_deref(),
             profile: self.profile.as_str(),
             records: Records(&self.records, lang),
@@ -85,7 +83,7 @@ pub(crate) struct SessionJson<'r> {
     gateway_serial: Option<&'r str>,
     identification_level: Option<&'r str>,
     /// The error's own message when there is one, else the code's.
-    message: String,
+    message: Cow<'static, str>,
     meter_serial: Option<&'r str>,
     profile: &'static str,
     records: Records<'r>,
@@ -249,7 +247,8 @@ struct RecordJson<'r> {
     index: usize,
     label: Option<&'r str>,
     pagination: Option<Pg>,
-    report: RecordReport<'r>,
+    /// The record's own report, as [`Report::to_json`](crate::Report::to_json) writes it.
+    report: ReportJson<'r>,
 }
 
 /// A pagination as written in `PG` terms: context letter and counter.
@@ -258,15 +257,6 @@ struct Pg(Pagination);
 impl Serialize for Pg {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&format_args!("{}{}", self.0.context(), self.0.number()))
-    }
-}
-
-/// A record's own report, as [`Report::to_json`] writes it.
-struct RecordReport<'r>(&'r Report<'r>, Lang);
-
-impl Serialize for RecordReport<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.to_json(self.1).serialize(s)
     }
 }
 
@@ -280,7 +270,7 @@ impl Serialize for Records<'_> {
             index: o.index,
             label: o.label,
             pagination: o.pagination.map(Pg),
-            report: RecordReport(&o.checked, self.1),
+            report: o.checked.json_view(self.1),
         }))
     }
 }
