@@ -18,38 +18,24 @@ import pytest
 
 VECTORS = Path(os.environ.get("OCMF_VECTORS", Path(__file__).resolve().parents[2] / "vectors"))
 
-NOT_IN_SPEC = {"EdDSA-Ed25519", "EdDSA-Ed448", "ML-DSA-44", "ML-DSA-65", "ML-DSA-87"}
-
-
 def load(name: str) -> list[dict[str, Any]]:
     with open(VECTORS / name, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def _expected_answers() -> dict[str, Optional[str]]:
+    """vectors/expected.jsonl (scripts/expected-verdicts): id -> verdict, None for parse-only."""
+    return {e["id"]: e["expected_verdict"] for e in load("expected.jsonl")}
+
+
+_EXPECTED: dict[str, Optional[str]] = {}
+
+
 def expected(v: dict[str, Any]) -> Optional[str]:
-    """The verdict the corpus expects, or None for parse-only records."""
-
-    def s(k: str) -> str:
-        x = v.get(k)
-        return x if isinstance(x, str) else ""
-
-    if s("id") == "tps-dzg-2key-002" or s("sa") in NOT_IN_SPEC:
-        return "unsupported"
-    e = s("expected")
-    if e == "valid":
-        return "valid"
-    if e == "invalid-signature":
-        return "invalid-signature"
-    if e == "parse-error":
-        return "malformed"
-    c = s("checked")
-    if c == "valid":
-        return "valid"
-    if c == "invalid":
-        return "invalid-signature"
-    if c.startswith("error: no public key"):
-        return None
-    raise AssertionError(f"{s('id')}: unexpected checked {c}")
+    """The verdict the corpus expects (vectors/expected.jsonl), or None for parse-only records."""
+    if not _EXPECTED:
+        _EXPECTED.update(_expected_answers())
+    return _EXPECTED[v["id"]]
 
 
 @pytest.fixture(scope="session")
