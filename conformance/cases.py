@@ -183,6 +183,8 @@ def _session_cases(outdir: str, corpus: list[dict], ocmf_bin: str, stations: str
                 readable[key] = p.stdout.strip() != b""
             if not readable[key]:
                 files[i] = (path, None)
+    unreadable = sum(not ok for ok in readable.values())
+    print(f"session keys: {len(readable)} distinct, {unreadable} the CLI cannot decode (those sessions get no key)")
     regs = [None, REGISTRIES[0]] + ([f"inputs/ocpp-{os.path.basename(registry)}"] if registry else [])
     cases = []
     for path, key in files:

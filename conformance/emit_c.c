@@ -274,7 +274,10 @@ static void session(FILE *in, char **f) {
                 ocmf_session_evaluate(recs, count, key, registry(f[3]), (uint32_t)atoi(f[4]),
                                       (uint32_t)atoi(f[5]), &verdict, out.p, out.cap, &n));
     check(rc, "ocmf_session_evaluate");
-    fwrite(out.p, 1, n, stdout);
+    if (rc == OCMF_RESULT_NOT_UTF8) /* the call's own failure: nothing written */
+        printf("{\"session_error\":%u}", (unsigned)rc);
+    else
+        fwrite(out.p, 1, n, stdout);
     ocmf_key_free(key);
     free(recs);
     free_items(items_f, count);
