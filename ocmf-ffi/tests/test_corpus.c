@@ -1,7 +1,7 @@
 /* Every record of vectors/real.jsonl through the C API.
  *
  * Input: the file scripts/ci/c converts from real.jsonl with python3 (the
- * expected verdict is computed there by the rule of ocmf-core/tests/corpus.rs):
+ * expected verdict is vectors/expected.jsonl's, written by scripts/expected-verdicts):
  *   <id> TAB <expected> TAB <record length> TAB <key length or -1> LF
  *   <record bytes><key bytes> LF
  * expected is valid | invalid-signature | malformed | unsupported | parse-only.
