@@ -10,9 +10,7 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::args::{
-    CheckArgs, KeyArg, RecordArg, flag, get, json_text, read_key, set, to_js_object,
-};
+use crate::args::{CheckArgs, KeyArg, RecordArg, flag, get, read_key, set, to_js_object};
 use crate::boundary::{arg_error, run, usize_to_f64};
 
 /// One item as read from JS; `None` as key: the call's `key` option.
@@ -110,19 +108,16 @@ fn full_answers(
     lang: Lang,
     (want_reports, want_json): (bool, bool),
 ) -> Result<(), JsValue> {
-    if !(want_reports || want_json) {
-        return Ok(());
-    }
-    let values: Vec<Value> = reports.iter().map(|r| r.to_json(lang)).collect();
     if want_json {
         let texts = Array::new();
-        for v in &values {
-            texts.push(&JsValue::from_str(&json_text(v)?));
+        for r in reports {
+            texts.push(&JsValue::from_str(&r.to_json_string(lang)));
         }
         set(out, "json", &texts)?;
     }
     if want_reports {
         // One JSON.parse for the whole array, not one per record.
+        let values = reports.iter().map(|r| r.to_json(lang)).collect();
         set(out, "reports", &to_js_object(Value::Array(values))?)?;
     }
     Ok(())

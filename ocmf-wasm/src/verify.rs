@@ -1,15 +1,18 @@
 //! `verify`, `verifyJson` and `inspect`: one record through the core's
 //! [`Checker`](ocmf_core::Checker).
 
-use ocmf_core::{Options, payload_json};
-use serde_json::Value;
+use ocmf_core::{Lang, Options, Report, payload_json};
 use wasm_bindgen::prelude::*;
 
-use crate::args::{CheckArgs, RecordArg, json_text, to_js_object};
+use crate::args::{CheckArgs, RecordArg, to_js_object};
 use crate::boundary::{run, to_js_error};
 
-/// The canonical JSON report of one record with these options.
-fn report_json(record: &JsValue, options: &JsValue) -> Result<Value, JsValue> {
+/// Checks one record with these options and hands the report to `out`.
+fn with_report<T>(
+    record: &JsValue,
+    options: &JsValue,
+    out: impl FnOnce(&Report<'_>, Lang) -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
     let args = CheckArgs::read(options)?;
     let limits = args.options.limits;
     let record = RecordArg::read(record, &limits, "record")?;
@@ -17,7 +20,7 @@ fn report_json(record: &JsValue, options: &JsValue) -> Result<Value, JsValue> {
     let report = args
         .checker()
         .verify(record.as_bytes(&stand_in), args.key.input());
-    Ok(report.to_json(args.lang))
+    out(&report, args.lang)
 }
 
 /// Checks one record and returns the report as a plain object (camelCase keys;
@@ -33,7 +36,11 @@ pub fn verify(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] record: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "VerifyOptions | void")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    run(|| to_js_object(report_json(record, &options.unwrap_or(JsValue::UNDEFINED))?))
+    run(|| {
+        with_report(record, &options.unwrap_or(JsValue::UNDEFINED), |r, lang| {
+            to_js_object(r.to_json(lang))
+        })
+    })
 }
 
 /// As `verify`, returning the canonical JSON report text unchanged (identical
@@ -47,10 +54,9 @@ pub fn verify_json(
     #[wasm_bindgen(unchecked_param_type = "VerifyOptions | void")] options: Option<JsValue>,
 ) -> Result<String, JsValue> {
     run(|| {
-        json_text(&report_json(
-            record,
-            &options.unwrap_or(JsValue::UNDEFINED),
-        )?)
+        with_report(record, &options.unwrap_or(JsValue::UNDEFINED), |r, lang| {
+            Ok(r.to_json_string(lang))
+        })
     })
 }
 
