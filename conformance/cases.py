@@ -4,7 +4,7 @@
 |---|---|
 | verify | `ocmf`, `key`, `profile`, `lang`: the corpus under three settings, the generated records |
 | verify-registry | as verify, plus `registry` (a file under inputs/): the corpus with its carried key and without one, against the CSV and the JSON registry |
-| batch | `call`, `threads`, `ocmf`, `key`, `profile`, `lang`: one item of one batch call (the corpus plus a sample of the generated records, per-item keys) |
+| batch | `call`, `threads`, `ocmf`, `key`, `profile`, `lang`: one item of one batch call (the corpus plus a sample of the generated records, per-item keys; or, with `shared_key`, one key for the whole call) |
 | batch-trusted | as batch, plus `registry` |
 | session | `files` (what the CLI reads), `records` ([record, key, label] for the bindings that take records), `key`, `registry`, `profile`, `lang` |
 | extract | `input` (a file under inputs/), `registry`, `profile`, `lang` |
@@ -236,6 +236,12 @@ def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str
             if reg:
                 fields["registry"] = reg
             add(entry, f"{r['id']}@{call}/threads={threads}", **fields)
+    # One key for every record (`shared_key`): the bindings' one-key batch
+    # (a decoded key handle), on the records of the most common generated key.
+    top = Counter(r["public_key"] for r in generated).most_common(1)[0][0]
+    for r in [g for g in generated if g["public_key"] == top]:
+        add("batch", f"{r['id']}@batch-one-key/threads=2", call="batch-one-key", threads=2, shared_key=True,
+            ocmf=r["ocmf"], key=top, profile="interop", lang="en")
 
     if registry:
         shutil.copyfile(registry, f"{outdir}/inputs/ocpp-{os.path.basename(registry)}")
@@ -302,8 +308,11 @@ def write_cases(outdir: str, cases: list[dict]) -> None:
             elif e in ("batch", "batch-trusted"):
                 if c["call"] != prev_call:
                     n = sum(1 for d in cases[i:] if d.get("call") == c["call"])
-                    t.write("\t".join([e, str(n), str(c["threads"]), pl[0], c.get("registry") or "-"]) + "\n")
-                t.write(f"I\t{_hex(c['ocmf'])}\t{_hex(c['key'])}\n")
+                    if c.get("shared_key"):
+                        t.write("\t".join(["batch-key", str(n), str(c["threads"]), pl[0], _hex(c["key"])]) + "\n")
+                    else:
+                        t.write("\t".join([e, str(n), str(c["threads"]), pl[0], c.get("registry") or "-"]) + "\n")
+                t.write(f"I\t{_hex(c['ocmf'])}\t{'-' if c.get('shared_key') else _hex(c['key'])}\n")
             elif e == "session":
                 t.write("\t".join([e, str(len(c["records"])), _hex(c["key"]), c["registry"] or "-", *pl]) + "\n")
                 for rec, key, label in c["records"]:

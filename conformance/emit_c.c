@@ -11,6 +11,7 @@
  *   verify REC KEY P L              ocmf_verify_report                      -> the report
  *   verify-registry REC KEY REG P L ocmf_verify_trusted                     -> the report
  *   batch N THREADS P -             ocmf_verify_batch_items on the N `I REC KEY` lines after it
+ *   batch-key N THREADS P KEY       ocmf_key_parse once, ocmf_verify_batch on the N `I REC -` lines
  *   batch-trusted N THREADS P REG   ocmf_verify_batch_trusted on the N `I` lines after it
  *                                   -> per item {"c": {ocmf_batch_result fields[, "trust"]}}
  *   session N KEY REG P L           ocmf_session_evaluate on the N `S REC KEY LABEL` lines after
@@ -214,6 +215,42 @@ static void free_items(char **fields, size_t count) {
     free(fields);
 }
 
+/* The compact results of one batch call, one line per item. */
+static void print_results(const ocmf_batch_result *res, const ocmf_trust *trust, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        printf("{\"c\":{\"code\":%u,\"verdict\":%u,\"signature\":%u,\"curve\":%u,\"key_source\":%u,"
+               "\"findings\":%u",
+               (unsigned)res[i].code, (unsigned)res[i].verdict, (unsigned)res[i].signature,
+               (unsigned)res[i].curve, (unsigned)res[i].key_source, (unsigned)res[i].findings);
+        if (trust) printf(",\"trust\":%u", (unsigned)trust[i]);
+        fputs("}}\n", stdout);
+    }
+}
+
+static void batch_one_key(FILE *in, char **f) {
+    size_t count = strtoul(f[1], NULL, 10), threads = strtoul(f[2], NULL, 10);
+    char **items_f = read_items(in, count, 3, "I");
+    const uint8_t **recs = calloc(count + 1, sizeof *recs);
+    size_t *lens = calloc(count + 1, sizeof *lens);
+    ocmf_batch_result *res = calloc(count + 1, sizeof *res);
+    if (!recs || !lens || !res) die("out of memory");
+    for (size_t i = 0; i < count; i++) {
+        bytes rec = unhex(items_f[i * MAX_FIELDS + 1]);
+        recs[i] = rec.p;
+        lens[i] = rec.len;
+    }
+    bytes key_text = unhex(f[4]);
+    ocmf_key *key = NULL;
+    if (ocmf_key_parse(key_text.p, key_text.len, &key) != OCMF_RESULT_OK) die("batch key does not decode");
+    check(ocmf_verify_batch(recs, lens, count, key, (uint32_t)atoi(f[3]), threads, res), "ocmf_verify_batch");
+    print_results(res, NULL, count);
+    ocmf_key_free(key);
+    free(recs);
+    free(lens);
+    free(res);
+    free_items(items_f, count);
+}
+
 static void batch(FILE *in, char **f, int trusted) {
     size_t count = strtoul(f[1], NULL, 10), threads = strtoul(f[2], NULL, 10);
     uint32_t profile = (uint32_t)atoi(f[3]);
@@ -232,14 +269,7 @@ static void batch(FILE *in, char **f, int trusted) {
     ocmf_result rc = trusted ? ocmf_verify_batch_trusted(items, count, registry(f[4]), profile, threads, res, trust)
                              : ocmf_verify_batch_items(items, count, profile, threads, res);
     check(rc, trusted ? "ocmf_verify_batch_trusted" : "ocmf_verify_batch_items");
-    for (size_t i = 0; i < count; i++) {
-        printf("{\"c\":{\"code\":%u,\"verdict\":%u,\"signature\":%u,\"curve\":%u,\"key_source\":%u,"
-               "\"findings\":%u",
-               (unsigned)res[i].code, (unsigned)res[i].verdict, (unsigned)res[i].signature,
-               (unsigned)res[i].curve, (unsigned)res[i].key_source, (unsigned)res[i].findings);
-        if (trusted) printf(",\"trust\":%u", (unsigned)trust[i]);
-        fputs("}}\n", stdout);
-    }
+    print_results(res, trusted ? trust : NULL, count);
     free(items);
     free(res);
     free(trust);
@@ -364,6 +394,9 @@ int main(int argc, char **argv) {
             verify(f);
         } else if (strcmp(cmd, "verify-registry") == 0 && nf == 6) {
             verify_registry(f);
+        } else if (strcmp(cmd, "batch-key") == 0 && nf == 5) {
+            batch_one_key(in, f);
+            continue;
         } else if ((strcmp(cmd, "batch") == 0 || strcmp(cmd, "batch-trusted") == 0) && nf == 5) {
             batch(in, f, cmd[5] == '-');
             continue; /* one line per item, written by batch() */

@@ -8,7 +8,8 @@
 //
 //   verify           verifyJson(record, { key, profile, lang })
 //   verify-registry  verifyJson(record, { key, registry: KeyRegistry.load(text), profile, lang })
-//   batch            verifyMany([{ record, key }...], { profile, lang, json: true [, registry] }),
+//   batch            verifyMany([{ record, key }...], { profile, lang, json: true [, registry] })
+//                      (a `shared_key` call: verifyMany(records, { key: new Key(text), ... })),
 //   batch-trusted      one call per batch call: {"node": arrays at i, "json": json[i]}
 //                      (WebAssembly has one thread: `threads` does not apply)
 //   session          evaluateSessionJson([{ record, key, label }...], { key, registry, profile, lang })
@@ -79,12 +80,10 @@ function one(c) {
 function batch(items) {
   const c = items[0];
   const reg = registry(c.registry);
-  const res = ocmf.verifyMany(items.map((i) => ({ record: i.ocmf, key: i.key })), {
-    profile: c.profile,
-    lang: c.lang,
-    json: true,
-    registry: reg,
-  });
+  const shared = c.shared_key ? new ocmf.Key(c.key) : null; // one decoded key for the call
+  const records = shared ? items.map((i) => i.ocmf) : items.map((i) => ({ record: i.ocmf, key: i.key }));
+  const res = ocmf.verifyMany(records, { key: shared, profile: c.profile, lang: c.lang, json: true, registry: reg });
+  if (shared) shared.free();
   return items.map((_, i) => {
     const row = { verdict: res.verdicts[i], code: res.codes[i], signatureValid: res.signatureValid[i], algorithm: res.algorithms[i] };
     if (reg) {

@@ -7,7 +7,7 @@
 |---|---|---|
 | verify | `ocmf.verify(record, key, profile, lang).to_json()` | the report |
 | verify-registry | `ocmf.verify(record, key, profile, lang, registry=Registry.load(text)).to_json()` | the report |
-| batch | `ocmf.verify_many(records, keys=keys, profile=P, threads=N, as_="list")`, one call per batch call | `{"python": row fields}` |
+| batch | `ocmf.verify_many(records, keys=keys, profile=P, threads=N, as_="list")`, one call per batch call (`key=ocmf.Key(text)` for a `shared_key` call) | `{"python": row fields}` |
 | batch-trusted | the same with `registry=` | `{"python": row fields}` |
 | session | `ocmf.evaluate_session([(record, key, label)...], key=K, registry=R, profile=P, lang=L).to_json()` | the session report |
 | extract | `ocmf.extract(bytes).sessions_json(registry=R, profile=P, lang=L)` | extraction + sessions |
@@ -70,8 +70,13 @@ class Emitter:
 
     def batch(self, items: list[dict]) -> Iterator[str]:
         c = items[0]
-        rows = ocmf.verify_many([i["ocmf"] for i in items], keys=[i["key"] for i in items], profile=c["profile"],
-                                threads=c["threads"], as_="list", registry=self.registry(c.get("registry")))
+        records = [i["ocmf"] for i in items]
+        if c.get("shared_key"):  # one decoded key for the call
+            rows = ocmf.verify_many(records, key=ocmf.Key(c["key"]), profile=c["profile"], threads=c["threads"],
+                                    as_="list")
+        else:
+            rows = ocmf.verify_many(records, keys=[i["key"] for i in items], profile=c["profile"],
+                                    threads=c["threads"], as_="list", registry=self.registry(c.get("registry")))
         for row in rows:
             yield json.dumps({"python": {f: getattr(row, f) for f in ROW_FIELDS if hasattr(row, f)}})
 
