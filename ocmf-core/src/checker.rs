@@ -60,7 +60,8 @@ pub enum KeyInput<'k> {
     /// PEM, `oca:`). Blank text is [`KeyInput::None`].
     Text(&'k str),
     /// Key bytes: key text when they are UTF-8, else SPKI DER, SEC1 or bare
-    /// `X‖Y` ([`PublicKey::from_input`]). Empty bytes are [`KeyInput::None`].
+    /// `X‖Y` ([`PublicKey::from_input`]). Empty bytes, or bytes of ASCII
+    /// white space only (a key file holding a newline), are [`KeyInput::None`].
     Bytes(&'k [u8]),
     /// A key decoded once by the caller (its tables are reused).
     Decoded(&'k PublicKey),
@@ -76,13 +77,13 @@ impl<'k> KeyInput<'k> {
         }
     }
 
-    /// The input with the blank rule applied: blank text and empty bytes
+    /// The input with the blank rule applied: blank text and blank bytes
     /// are no key.
     #[must_use]
     pub fn normalized(self) -> Self {
         match self {
             Self::Text(t) if t.trim().is_empty() => Self::None,
-            Self::Bytes([]) => Self::None,
+            Self::Bytes(b) if b.iter().all(u8::is_ascii_whitespace) => Self::None,
             other => other,
         }
     }

@@ -522,6 +522,7 @@ pub(crate) struct SignedValueJson<'x> {
     /// Whether the transaction was inferred (the value carried none).
     pub(crate) transaction_inferred: bool,
     /// How the value was carried.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::TransportWord"))]
     pub(crate) transport: &'static str,
 }
 

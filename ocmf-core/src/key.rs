@@ -290,9 +290,9 @@ impl PublicKey {
     }
 
     /// Builds this key's wide verification tables now, for a key about to
-    /// verify many records (the [`batch`](crate::batch) functions call it
-    /// for every key that signs at least
-    /// [`WIDE_TABLES_FROM`](crate::batch::WIDE_TABLES_FROM) records).
+    /// verify many records ([`Checker::verify_all`](crate::Checker::verify_all)
+    /// calls it for every key that signs at least
+    /// [`WIDE_TABLES_FROM`](crate::WIDE_TABLES_FROM) records).
     ///
     /// Without it a key gets standard tables from its second verification
     /// on (2 KiB for P-256); the wide ones take 32 KiB (48 KiB for P-384),

@@ -216,7 +216,7 @@ impl<'a> Unverified<'a> {
     ///
     /// Reads the algorithm, decodes the signature (DER leniently, or raw
     /// `r‖s`), checks the key can serve the algorithm's curve, and verifies
-    /// over the exact signed bytes. Profile rules are not applied here; see [`check`].
+    /// over the exact signed bytes. Profile rules are not applied here; see [`Checker::verify`](crate::Checker::verify).
     ///
     /// # Errors
     /// `unsupported` codes (4xx) for the algorithm or a key on another curve,

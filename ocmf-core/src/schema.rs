@@ -15,6 +15,8 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
 use crate::json::{ExtractionJson, ReportJson};
+use crate::session::json::SessionJson;
+use crate::transport::sessions::{GroupReportJson, SessionsJson};
 
 /// The schema document: `$defs` with every object of the canonical JSON,
 /// and `properties` naming the top-level objects a caller meets.
@@ -25,6 +27,9 @@ pub fn document() -> Value {
         .into_generator();
     let report = generator.subschema_for::<ReportJson<'static>>();
     let extraction = generator.subschema_for::<ExtractionJson<'static>>();
+    let session = generator.subschema_for::<SessionJson<'static>>();
+    let group = generator.subschema_for::<GroupReportJson<'static>>();
+    let with_sessions = generator.subschema_for::<SessionsJson<'static>>();
     let defs: serde_json::Map<String, Value> =
         generator.take_definitions(true).into_iter().collect();
     json!({
@@ -36,6 +41,9 @@ pub fn document() -> Value {
         "properties": {
             "Report": report,
             "Extraction": extraction,
+            "SessionReport": session,
+            "GroupSession": group,
+            "ExtractionWithSessions": with_sessions,
         },
         "$defs": defs,
     })
@@ -67,6 +75,24 @@ word_list!(
     VerdictWord,
     "Verdict",
     crate::Verdict::ALL.iter().map(|v| v.as_str().into()).collect()
+);
+word_list!(
+    /// `plain`, `hex`, `ocpp16-plain`, … ([`crate::transport::Transport`]).
+    TransportWord,
+    "TransportName",
+    crate::transport::Transport::ALL
+        .iter()
+        .map(|t| t.as_str().into())
+        .collect()
+);
+word_list!(
+    /// `valid`, `incomplete`, `invalid`, `malformed`.
+    SessionVerdictWord,
+    "SessionVerdict",
+    crate::session::SessionVerdict::ALL
+        .iter()
+        .map(|v| v.as_str().into())
+        .collect()
 );
 word_list!(
     /// `strict`, `interop`, `reference`.

@@ -71,26 +71,54 @@ impl SessionReport<'_> {
 
 /// The session report as JSON (fields in sorted order).
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SessionReport"))]
 pub(crate) struct SessionJson<'r> {
     code: u32,
     code_name: &'static str,
     duration_ms: Option<i64>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     duration_seconds: Option<Dec>,
     end: Option<TimeJson<'r>>,
     energy: Option<EnergyJson<'r>>,
     explanation: &'static str,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "alloc::vec::Vec<FindingJson<'static>>")
+    )]
     findings: Findings<'r>,
     gateway_serial: Option<&'r str>,
     identification_level: Option<&'r str>,
     /// The error's own message when there is one, else the code's.
     message: Cow<'static, str>,
     meter_serial: Option<&'r str>,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ProfileWord"))]
     profile: &'static str,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "alloc::vec::Vec<RecordJson<'static>>")
+    )]
     records: Records<'r>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "alloc::vec::Vec<RegisterJson<'static>>")
+    )]
     registers: Registers<'r>,
     start: Option<TimeJson<'r>>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::TimeStatusWord>")
+    )]
     time_status: Option<char>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::TrustWord>")
+    )]
     trust: Option<&'static str>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::SessionVerdictWord")
+    )]
     verdict: &'static str,
 }
 
@@ -105,6 +133,8 @@ impl Serialize for Dec {
 
 /// A session finding (fields in sorted order).
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SessionFinding"))]
 struct FindingJson<'r> {
     code: u32,
     detail: Option<&'r str>,
@@ -113,12 +143,15 @@ struct FindingJson<'r> {
     name: &'static str,
     reading: Option<usize>,
     record: Option<usize>,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::SeverityWord"))]
     severity: &'static str,
     span: Option<[usize; 2]>,
 }
 
 /// A driver message in both languages.
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Messages"))]
 struct Messages {
     de: &'static str,
     en: &'static str,
@@ -155,14 +188,22 @@ impl Serialize for Findings<'_> {
 
 /// The billable energy (fields in sorted order).
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Energy"))]
 struct EnergyJson<'r> {
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     begin: Dec,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     cable_loss: Option<Dec>,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     end: Dec,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     kwh: Dec,
     register: Option<&'r str>,
     unit: &'static str,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     value: Dec,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     wh: Dec,
 }
 
@@ -183,13 +224,18 @@ impl<'r> EnergyJson<'r> {
 
 /// One billing register (fields in sorted order).
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "RegisterSummary"))]
 struct RegisterJson<'r> {
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     begin: Option<Dec>,
     begin_record: Option<usize>,
     compensated: bool,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     end: Option<Dec>,
     end_reason: Option<&'r str>,
     end_record: Option<usize>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     energy_wh: Option<Dec>,
     register: Option<&'r str>,
     unit: Option<&'static str>,
@@ -222,9 +268,12 @@ impl Serialize for Registers<'_> {
 
 /// A begin or end time (fields in sorted order).
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SessionTime"))]
 struct TimeJson<'r> {
     record: usize,
     time: &'r str,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::TimeStatusWord"))]
     time_status: char,
     unix_ms: i64,
 }
@@ -242,10 +291,13 @@ impl<'r> TimeJson<'r> {
 
 /// One record of the session with its own report (fields in sorted order).
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SessionRecordOutcome"))]
 struct RecordJson<'r> {
     duplicate_of: Option<usize>,
     index: usize,
     label: Option<&'r str>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pagination: Option<Pg>,
     /// The record's own report, as [`Report::to_json`](crate::Report::to_json) writes it.
     report: ReportJson<'r>,

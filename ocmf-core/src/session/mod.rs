@@ -80,7 +80,7 @@
 //!
 //! # Where the passes live
 //!
-//! [`evaluate`] checks each record on its own, then runs the passes in the
+//! `evaluate` ([`Checker::session`](crate::Checker::session)) checks each record on its own, then runs the passes in the
 //! order above, each in its own file: `trust` (record verdicts and key
 //! trust), `pagination`, `identity` (meter, key, user), `readings` (billing
 //! registers, meter state, time status, energy), `cable_loss`; `verdict`
@@ -88,7 +88,7 @@
 
 mod cable_loss;
 mod identity;
-mod json;
+pub(crate) mod json;
 mod pagination;
 mod readings;
 mod trust;

@@ -13,9 +13,9 @@
 //!
 //! # Accepted inputs
 //!
-//! * `OcmfText`: one `OCMF|…|…` record per line; a line not starting with
-//!   `OCMF|` continues the record above it (pretty-printed payloads); a
-//!   blank line ends a record; hex lines may be mixed in.
+//! * `OcmfText`: records split by [`split_records`]: a line starting with
+//!   `OCMF` opens a record, the lines after it continue it (pretty-printed
+//!   payloads), a blank line closes it; a hex line stands alone.
 //! * `HexText`: one hex-encoded record per line (even length, `[0-9A-Fa-f]`,
 //!   decoding to text starting `OCMF|`).
 //! * `OcppMessage`: one OCPP-J frame `[2,"id","Action",{…}]` (may span
@@ -111,7 +111,7 @@
 mod decode;
 mod group;
 mod ocpp;
-mod sessions;
+pub(crate) mod sessions;
 mod split;
 mod text;
 mod time;

@@ -4,10 +4,13 @@
 
 use alloc::{string::String, vec::Vec};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{Extraction, Group};
 use crate::error::Lang;
+use crate::json::{ExtractionJson, to_string, to_value};
+use crate::session::json::SessionJson;
 use crate::session::{SessionContext, SessionRecord, SessionReport, evaluate};
 
 /// One group of an extraction and its session verdict.
@@ -19,23 +22,55 @@ pub struct GroupReport<'a> {
     pub report: SessionReport<'a>,
 }
 
+/// The JSON of a [`GroupReport`] (fields in sorted order).
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "GroupSession"))]
+pub(crate) struct GroupReportJson<'a> {
+    /// The EVSE (or connector) the values name.
+    evse: Option<u32>,
+    /// The session's report.
+    report: SessionJson<'a>,
+    /// The station id.
+    station: Option<&'a str>,
+    /// The transaction id.
+    transaction_id: Option<&'a str>,
+    /// Indices into the extraction's `values`, in session order.
+    values: &'a [usize],
+}
+
+/// `{extraction, sessions}` (fields in sorted order).
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ExtractionWithSessions"))]
+pub(crate) struct SessionsJson<'a> {
+    /// What was found in the input.
+    extraction: ExtractionJson<'a>,
+    /// Every session of the extraction, checked.
+    sessions: Vec<GroupReportJson<'a>>,
+}
+
 impl GroupReport<'_> {
-    /// `{station, transaction_id, evse, values, report}`.
+    fn json(&self, lang: Lang) -> GroupReportJson<'_> {
+        GroupReportJson {
+            evse: self.group.evse,
+            report: self.report.json(lang),
+            station: self.group.station.as_deref(),
+            transaction_id: self.group.transaction_id.as_deref(),
+            values: &self.group.values,
+        }
+    }
+
+    /// `{evse, report, station, transaction_id, values}`.
     #[must_use]
     pub fn to_json(&self, lang: Lang) -> Value {
-        json!({
-            "station": self.group.station,
-            "transaction_id": self.group.transaction_id,
-            "evse": self.group.evse,
-            "values": self.group.values,
-            "report": self.report.to_json(lang),
-        })
+        to_value(&self.json(lang))
     }
 
     /// [`GroupReport::to_json`] as compact text (keys sorted, stable).
     #[must_use]
     pub fn to_json_string(&self, lang: Lang) -> String {
-        serde_json::to_string(&self.to_json(lang)).unwrap_or_default()
+        to_string(&self.json(lang))
     }
 }
 
@@ -68,7 +103,27 @@ impl Extraction {
     /// reports evaluates once).
     #[must_use]
     pub fn json_with_sessions(&self, sessions: &[GroupReport<'_>], lang: Lang) -> Value {
-        let sessions: Vec<Value> = sessions.iter().map(|g| g.to_json(lang)).collect();
-        json!({"extraction": self.to_json(), "sessions": sessions})
+        let groups = self.groups();
+        to_value(&self.sessions_view(&groups, sessions, lang))
+    }
+
+    /// [`Extraction::json_with_sessions`] as compact text, written straight
+    /// from the views.
+    #[must_use]
+    pub fn json_with_sessions_string(&self, sessions: &[GroupReport<'_>], lang: Lang) -> String {
+        let groups = self.groups();
+        to_string(&self.sessions_view(&groups, sessions, lang))
+    }
+
+    fn sessions_view<'v>(
+        &'v self,
+        groups: &'v [Group],
+        sessions: &'v [GroupReport<'_>],
+        lang: Lang,
+    ) -> SessionsJson<'v> {
+        SessionsJson {
+            extraction: ExtractionJson::new(self, groups),
+            sessions: sessions.iter().map(|g| g.json(lang)).collect(),
+        }
     }
 }

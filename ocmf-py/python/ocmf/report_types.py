@@ -14,9 +14,13 @@ KeySource = Literal["caller", "record"]
 
 Profile = Literal["strict", "interop", "reference"]
 
+SessionVerdict = Literal["valid", "incomplete", "invalid", "malformed"]
+
 Severity = Literal["info", "warning", "error"]
 
 TimeStatus = Literal["U", "I", "R", "S"]
+
+TransportName = Literal["plain", "hex", "ocpp16-plain", "ocpp16-hex", "ocpp16-base64", "ocpp16-envelope", "ocpp16-energised", "ocpp20-base64", "ocpp20-raw", "ocpp20-hex", "tps-xml", "ptb-container"]
 
 TrustStatus = Literal["trusted", "untrusted", "mismatch", "expired", "unknown"]
 
@@ -24,6 +28,19 @@ UserAssignedDict = Union[bool, str]
 """`IS`: a boolean, or a legacy status string."""
 
 Verdict = Literal["valid", "invalid-signature", "malformed", "unsupported"]
+
+
+class EnergyDict(TypedDict):
+    """The billable energy (fields in sorted order)."""
+
+    begin: str
+    cable_loss: Optional[str]
+    end: str
+    kwh: str
+    register: Optional[str]
+    unit: str
+    value: str
+    wh: str
 
 
 class ExtractionDict(TypedDict):
@@ -39,6 +56,15 @@ class ExtractionDict(TypedDict):
     """The values sorted into sessions (`Extraction::groups`)."""
     values: list["SignedValueDict"]
     """The signed values, in input order."""
+
+
+class ExtractionWithSessionsDict(TypedDict):
+    """`{extraction, sessions}` (fields in sorted order)."""
+
+    extraction: "ExtractionDict"
+    """What was found in the input."""
+    sessions: list["GroupSessionDict"]
+    """Every session of the extraction, checked."""
 
 
 class FindingDict(TypedDict):
@@ -71,6 +97,28 @@ class GroupDict(TypedDict):
     """The transaction id."""
     values: list[int]
     """Indices into `values`, in session order."""
+
+
+class GroupSessionDict(TypedDict):
+    """The JSON of a `GroupReport` (fields in sorted order)."""
+
+    evse: Optional[int]
+    """The EVSE (or connector) the values name."""
+    report: "SessionReportDict"
+    """The session's report."""
+    station: Optional[str]
+    """The station id."""
+    transaction_id: Optional[str]
+    """The transaction id."""
+    values: list[int]
+    """Indices into the extraction's `values`, in session order."""
+
+
+class MessagesDict(TypedDict):
+    """A driver message in both languages."""
+
+    de: str
+    en: str
 
 
 class OriginDict(TypedDict):
@@ -152,6 +200,20 @@ class ReadingDict(TypedDict):
     """`RV`, exact text."""
 
 
+class RegisterSummaryDict(TypedDict):
+    """One billing register (fields in sorted order)."""
+
+    begin: Optional[str]
+    begin_record: Optional[int]
+    compensated: bool
+    end: Optional[str]
+    end_reason: Optional[str]
+    end_record: Optional[int]
+    energy_wh: Optional[str]
+    register: Optional[str]
+    unit: Optional[str]
+
+
 class ReportDict(TypedDict):
     """The canonical JSON object of a `Report` (`Report::to_json`)."""
 
@@ -191,6 +253,65 @@ class ReportDict(TypedDict):
     """`valid`, `invalid-signature`, `malformed` or `unsupported`."""
 
 
+class SessionFindingDict(TypedDict):
+    """A session finding (fields in sorted order)."""
+
+    code: int
+    detail: Optional[str]
+    field: Optional[str]
+    message: "MessagesDict"
+    name: str
+    reading: Optional[int]
+    record: Optional[int]
+    severity: Severity
+    span: Optional[list[int]]
+
+
+class SessionRecordOutcomeDict(TypedDict):
+    """One record of the session with its own report (fields in sorted order)."""
+
+    duplicate_of: Optional[int]
+    index: int
+    label: Optional[str]
+    pagination: Optional[str]
+    report: "ReportDict"
+    """The record's own report, as `Report::to_json`(crate::Report::to_json) writes it."""
+
+
+class SessionReportDict(TypedDict):
+    """The session report as JSON (fields in sorted order)."""
+
+    code: int
+    code_name: str
+    duration_ms: Optional[int]
+    duration_seconds: Optional[str]
+    end: Union["SessionTimeDict", None]
+    energy: Union["EnergyDict", None]
+    explanation: str
+    findings: list["SessionFindingDict"]
+    gateway_serial: Optional[str]
+    identification_level: Optional[str]
+    message: str
+    """The error's own message when there is one, else the code's."""
+    meter_serial: Optional[str]
+    profile: Profile
+    records: list["SessionRecordOutcomeDict"]
+    registers: list["RegisterSummaryDict"]
+    start: Union["SessionTimeDict", None]
+    time_status: Union[TimeStatus, None]
+    trust: Union[TrustStatus, None]
+    verdict: SessionVerdict
+
+
+class SessionTimeDict(TypedDict):
+    """A begin or end time (fields in sorted order)."""
+
+    record: int
+    time: str
+    time_status: TimeStatus
+    unix_ms: int
+
+
 class SignedValueDict(TypedDict):
     """The JSON object of one `SignedValue`."""
 
@@ -214,7 +335,7 @@ class SignedValueDict(TypedDict):
     """The transaction id."""
     transaction_inferred: bool
     """Whether the transaction was inferred (the value carried none)."""
-    transport: str
+    transport: TransportName
     """How the value was carried."""
 
 
@@ -247,4 +368,4 @@ class TrustDict(TypedDict):
     status: TrustStatus
     """`trusted`, `untrusted`, `mismatch`, `expired` or `unknown`."""
 
-__all__ = ["KeySource", "Profile", "Severity", "TimeStatus", "TrustStatus", "UserAssignedDict", "Verdict", "ExtractionDict", "FindingDict", "GroupDict", "OriginDict", "PayloadDict", "ReadingDict", "ReportDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
+__all__ = ["KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
