@@ -11,24 +11,16 @@ const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname
 const vectors = readFileSync(join(REPO, 'vectors/real.jsonl'), 'utf8')
   .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
 
-const NOT_IN_SPEC = ['EdDSA-Ed25519', 'EdDSA-Ed448', 'ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'];
+/** The one expected answer per record: vectors/expected.jsonl (scripts/expected-verdicts). */
+const EXPECTED = new Map(
+  readFileSync(join(REPO, 'vectors/expected.jsonl'), 'utf8')
+    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)).map((e) => [e.id, e.expected_verdict]),
+);
 
 /** The verdict the corpus expects, or null for parse-only records. */
 function expected(v) {
-  const s = (k) => (typeof v[k] === 'string' ? v[k] : '');
-  if (s('id') === 'tps-dzg-2key-002' || NOT_IN_SPEC.includes(s('sa'))) return 'unsupported';
-  switch (s('expected')) {
-    case 'valid': return 'valid';
-    case 'invalid-signature': return 'invalid-signature';
-    case 'parse-error': return 'malformed';
-    default: {
-      const c = s('checked');
-      if (c === 'valid') return 'valid';
-      if (c === 'invalid') return 'invalid-signature';
-      if (c.startsWith('error: no public key')) return null;
-      throw new Error(`${s('id')}: unexpected checked ${c}`);
-    }
-  }
+  if (!EXPECTED.has(v.id)) throw new Error(`${v.id}: not in vectors/expected.jsonl (stale?)`);
+  return EXPECTED.get(v.id);
 }
 
 const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
