@@ -19,11 +19,12 @@ verify and batch cases are grouped by them (per batch call) and each group
 goes through one run with one record per line (how the CLI reads a file of
 records). A record the CLI's line framing cannot carry verbatim (line
 breaks inside, surrounding white space, a second `OCMF|`) gets a run of its
-own, where the CLI reads the whole input as one record. The CLI trims its
-input and closes a record at a blank line (`transport::split_records`), so
-a record with surrounding white space, a blank line inside, or empty cannot
-be given to it unchanged: such cases print the line `SKIPPED-BY-CLI` and
-are counted by the caller, never compared as equal.
+own, where the CLI reads the whole input as one record
+(`transport::split_records`: blank lines inside an unfinished record are
+part of it). The CLI trims its input, so a record with surrounding white
+space, or an empty one, cannot be given to it unchanged: such cases print
+the line `SKIPPED-BY-CLI` and are counted by the caller, never compared as
+equal.
 """
 
 from __future__ import annotations
@@ -50,10 +51,7 @@ def _line_safe(rec: str) -> bool:
 
 
 def _whole_safe(rec: str) -> bool:
-    # The CLI splits its input as `transport::split_records` does: a blank
-    # line closes a record, so a record with one inside reaches it in pieces.
-    blank_inside = any(not line.strip() for line in rec.split("\n"))
-    return rec != "" and rec == rec.strip() and rec.count("OCMF|") <= 1 and not blank_inside
+    return rec != "" and rec == rec.strip() and rec.count("OCMF|") <= 1
 
 
 class Cli:

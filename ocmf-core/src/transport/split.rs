@@ -62,9 +62,11 @@ impl RecordPiece<'_> {
 /// Splits record text into its pieces, in input order, without copying:
 ///
 /// * a line starting with `OCMF` opens a record;
-/// * each following line that is not blank, does not start with `OCMF` and
-///   is not a hex-encoded record continues it (a pretty-printed payload);
-/// * a blank line closes it;
+/// * each following line that does not start with `OCMF` and is not a
+///   hex-encoded record continues it (a pretty-printed payload);
+/// * a blank line closes it once it is complete (its JSON sections are
+///   closed and it has its `|` separators); inside an unfinished record a
+///   blank line is part of the payload, as some meters write it;
 /// * a hex-encoded record line (even-length hex decoding to `OCMF|…`) is a
 ///   piece of its own, and so is any other line outside a record.
 ///
@@ -102,19 +104,79 @@ pub struct SplitRecords<'a> {
     offset: usize,
     /// 1-based number of the last line read.
     line: usize,
-    /// The open record: (start byte, end byte, line).
-    open: Option<(usize, usize, usize)>,
+    /// The open record.
+    open: Option<Open>,
     /// A piece read together with the close of the open record.
     pending: Option<RecordPiece<'a>>,
+}
+
+/// The record being read: where it is, and how far its JSON is closed.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    start: usize,
+    end: usize,
+    line: usize,
+    /// Bytes before this offset have been scanned into the fields below
+    /// (each byte is scanned once: linear in the input).
+    scanned: usize,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// `|` separators outside JSON.
+    pipes: usize,
+}
+
+impl Open {
+    const fn new(start: usize, end: usize, line: usize) -> Self {
+        Self {
+            start,
+            end,
+            line,
+            scanned: start,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            pipes: 0,
+        }
+    }
+
+    /// Whether the record read so far is a whole one: every JSON section
+    /// closed and at least the two `|` of `OCMF|payload|signature`.
+    fn complete(&mut self, input: &str) -> bool {
+        let bytes = input
+            .as_bytes()
+            .get(self.scanned..self.end)
+            .unwrap_or_default();
+        for &b in bytes {
+            if self.in_string {
+                match (self.escaped, b) {
+                    (true, _) => self.escaped = false,
+                    (false, b'\\') => self.escaped = true,
+                    (false, b'"') => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+                b'|' if self.depth == 0 => self.pipes += 1,
+                _ => {}
+            }
+        }
+        self.scanned = self.end;
+        self.depth == 0 && !self.in_string && self.pipes >= 2
+    }
 }
 
 impl<'a> SplitRecords<'a> {
     /// Closes the open record, if any.
     fn close(&mut self) -> Option<RecordPiece<'a>> {
-        let (start, end, line) = self.open.take()?;
+        let o = self.open.take()?;
         Some(RecordPiece {
-            text: self.input.get(start..end).unwrap_or_default(),
-            line,
+            text: self.input.get(o.start..o.end).unwrap_or_default(),
+            line: o.line,
             kind: PieceKind::Ocmf,
         })
     }
@@ -135,12 +197,13 @@ impl<'a> Iterator for SplitRecords<'a> {
             let t = raw.trim();
             let end = start + t.len();
             if t.is_empty() {
-                if let Some(p) = self.close() {
-                    return Some(p);
+                let input = self.input;
+                if self.open.as_mut().is_some_and(|o| o.complete(input)) {
+                    return self.close();
                 }
             } else if t.starts_with("OCMF") {
                 let closed = self.close();
-                self.open = Some((start, end, self.line));
+                self.open = Some(Open::new(start, end, self.line));
                 if closed.is_some() {
                     return closed;
                 }
@@ -163,7 +226,7 @@ impl<'a> Iterator for SplitRecords<'a> {
                     None => Some(here),
                 };
             } else if let Some(o) = self.open.as_mut() {
-                o.1 = end;
+                o.end = end;
             }
         }
         self.close()
@@ -210,6 +273,29 @@ mod tests {
         );
         assert!(pieces("").is_empty());
         assert!(pieces(" \n\t\n").is_empty());
+    }
+
+    #[test]
+    fn blank_lines_inside_an_unfinished_record_are_part_of_it() {
+        use PieceKind::{Ocmf, Other};
+        // A real meter's record with blank lines inside its payload (LEM
+        // DCBM, corpus `hist-vw-ocmf-load-001`): one record, not four.
+        let text =
+            "OCMF|{\"FV\":\"1.0\",\n\n\"IS\":true,\n\n\n\"ID\":\"a|b\"}|{\"SD\":\"00\"}\n\nnext\n";
+        assert_eq!(
+            pieces(text),
+            [
+                (
+                    "OCMF|{\"FV\":\"1.0\",\n\n\"IS\":true,\n\n\n\"ID\":\"a|b\"}|{\"SD\":\"00\"}",
+                    1,
+                    Ocmf
+                ),
+                ("next", 8, Other),
+            ]
+        );
+        // A complete record is closed by a blank line; an unclosed one runs on.
+        assert_eq!(pieces("OCMF|{}|{}\n\nx").len(), 2);
+        assert_eq!(pieces("OCMF|{\n\nx").len(), 1);
     }
 
     #[test]
