@@ -43,7 +43,8 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 #[derive(clap::Args)]
 struct Common {
     /// The meter's public key (hex, base64, PEM or oca:); blank: the records' own keys
-    #[arg(long, conflicts_with = "key_file")]
+    // A PEM key starts with `-----BEGIN`: `--key "$(cat meter.pem)"` must work.
+    #[arg(long, conflicts_with = "key_file", allow_hyphen_values = true)]
     key: Option<String>,
     /// A file holding the public key (key text, or binary SPKI DER / SEC1)
     #[arg(long)]

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use ocmf_core::transport::{self, InputFormat, PieceKind, TransportError};
-use ocmf_core::{Item, Verdict};
+use ocmf_core::{Error, ErrorCode, Item, Report, Verdict};
 
 use crate::output::{exit_for, print_errors, print_human, print_table};
 use crate::{EXIT_IO, EXIT_MALFORMED, OneInput, Setup, read_input};
@@ -82,6 +82,14 @@ pub(crate) fn run(c: &OneInput, inspect: bool) -> u8 {
         Err(_) => return EXIT_IO,
     }
     if input.items.is_empty() {
+        if json && input.errors.is_empty() {
+            // Every outcome has its JSON answer: nothing to check is `malformed`.
+            let profile = setup.checker().options_ref().profile;
+            let report = Report::from_error(Error::new(ErrorCode::EmptyInput), profile);
+            if writeln!(out, "{}", report.to_json_string(lang)).is_err() {
+                return EXIT_IO;
+            }
+        }
         let _ = out.flush();
         eprintln!("ocmf: no record in {}", c.file);
         return EXIT_MALFORMED;

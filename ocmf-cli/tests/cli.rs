@@ -471,3 +471,57 @@ fn sign_takes_a_curve_name_or_sa() {
         assert!(err.contains(code), "{name}: {err}");
     }
 }
+
+#[test]
+fn a_pem_key_is_a_key_argument_not_an_option() {
+    // `--key "$(cat meter.pem)"`: the value starts with `-----BEGIN`.
+    let spki = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/keba-p256.key"
+    ))
+    .unwrap();
+    let der: Vec<u8> = (0..spki.trim().len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&spki.trim()[i..i + 2], 16).unwrap())
+        .collect();
+    let b64 = {
+        // RFC 4648 base64, enough for a key in a test.
+        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut s = String::new();
+        for c in der.chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+                if i <= c.len() {
+                    s.push(char::from(A[((n >> shift) & 63) as usize]));
+                } else {
+                    s.push('=');
+                }
+            }
+        }
+        s
+    };
+    let pem = format!("-----BEGIN PUBLIC KEY-----\n{b64}\n-----END PUBLIC KEY-----\n");
+    let o = ocmf(&["verify", "--key", &pem, "examples/keba-p256.ocmf"], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out} {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.starts_with("record 1: valid"), "{out}");
+}
+
+#[test]
+fn json_without_a_record_is_a_json_answer() {
+    for input in ["", "\n\n  \n"] {
+        let o = ocmf(&["verify", "--json", "-"], Some(input));
+        assert_eq!(o.status.code(), Some(2));
+        let out = String::from_utf8(o.stdout).unwrap();
+        let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON answer");
+        assert_eq!(v["verdict"], "malformed");
+        assert_eq!(v["code_name"], "empty_input");
+    }
+}

@@ -194,6 +194,17 @@ impl PublicKey {
 
     fn from_bytes_with(bytes: &[u8], encoding: KeyEncoding) -> Result<Self, Error> {
         let (declared, form, sec1): (Option<Curve>, KeyForm, Vec<u8>) = match bytes.first() {
+            // A bare X‖Y whose X starts with the SPKI tag (1 key in 256): SPKI
+            // first, then bare.
+            Some(0x30)
+                if matches!(bytes.len(), 48 | 64 | 96)
+                    && SubjectPublicKeyInfoRef::from_der(bytes).is_err() =>
+            {
+                let mut v = Vec::with_capacity(bytes.len() + 1);
+                v.push(0x04);
+                v.extend_from_slice(bytes);
+                (None, KeyForm::BareXy, v)
+            }
             Some(0x30) => {
                 let spki =
                     SubjectPublicKeyInfoRef::from_der(bytes).map_err(|_| err(ErrorCode::KeyDer))?;
@@ -214,6 +225,11 @@ impl PublicKey {
                     .subject_public_key
                     .as_bytes()
                     .ok_or_else(|| err(ErrorCode::KeyDer))?;
+                // SEC1 has the tags 02/03 and 04 only; the "compact" 05 the
+                // point decoder would take is refused, as OpenSSL does.
+                if !matches!(point.first(), Some(0x02..=0x04)) {
+                    return Err(err(ErrorCode::KeyInvalidPoint));
+                }
                 (Some(curve), KeyForm::Spki, point.to_vec())
             }
             Some(0x04) if bytes.len() % 2 == 1 => (None, KeyForm::Sec1Uncompressed, bytes.to_vec()),
@@ -444,6 +460,74 @@ mod tests {
         assert_eq!(
             PublicKey::parse(&bad).unwrap_err().code,
             ErrorCode::KeyInvalidPoint
+        );
+    }
+}
+
+#[cfg(test)]
+mod encoding_edges {
+    use super::*;
+    use crate::{Algorithm, Checker, KeyInput, sign};
+    use alloc::format;
+
+    const PAYLOAD: &str = r#"{"FV":"1.0","GI":"X","GS":"G","PG":"T1","MS":"M","IS":false,"IT":"NONE","RD":[{"TM":"2024-01-01T00:00:00,000+0000 S","TX":"B","RV":1.000,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}]}"#;
+
+    fn unhex(h: &str) -> Vec<u8> {
+        (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_bare_key_whose_x_starts_with_0x30_is_read_as_bare() {
+        // 1 in 256 bare X‖Y keys starts with the SPKI tag byte: find one.
+        let (signed, xy) = (1u8..=255)
+            .flat_map(|a| (1u8..=255).map(move |b| (a, b)))
+            .find_map(|(a, b)| {
+                let mut sk = [0x11u8; 32];
+                sk[0] = a;
+                sk[1] = b;
+                let s = sign(PAYLOAD, &sk, Algorithm::DEFAULT).unwrap();
+                let xy = unhex(&s.public_key_sec1_hex[2..]);
+                (xy[0] == 0x30).then_some((s, xy))
+            })
+            .expect("a key with X starting 0x30");
+        let key = PublicKey::from_bytes(&xy).expect("bare X‖Y after SPKI fails");
+        assert_eq!(key.sec1_hex(), signed.public_key_sec1_hex);
+        let hex: String = xy.iter().map(|b| format!("{b:02X}")).collect();
+        let report = Checker::new().verify(&signed.record, KeyInput::Text(&hex));
+        assert!(report.is_valid(), "{:?}", report.error);
+        // A real SPKI that is damaged stays a DER error, not a bare key.
+        let mut spki = unhex("3059301306072A8648CE3D020106082A8648CE3D030107034200");
+        spki.extend_from_slice(&unhex(&signed.public_key_sec1_hex));
+        spki[1] = 0x58;
+        assert_eq!(
+            PublicKey::from_bytes(&spki).unwrap_err().code,
+            ErrorCode::KeyDer
+        );
+    }
+
+    #[test]
+    fn sec1_compact_points_are_refused() {
+        // SEC1 knows tags 02/03 (compressed) and 04 (uncompressed); 05 is
+        // the "compact" form of draft-jivsov, which OpenSSL refuses too.
+        let s = sign(PAYLOAD, &[0x22; 32], Algorithm::DEFAULT).unwrap();
+        let x = &s.public_key_sec1_hex[2..66];
+        let compressed = format!("3039301306072A8648CE3D020106082A8648CE3D03010703220002{x}");
+        let compact = format!("3039301306072A8648CE3D020106082A8648CE3D03010703220005{x}");
+        // The same point compressed reads (either parity may be wrong, so
+        // only the compact one is asserted to fail).
+        let _ = PublicKey::parse(&compressed);
+        assert_eq!(
+            PublicKey::parse(&compact).unwrap_err().code,
+            ErrorCode::KeyInvalidPoint
+        );
+        assert_eq!(
+            PublicKey::from_bytes(&unhex(&format!("05{x}")))
+                .unwrap_err()
+                .code,
+            ErrorCode::KeyLength
         );
     }
 }
