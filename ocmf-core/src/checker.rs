@@ -488,56 +488,6 @@ impl PublicKey {
     }
 }
 
-impl Extraction {
-    /// What [`extract`](crate::transport::extract) and
-    /// [`extract_bytes`](crate::transport::extract_bytes) answer for input
-    /// over [`MAX_INPUT_BYTES`](crate::transport::MAX_INPUT_BYTES), for a
-    /// caller that can tell the size without copying the input (a
-    /// JavaScript string): no values, one `too_large` error.
-    #[must_use]
-    pub fn too_large() -> Self {
-        use crate::transport::{InputFormat, MAX_INPUT_BYTES, TransportError};
-        Self {
-            format: InputFormat::Unknown,
-            values: Vec::new(),
-            errors: alloc::vec![TransportError {
-                code: crate::error::ErrorCode::TooLarge,
-                line: None,
-                message: alloc::format!("input exceeds {MAX_INPUT_BYTES} bytes"),
-            }],
-            duplicates: 0,
-        }
-    }
-}
-
-impl crate::registry::Trust {
-    /// [`Trust::explain`](crate::registry::Trust::explain) for a status
-    /// word ([`Trust::as_str`](crate::registry::Trust::as_str)), for a
-    /// caller that holds only the word (a session's weakest trust); `None`
-    /// for a word that is no status.
-    #[must_use]
-    pub fn explain_status(status: &str, lang: crate::error::Lang) -> Option<&'static str> {
-        use crate::registry::Trust;
-        let status = status.trim();
-        [
-            Trust::Trusted {
-                source: alloc::string::String::new(),
-                key_index: 0,
-            },
-            Trust::Untrusted,
-            Trust::Mismatch { registered: 0 },
-            Trust::Expired {
-                source: alloc::string::String::new(),
-                key_index: 0,
-            },
-            Trust::Unknown,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == status)
-        .map(|t| t.explain(lang))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,20 +122,10 @@ word_list!(
     /// `trusted`, `untrusted`, `mismatch`, `expired`, `unknown`.
     TrustWord,
     "TrustStatus",
-    {
-        use crate::registry::Trust;
-        let source = String::new();
-        [
-            Trust::Trusted { source: source.clone(), key_index: 0 },
-            Trust::Untrusted,
-            Trust::Mismatch { registered: 0 },
-            Trust::Expired { source, key_index: 0 },
-            Trust::Unknown,
-        ]
+    crate::registry::Trust::one_of_each()
         .iter()
         .map(|t| t.as_str().into())
         .collect()
-    }
 );
 word_list!(
     /// `U`, `I`, `R`, `S`.

@@ -152,6 +152,39 @@ impl Trust {
     }
 }
 
+impl Trust {
+    /// One decision of each kind, in the order of [`Trust::as_str`]'s list
+    /// (`trusted`, `untrusted`, `mismatch`, `expired`, `unknown`): what a
+    /// caller that holds only a status word maps it through.
+    pub(crate) fn one_of_each() -> [Self; 5] {
+        [
+            Self::Trusted {
+                source: String::new(),
+                key_index: 0,
+            },
+            Self::Untrusted,
+            Self::Mismatch { registered: 0 },
+            Self::Expired {
+                source: String::new(),
+                key_index: 0,
+            },
+            Self::Unknown,
+        ]
+    }
+
+    /// [`Trust::explain`] for a status word ([`Trust::as_str`]), for a
+    /// caller that holds only the word (a session's weakest trust); `None`
+    /// for a word that is no status.
+    #[must_use]
+    pub fn explain_status(status: &str, lang: Lang) -> Option<&'static str> {
+        let status = status.trim();
+        Self::one_of_each()
+            .into_iter()
+            .find(|t| t.as_str() == status)
+            .map(|t| t.explain(lang))
+    }
+}
+
 impl fmt::Display for Trust {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

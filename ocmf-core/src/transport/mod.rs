@@ -389,15 +389,10 @@ pub fn detect(input: &str) -> InputFormat {
 /// work and memory are bounded by the input size (see the module limits).
 #[must_use]
 pub fn extract(input: &str) -> Extraction {
-    let mut b = Builder::default();
     if input.len() > MAX_INPUT_BYTES {
-        b.error(
-            ErrorCode::TooLarge,
-            None,
-            alloc::format!("input exceeds {MAX_INPUT_BYTES} bytes"),
-        );
-        return b.finish(InputFormat::Unknown);
+        return Extraction::too_large();
     }
+    let mut b = Builder::default();
     let format = text::extract_into(input, &mut b);
     b.finish(format)
 }
@@ -406,7 +401,7 @@ pub fn extract(input: &str) -> Extraction {
 #[must_use]
 pub fn extract_bytes(input: &[u8]) -> Extraction {
     if input.len() > MAX_INPUT_BYTES {
-        return extract_too_large();
+        return Extraction::too_large();
     }
     match core::str::from_utf8(input) {
         Ok(s) => extract(s),
@@ -425,17 +420,21 @@ pub fn extract_bytes(input: &[u8]) -> Extraction {
     }
 }
 
-fn extract_too_large() -> Extraction {
-    let mut b = Builder::default();
-    b.error(
-        ErrorCode::TooLarge,
-        None,
-        alloc::format!("input exceeds {MAX_INPUT_BYTES} bytes"),
-    );
-    b.finish(InputFormat::Unknown)
-}
-
 impl Extraction {
+    /// What [`extract`] answers for input over [`MAX_INPUT_BYTES`]: one
+    /// `too_large` error and nothing else. For a caller that knows the size
+    /// without copying the input (e.g. a JS string).
+    #[must_use]
+    pub fn too_large() -> Self {
+        let mut b = Builder::default();
+        b.error(
+            ErrorCode::TooLarge,
+            None,
+            alloc::format!("input exceeds {MAX_INPUT_BYTES} bytes"),
+        );
+        b.finish(InputFormat::Unknown)
+    }
+
     /// The values sorted into sessions: one group per (station, transaction
     /// id), plus one per (station, EVSE) for values outside any transaction;
     /// groups in order of their first value.
