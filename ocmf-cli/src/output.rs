@@ -226,6 +226,26 @@ pub(crate) fn print_session(
                 .map_or_else(String::new, |r| format!(", {r}"))
         )?;
     }
+    if let Some(b) = &s.billed {
+        let signed = b
+            .signed_kwh
+            .map_or_else(|| "-".to_owned(), |k| format!("{k} kWh"));
+        let agrees = match (b.agrees, de) {
+            (Some(true), false) => "agrees",
+            (Some(true), true) => "stimmt überein",
+            (Some(false), false) => "DIFFERS",
+            (Some(false), true) => "WEICHT AB",
+            (None, false) => "not comparable",
+            (None, true) => "nicht vergleichbar",
+        };
+        writeln!(
+            out,
+            "  {}: {} kWh, {}: {signed} — {agrees}",
+            if de { "abgerechnet" } else { "billed" },
+            b.billed_kwh,
+            if de { "signiert" } else { "signed" },
+        )?;
+    }
     if let (Some(a), Some(b)) = (&s.start, &s.end) {
         writeln!(
             out,

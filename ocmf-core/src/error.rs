@@ -167,6 +167,7 @@ mod snake {
     pub(super) const KeyRegistryMismatch: &str = "key_registry_mismatch";
     pub(super) const TransportFormat: &str = "transport_format";
     pub(super) const XmlFormat: &str = "xml_format";
+    pub(super) const UnsupportedEncoding: &str = "unsupported_encoding";
 }
 
 error_codes! {
@@ -276,6 +277,8 @@ error_codes! {
     TransportFormat = 805, "ocpp message or container cannot be read", "ocpp-nachricht oder container kann nicht gelesen werden";
     /// The XML file of the reference transparency software cannot be read.
     XmlFormat = 806, "xml file cannot be read", "xml-datei kann nicht gelesen werden";
+    /// A charge detail record carries its signed values in an encoding other than OCMF.
+    UnsupportedEncoding = 807, "the signed values are in an encoding other than OCMF, which is not checked", "die signierten werte liegen in einer anderen kodierung als OCMF vor, die nicht geprüft wird";
 }
 
 impl fmt::Display for ErrorCode {

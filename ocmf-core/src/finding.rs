@@ -487,6 +487,17 @@ findings! {
     SessionCableLossInvalid = 1173, "session_cable_loss_invalid", [E, W, I], SessionInconsistent,
         "The recorded cable loss is negative, goes down, or does not start at zero, so it cannot be trusted.",
         "Der erfasste Kabelverlust ist negativ, sinkt oder beginnt nicht bei null; er ist daher nicht vertrauenswürdig.";
+
+    // Roaming (119x): what a charge detail record (OCPI, OICP) claims about
+    // its session, against what the meter signed.
+    /// The CDR's billed energy is not the signed energy rounded to its decimals.
+    BilledEnergyMismatch = 1190, "billed_energy_mismatch", [E, E, E], SessionInconsistent,
+        "The energy billed is not the energy the meter signed: the charge detail record must not be paid as it stands.",
+        "Die abgerechnete Energie ist nicht die Energie, die der Zähler signiert hat: Der Ladedatensatz darf so nicht bezahlt werden.";
+    /// A CDR's `plain_data` is not the signed payload of its record.
+    PlainDataMismatch = 1191, "plain_data_mismatch", [W, W, W], Ok,
+        "The plain text shown with a signed value is not what the meter signed; only the signed value counts.",
+        "Der zu einem signierten Wert angezeigte Klartext ist nicht das, was der Zähler signiert hat; es zählt nur der signierte Wert.";
 }
 
 impl fmt::Display for FindingCode {

@@ -25,10 +25,10 @@
 //! | [`PayloadJson`] | [`Payload`] | `charge_point_id`, `charge_point_type`, `format_version`, `gateway_id`, `gateway_serial`, `gateway_version`, `identification_data`, `identification_flags`, `identification_level`, `identification_type`, `meter_firmware`, `meter_model`, `meter_serial`, `meter_vendor`, `pagination`, `readings`, `tariff_text`, `user_assigned` |
 //! | [`ReadingJson`] | [`Reading`] (carried forward) | `cumulated_loss`, `current_type`, `error_flags`, `obis`, `reason`, `status`, `time`, `time_status`, `unit`, `unix_ms`, `value` |
 //! | [`ExtractionJson`] | [`Extraction`] | `duplicates`, `errors`, `format`, `groups`, `values` |
-//! | [`SignedValueJson`] | [`SignedValue`] | `connector`, `context`, `evse`, `origin`, `public_key`, `record`, `station`, `timestamp`, `transaction_id`, `transaction_inferred`, `transport` |
+//! | [`SignedValueJson`] | [`SignedValue`] | `billed_kwh`, `connector`, `context`, `evse`, `evse_id`, `origin`, `plain_data`, `public_key`, `record`, `station`, `timestamp`, `token`, `transaction_id`, `transaction_inferred`, `transport` |
 //! | [`OriginJson`] | [`Origin`] | `action`, `line`, `message_id` |
 //! | [`TransportErrorJson`] | [`TransportError`] | `code`, `line`, `message`, `name` |
-//! | [`GroupJson`] | [`Group`] | `evse`, `station`, `transaction_id`, `values` |
+//! | [`GroupJson`] | [`Group`] | `evse`, `evse_id`, `station`, `token`, `transaction_id`, `values` |
 //!
 //! \* present exactly when the report was checked against a key registry
 //! ([`Report::trust`] is `Some`); then a value or `null`.
@@ -501,14 +501,21 @@ pub(crate) struct ExtractionJson<'x> {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "SignedValue"))]
 pub(crate) struct SignedValueJson<'x> {
+    /// The energy a charge detail record bills, in kWh, as written.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub(crate) billed_kwh: Option<DecimalText>,
     /// The OCPP 1.6 connector.
     pub(crate) connector: Option<u32>,
     /// The reading context (`Transaction.Begin`, …).
     pub(crate) context: Option<&'x str>,
     /// The EVSE.
     pub(crate) evse: Option<u32>,
+    /// The EVSE id as text (charge detail records).
+    pub(crate) evse_id: Option<&'x str>,
     /// Where in the input the value was found.
     pub(crate) origin: OriginJson<'x>,
+    /// The plain text a charge detail record shows for the value.
+    pub(crate) plain_data: Option<&'x str>,
     /// The key carried with the value, as text.
     pub(crate) public_key: Option<&'x str>,
     /// The record text, exactly as signed.
@@ -517,6 +524,8 @@ pub(crate) struct SignedValueJson<'x> {
     pub(crate) station: Option<&'x str>,
     /// The OCPP timestamp.
     pub(crate) timestamp: Option<&'x str>,
+    /// The token that started the session (charge detail records).
+    pub(crate) token: Option<&'x str>,
     /// The transaction id.
     pub(crate) transaction_id: Option<&'x str>,
     /// Whether the transaction was inferred (the value carried none).
@@ -524,6 +533,16 @@ pub(crate) struct SignedValueJson<'x> {
     /// How the value was carried.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::TransportWord"))]
     pub(crate) transport: &'static str,
+}
+
+/// An exact decimal written as its text (`12.350` stays `12.350`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DecimalText(pub(crate) crate::decimal::ExactDecimal);
+
+impl Serialize for DecimalText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
 }
 
 /// The JSON object of an [`Origin`].
@@ -561,8 +580,12 @@ pub(crate) struct TransportErrorJson<'x> {
 pub(crate) struct GroupJson<'x> {
     /// The EVSE.
     pub(crate) evse: Option<u32>,
+    /// The EVSE id as text (charge detail records).
+    pub(crate) evse_id: Option<&'x str>,
     /// The station id.
     pub(crate) station: Option<&'x str>,
+    /// The token that started the session (charge detail records).
+    pub(crate) token: Option<&'x str>,
     /// The transaction id.
     pub(crate) transaction_id: Option<&'x str>,
     /// Indices into `values`, in session order.
@@ -573,14 +596,18 @@ impl<'x> SignedValueJson<'x> {
     /// The view of a signed value.
     pub(crate) fn new(v: &'x SignedValue) -> Self {
         Self {
+            billed_kwh: v.billed_kwh.map(DecimalText),
             connector: v.connector,
             context: v.context.as_deref(),
             evse: v.evse,
+            evse_id: v.evse_id.as_deref(),
             origin: OriginJson::new(&v.origin),
+            plain_data: v.plain_data.as_deref(),
             public_key: v.public_key.as_deref(),
             record: &v.record,
             station: v.station.as_deref(),
             timestamp: v.timestamp.as_deref(),
+            token: v.token.as_deref(),
             transaction_id: v.transaction_id.as_deref(),
             transaction_inferred: v.transaction_inferred,
             transport: v.transport.as_str(),
@@ -616,7 +643,9 @@ impl<'x> GroupJson<'x> {
     pub(crate) fn new(g: &'x Group) -> Self {
         Self {
             evse: g.evse,
+            evse_id: g.evse_id.as_deref(),
             station: g.station.as_deref(),
+            token: g.token.as_deref(),
             transaction_id: g.transaction_id.as_deref(),
             values: &g.values,
         }

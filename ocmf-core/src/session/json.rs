@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::{
-    Energy, RegisterSummary, SessionFinding, SessionRecordOutcome, SessionReport, SessionTime,
+    BilledEnergy, Energy, RegisterSummary, SessionFinding, SessionRecordOutcome, SessionReport, SessionTime,
 };
 use crate::decimal::ExactDecimal;
 use crate::error::Lang;
@@ -46,6 +46,7 @@ impl SessionReport<'_> {
     pub(crate) fn json(&self, lang: Lang) -> SessionJson<'_> {
         let code = self.code();
         SessionJson {
+            billed: self.billed.as_ref().map(BilledJson::new),
             code: code.code(),
             code_name: code.name(),
             duration_ms: self.duration_ms,
@@ -74,6 +75,9 @@ impl SessionReport<'_> {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "SessionReport"))]
 pub(crate) struct SessionJson<'r> {
+    /// The charge detail record's billed energy against the signed energy
+    /// (`null` for a session that does not come from a CDR).
+    billed: Option<BilledJson>,
     code: u32,
     code_name: &'static str,
     duration_ms: Option<i64>,
@@ -183,6 +187,31 @@ struct Findings<'r>(&'r [SessionFinding]);
 impl Serialize for Findings<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(FindingJson::new))
+    }
+}
+
+/// Billed against signed energy (fields in sorted order).
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "BilledEnergy"))]
+struct BilledJson {
+    /// Whether they agree; `null` when there is no signed energy.
+    agrees: Option<bool>,
+    /// The billed energy in kWh, as the CDR wrote it.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    billed_kwh: Dec,
+    /// The signed energy in kWh (end − begin).
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    signed_kwh: Option<Dec>,
+}
+
+impl BilledJson {
+    fn new(b: &BilledEnergy) -> Self {
+        Self {
+            agrees: b.agrees,
+            billed_kwh: Dec(b.billed_kwh),
+            signed_kwh: b.signed_kwh.map(Dec),
+        }
     }
 }
 

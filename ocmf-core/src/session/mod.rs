@@ -86,6 +86,7 @@
 //! registers, meter state, time status, energy), `cable_loss`; `verdict`
 //! turns the findings into the session verdict, `json` writes the report.
 
+mod billing;
 mod cable_loss;
 mod identity;
 pub(crate) mod json;
@@ -105,6 +106,8 @@ use crate::payload::Text;
 use crate::record::{Options, Report, Unverified};
 use crate::registry::{Registry, Trust, check_resolved};
 
+pub use billing::BilledEnergy;
+pub(crate) use billing::Claims;
 pub use verdict::SessionVerdict;
 
 /// One record of a session as it was received.
@@ -312,6 +315,9 @@ pub struct SessionReport<'a> {
     pub identification_level: Option<String>,
     /// The weakest key trust of all records ([`Trust::rank`]).
     pub trust: Option<Trust>,
+    /// The billed energy of the charge detail record the session came from,
+    /// compared with the signed energy; `None` for sessions without one.
+    pub billed: Option<BilledEnergy>,
 }
 
 impl SessionReport<'_> {
@@ -400,6 +406,17 @@ pub(crate) fn evaluate<'a>(
     records: &[SessionRecord<'a>],
     ctx: &SessionContext<'_>,
 ) -> SessionReport<'a> {
+    evaluate_claimed(records, ctx, None)
+}
+
+/// [`evaluate`], then the claims of the charge detail record the records
+/// came from (billed energy, plain text) checked against what was signed.
+#[must_use]
+pub(crate) fn evaluate_claimed<'a>(
+    records: &[SessionRecord<'a>],
+    ctx: &SessionContext<'_>,
+    claims: Option<&Claims<'_>>,
+) -> SessionReport<'a> {
     let profile = ctx.options.profile;
     let mut sink = Sink {
         profile,
@@ -421,6 +438,7 @@ pub(crate) fn evaluate<'a>(
         gateway_serial: None,
         identification_level: None,
         trust: None,
+        billed: None,
     };
     if records.is_empty() {
         sink.add(FindingCode::SessionEmpty, None, None, None);
@@ -431,6 +449,10 @@ pub(crate) fn evaluate<'a>(
 
     let outcomes = check_records(records, ctx);
     analyse(&outcomes, ctx, &mut sink, &mut report);
+    if let Some(claims) = claims {
+        let texts: Vec<&str> = records.iter().map(|r| r.record).collect();
+        billing::check(claims, &texts, &outcomes, &mut sink, &mut report);
+    }
     let (verdict, error) = verdict::decide(&sink.out, &outcomes);
     report.verdict = verdict;
     report.error = error;

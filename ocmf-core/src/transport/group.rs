@@ -228,6 +228,18 @@ fn merge(kept: &mut SignedValue, dup: SignedValue) {
     if kept.timestamp.is_none() {
         kept.timestamp = dup.timestamp;
     }
+    if kept.evse_id.is_none() {
+        kept.evse_id = dup.evse_id;
+    }
+    if kept.token.is_none() {
+        kept.token = dup.token;
+    }
+    if kept.billed_kwh.is_none() {
+        kept.billed_kwh = dup.billed_kwh;
+    }
+    if kept.plain_data.is_none() {
+        kept.plain_data = dup.plain_data;
+    }
 }
 
 /// Sort keys of one value: its pagination (context letter, number) and its time.
@@ -295,12 +307,20 @@ pub(crate) fn groups(values: &[SignedValue]) -> Vec<Group> {
                 station: v.station.clone(),
                 transaction_id: v.transaction_id.clone(),
                 evse: None,
+                evse_id: None,
+                token: None,
                 values: Vec::new(),
             });
             out.len() - 1
         });
         if let Some(g) = out.get_mut(gi) {
             g.evse = g.evse.or(ek);
+            if g.evse_id.is_none() {
+                g.evse_id.clone_from(&v.evse_id);
+            }
+            if g.token.is_none() {
+                g.token.clone_from(&v.token);
+            }
             g.values.push(i);
         }
     }

@@ -1,6 +1,7 @@
 //! Transports and containers: pulling signed OCMF records out of OCPP 1.6 /
-//! 2.0.1 / 2.1 messages, OCPP-J logs, the reference transparency software's
-//! XML format, the PTB container and hex-encoded records.
+//! 2.0.1 / 2.1 messages, OCPP-J logs, OCPI and OICP charge detail records,
+//! the reference transparency software's XML format, the PTB container and
+//! hex-encoded records.
 //!
 //! [`extract`] detects the input format ([`detect`]), decodes every signed
 //! value to the record text **exactly as signed** (never re-serialised) and
@@ -30,6 +31,42 @@
 //!   `encodedData` is read like `signedData`; element text is trimmed.
 //! * `PtbJson`: the PTB container `{"format":"ptb","publicKey":…,
 //!   "ocmfBegin":…,"ocmfEnd":…,"chargeboxIdentifier":…}`.
+//! * `OcpiCdr`, `OicpCdr`: roaming charge detail records, see below.
+//!
+//! ## Charge detail records (OCPI, OICP)
+//!
+//! The input is one CDR object, a page of CDRs, a JSON array of CDRs, or
+//! JSON Lines (one CDR or page per line; a line that is not JSON is an error
+//! entry with its line number, the other lines are read). A document that
+//! is not valid JSON is one error entry at the line `serde_json` names.
+//! Each CDR is one session: its values carry the CDR's id as
+//! [`transaction_id`](SignedValue::transaction_id), its EVSE id, its token
+//! and its billed energy ([`billed_kwh`](SignedValue::billed_kwh), the exact
+//! decimal the CDR wrote), which [`Checker::sessions`](crate::Checker::sessions)
+//! compares with the energy the meter signed.
+//!
+//! * **OCPI 2.2.1 / 2.3** (`OcpiCdr`): a CDR (`id`, `cdr_location.id` as the
+//!   station, `cdr_location.evse_id`, `cdr_token.uid` else
+//!   `cdr_token.contract_id`, `total_energy`), or a `GET /cdrs` page holding
+//!   CDRs under `data`. Its `signed_data` has `encoding_method` (must be
+//!   `OCMF`), an optional `public_key` and `signed_values[]` with `nature`
+//!   (`Start`, `End`, `Intermediate` → `Transaction.Begin`,
+//!   `Transaction.End`, `Sample.Periodic`), `plain_data` and `signed_data`
+//!   (the record as base64, as the specification says, or raw `OCMF|…`).
+//! * **OICP 2.3** (`OicpCdr`): an `eRoamingChargeDetailRecord` (`SessionID`,
+//!   `EvseID`, `Identification`, `ConsumedEnergy`), a charging notification
+//!   of `Type` `End` with the same fields, or an `eRoamingGetChargeDetailRecords`
+//!   page holding CDRs under `content`. `SignedMeteringValues[]` holds
+//!   `SignedMeteringValue` (raw or base64) and `MeteringStatus` (`Start`,
+//!   `Progress…`, `End`); `CalibrationLawVerificationInfo` gives `PublicKey`
+//!   and `MeteringSignatureEncodingFormat`. Notifications of other types carry
+//!   no signed values and are skipped.
+//! * The key in a CDR is a carried key, like an OCPP `publicKey`.
+//! * A CDR whose encoding is not OCMF (OCPI `encoding_method` other than
+//!   `OCMF`; OICP `MeteringSignatureEncodingFormat` that does not name OCMF
+//!   while its values are no OCMF records) is one
+//!   [`ErrorCode::UnsupportedEncoding`] entry naming the CDR and the
+//!   encoding: its values are not read, the rest of the input is.
 //!
 //! ## OCPP logs
 //!
@@ -108,9 +145,12 @@
 //! nesting is bounded by `serde_json`'s recursion limit; XML by
 //! `roxmltree` (DTDs are refused). Nothing here panics on any input.
 
+mod cdr;
 mod decode;
 mod group;
+mod ocpi;
 mod ocpp;
+mod oicp;
 pub(crate) mod sessions;
 mod split;
 mod text;
@@ -119,6 +159,7 @@ mod xml;
 
 use alloc::{string::String, vec::Vec};
 
+use crate::decimal::ExactDecimal;
 use crate::error::ErrorCode;
 
 pub use sessions::GroupReport;
@@ -162,9 +203,35 @@ pub enum Transport {
     TpsXml,
     /// The PTB container JSON (Chargy).
     PtbContainer,
+    /// An OCPI CDR `signed_values[].signed_data` holding the raw record.
+    OcpiRaw,
+    /// An OCPI CDR `signed_values[].signed_data` holding base64 (what OCPI defines).
+    OcpiBase64,
+    /// An OCPI CDR `signed_values[].signed_data` holding hex.
+    OcpiHex,
+    /// An OICP `SignedMeteringValue` holding the raw record.
+    OicpRaw,
+    /// An OICP `SignedMeteringValue` holding base64.
+    OicpBase64,
+    /// An OICP `SignedMeteringValue` holding hex.
+    OicpHex,
 }
 
 impl Transport {
+    /// Whether the value came from a charge detail record (OCPI or OICP).
+    #[must_use]
+    pub const fn is_cdr(self) -> bool {
+        matches!(
+            self,
+            Self::OcpiRaw
+                | Self::OcpiBase64
+                | Self::OcpiHex
+                | Self::OicpRaw
+                | Self::OicpBase64
+                | Self::OicpHex
+        )
+    }
+
     /// Every transport, in declaration order.
     pub const ALL: &'static [Transport] = &[
         Self::Plain,
@@ -179,6 +246,12 @@ impl Transport {
         Self::Ocpp20Hex,
         Self::TpsXml,
         Self::PtbContainer,
+        Self::OcpiRaw,
+        Self::OcpiBase64,
+        Self::OcpiHex,
+        Self::OicpRaw,
+        Self::OicpBase64,
+        Self::OicpHex,
     ];
 
     /// The transport of a stable name ([`Transport::as_str`]), ignoring case.
@@ -207,6 +280,12 @@ impl Transport {
             Self::Ocpp20Hex => "ocpp20-hex",
             Self::TpsXml => "tps-xml",
             Self::PtbContainer => "ptb-container",
+            Self::OcpiRaw => "ocpi-raw",
+            Self::OcpiBase64 => "ocpi-base64",
+            Self::OcpiHex => "ocpi-hex",
+            Self::OicpRaw => "oicp-raw",
+            Self::OicpBase64 => "oicp-base64",
+            Self::OicpHex => "oicp-hex",
         }
     }
 }
@@ -236,6 +315,10 @@ pub enum InputFormat {
     TpsXml,
     /// The PTB container JSON.
     PtbJson,
+    /// OCPI 2.2.1 / 2.3 charge detail records (one, a page, or JSON Lines).
+    OcpiCdr,
+    /// OICP 2.3 charge detail records (one, a page, or JSON Lines).
+    OicpCdr,
     /// None of the above.
     Unknown,
 }
@@ -252,6 +335,8 @@ impl InputFormat {
             Self::OcppLog => "ocpp-log",
             Self::TpsXml => "tps-xml",
             Self::PtbJson => "ptb-json",
+            Self::OcpiCdr => "ocpi-cdr",
+            Self::OicpCdr => "oicp-cdr",
             Self::Unknown => "unknown",
         }
     }
@@ -299,6 +384,15 @@ pub struct SignedValue {
     pub context: Option<String>,
     /// The OCPP meter-value timestamp as carried.
     pub timestamp: Option<String>,
+    /// The EVSE id as text (OCPI `cdr_location.evse_id`, OICP `EvseID`).
+    pub evse_id: Option<String>,
+    /// The token that started the session (OCPI `cdr_token.uid`, OICP `Identification`).
+    pub token: Option<String>,
+    /// The energy the CDR bills, in kWh, exactly as written (OCPI
+    /// `total_energy`, OICP `ConsumedEnergy`).
+    pub billed_kwh: Option<ExactDecimal>,
+    /// What the CDR shows as the value's plain text (OCPI `plain_data`).
+    pub plain_data: Option<String>,
     /// Where it came from.
     pub origin: Origin,
 }
@@ -318,6 +412,10 @@ impl SignedValue {
             connector: None,
             context: None,
             timestamp: None,
+            evse_id: None,
+            token: None,
+            billed_kwh: None,
+            plain_data: None,
             origin: Origin::default(),
         }
     }
@@ -333,7 +431,8 @@ impl SignedValue {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TransportError {
     /// [`ErrorCode::TransportFormat`] (805), [`ErrorCode::XmlFormat`] (806),
-    /// [`ErrorCode::TooLarge`] or [`ErrorCode::NotUtf8`].
+    /// [`ErrorCode::UnsupportedEncoding`] (807), [`ErrorCode::TooLarge`] or
+    /// [`ErrorCode::NotUtf8`].
     pub code: ErrorCode,
     /// The 1-based line, when known.
     pub line: Option<usize>,
@@ -372,6 +471,10 @@ pub struct Group {
     pub transaction_id: Option<String>,
     /// The EVSE (OCPP 1.6: connector), from the first value that has one.
     pub evse: Option<u32>,
+    /// The EVSE id as text (CDRs), from the first value that has one.
+    pub evse_id: Option<String>,
+    /// The token (CDRs), from the first value that has one.
+    pub token: Option<String>,
     /// Indices into [`Extraction::values`], in session order: by OCMF
     /// pagination when every value has one of the same context, else by
     /// time when every value has one (first reading's `TM`, else the OCPP

@@ -11,7 +11,7 @@ use super::{Extraction, Group};
 use crate::error::Lang;
 use crate::json::{ExtractionJson, to_string, to_value};
 use crate::session::json::SessionJson;
-use crate::session::{SessionContext, SessionRecord, SessionReport, evaluate};
+use crate::session::{Claims, SessionContext, SessionRecord, SessionReport, evaluate_claimed};
 
 /// One group of an extraction and its session verdict.
 #[derive(Debug, Clone)]
@@ -29,10 +29,14 @@ pub struct GroupReport<'a> {
 pub(crate) struct GroupReportJson<'a> {
     /// The EVSE (or connector) the values name.
     evse: Option<u32>,
+    /// The EVSE id as text (charge detail records).
+    evse_id: Option<&'a str>,
     /// The session's report.
     report: SessionJson<'a>,
     /// The station id.
     station: Option<&'a str>,
+    /// The token that started the session (charge detail records).
+    token: Option<&'a str>,
     /// The transaction id.
     transaction_id: Option<&'a str>,
     /// Indices into the extraction's `values`, in session order.
@@ -54,14 +58,16 @@ impl GroupReport<'_> {
     fn json(&self, lang: Lang) -> GroupReportJson<'_> {
         GroupReportJson {
             evse: self.group.evse,
+            evse_id: self.group.evse_id.as_deref(),
             report: self.report.json(lang),
             station: self.group.station.as_deref(),
+            token: self.group.token.as_deref(),
             transaction_id: self.group.transaction_id.as_deref(),
             values: &self.group.values,
         }
     }
 
-    /// `{evse, report, station, transaction_id, values}`.
+    /// `{evse, evse_id, report, station, token, transaction_id, values}`.
     #[must_use]
     pub fn to_json(&self, lang: Lang) -> Value {
         to_value(&self.json(lang))
@@ -77,6 +83,8 @@ impl GroupReport<'_> {
 impl Extraction {
     /// Evaluates every group ([`Extraction::groups`]) as one session. Each
     /// value's carried key goes with it; its OCPP message id is the label.
+    /// A group of values from a charge detail record is also checked
+    /// against what the CDR claims (billed energy, plain text).
     #[must_use]
     pub(crate) fn sessions(&self, ctx: &SessionContext<'_>) -> Vec<GroupReport<'_>> {
         self.groups()
@@ -92,7 +100,13 @@ impl Extraction {
                         label: v.origin.message_id.as_deref(),
                     })
                     .collect();
-                let report = evaluate(&records, ctx);
+                let values = || group.values.iter().filter_map(|&i| self.values.get(i));
+                let from_cdr = values().any(|v| v.transport.is_cdr());
+                let claims = from_cdr.then(|| Claims {
+                    billed_kwh: values().find_map(|v| v.billed_kwh),
+                    plain_data: values().map(|v| v.plain_data.as_deref()).collect(),
+                });
+                let report = evaluate_claimed(&records, ctx, claims.as_ref());
                 GroupReport { group, report }
             })
             .collect()

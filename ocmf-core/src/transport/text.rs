@@ -11,7 +11,7 @@ use serde_json::{Map, Value, value::RawValue};
 
 use super::decode::{decode_record, is_hex_record, is_ocmf, key_text};
 use super::split::{PieceKind, split_records};
-use super::{Builder, InputFormat, SignedValue, Transport, ocpp, xml};
+use super::{Builder, InputFormat, SignedValue, Transport, cdr, ocpp, xml};
 use crate::error::ErrorCode;
 
 /// The input without a byte-order mark and leading white space.
@@ -57,8 +57,12 @@ fn detect_json(t: &str) -> InputFormat {
                 .get(stream.byte_offset()..)
                 .is_none_or(|r| r.trim().is_empty());
             if !single {
-                // JSON lines, or one bare frame per line.
-                return InputFormat::OcppLog;
+                // JSON lines: of CDRs, or of OCPP log entries / bare frames.
+                let first = t.get(..stream.byte_offset()).unwrap_or("");
+                return cdr::kind_of(first).unwrap_or(InputFormat::OcppLog);
+            }
+            if let Some(kind) = cdr::kind_of(t) {
+                return kind;
             }
             if t.starts_with('[') {
                 let first_is_number = serde_json::from_str::<Vec<&RawValue>>(t)
@@ -88,6 +92,9 @@ fn detect_json(t: &str) -> InputFormat {
             }
         }
         _ => {
+            if let Some(kind) = cdr::sniff(t) {
+                return kind;
+            }
             // Not one JSON value: a log whose lines carry a prefix or are partly broken?
             let parses = |l: &str| {
                 let l = l.trim();
@@ -126,10 +133,11 @@ pub(crate) fn extract_into(input: &str, b: &mut Builder) -> InputFormat {
         InputFormat::OcppLog => ocpp::log(nb, b),
         InputFormat::TpsXml => xml::read(nb, b),
         InputFormat::PtbJson => ptb(nb, b),
+        InputFormat::OcpiCdr | InputFormat::OicpCdr => cdr::read(nb, b, format),
         InputFormat::Unknown => b.error(
             ErrorCode::TransportFormat,
             Some(line_at(input, input.len() - t.len())),
-            "input is none of: OCMF records, hex records, OCPP message or log, TPS XML, PTB container"
+            "input is none of: OCMF records, hex records, OCPP message or log, OCPI or OICP CDRs, TPS XML, PTB container"
                 .to_string(),
         ),
     }
