@@ -5,7 +5,7 @@
 use alloc::{format, vec::Vec};
 use core::cmp::Ordering;
 
-use super::{Sink, SessionRecordOutcome, SessionReport};
+use super::{SessionRecordOutcome, SessionReport, Sink};
 use crate::decimal::ExactDecimal;
 use crate::finding::FindingCode;
 
@@ -51,7 +51,10 @@ pub(crate) fn agrees(billed: ExactDecimal, signed: ExactDecimal) -> bool {
 
 /// The payload section of a record (`OCMF|<payload>|<signature>`).
 fn payload(record: &str) -> Option<&str> {
-    record.strip_prefix("OCMF|")?.rsplit_once('|').map(|(p, _)| p)
+    record
+        .strip_prefix("OCMF|")?
+        .rsplit_once('|')
+        .map(|(p, _)| p)
 }
 
 /// Whether `plain` shows the signed payload: the same bytes as the payload

@@ -57,7 +57,10 @@ fn kind_of_object(m: &Map<String, Value>) -> Option<InputFormat> {
 pub(crate) fn kind_of(text: &str) -> Option<InputFormat> {
     match serde_json::from_str::<Value>(text).ok()? {
         Value::Object(m) => kind_of_object(&m),
-        Value::Array(a) => a.first().and_then(Value::as_object).and_then(kind_of_object),
+        Value::Array(a) => a
+            .first()
+            .and_then(Value::as_object)
+            .and_then(kind_of_object),
         _ => None,
     }
 }
@@ -161,7 +164,11 @@ fn document(body: &str, raw: &RawValue, first_line: usize, b: &mut Builder, kind
         match serde_json::from_str(text) {
             Ok(items) => items,
             Err(e) => {
-                b.error(ErrorCode::TransportFormat, Some(line_of(text)), e.to_string());
+                b.error(
+                    ErrorCode::TransportFormat,
+                    Some(line_of(text)),
+                    e.to_string(),
+                );
                 return;
             }
         }
@@ -181,7 +188,11 @@ fn document(body: &str, raw: &RawValue, first_line: usize, b: &mut Builder, kind
             Some(list) if list.starts_with('[') => match serde_json::from_str(list) {
                 Ok(items) => items,
                 Err(e) => {
-                    b.error(ErrorCode::TransportFormat, Some(line_of(list)), e.to_string());
+                    b.error(
+                        ErrorCode::TransportFormat,
+                        Some(line_of(list)),
+                        e.to_string(),
+                    );
                     return;
                 }
             },

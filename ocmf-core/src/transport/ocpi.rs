@@ -58,7 +58,10 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
             return;
         }
         _ => {
-            bad(b, format!("OCPI CDR {name}: signed_data has no encoding_method"));
+            bad(
+                b,
+                format!("OCPI CDR {name}: signed_data has no encoding_method"),
+            );
             return;
         }
     }

@@ -131,7 +131,9 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
         let Some(data) = data else {
             bad(
                 b,
-                format!("{what} {name}: SignedMeteringValues[{i}].SignedMeteringValue is not a string"),
+                format!(
+                    "{what} {name}: SignedMeteringValues[{i}].SignedMeteringValue is not a string"
+                ),
             );
             continue;
         };
@@ -159,7 +161,10 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
 /// values are not OCMF records either. The field is free text ("EDL40
 /// Mennekes: V1", and even "UTF-8" in the specification's example), so a
 /// format that does not say OCMF over values that are OCMF is read as OCMF.
-fn foreign_format<'i>(info: Option<&'i Map<String, Value>>, entries: &[Entry<'_>]) -> Option<&'i str> {
+fn foreign_format<'i>(
+    info: Option<&'i Map<String, Value>>,
+    entries: &[Entry<'_>],
+) -> Option<&'i str> {
     let format = info?
         .get("MeteringSignatureEncodingFormat")?
         .as_str()

@@ -20,7 +20,7 @@ Severity = Literal["info", "warning", "error"]
 
 TimeStatus = Literal["U", "I", "R", "S"]
 
-TransportName = Literal["plain", "hex", "ocpp16-plain", "ocpp16-hex", "ocpp16-base64", "ocpp16-envelope", "ocpp16-energised", "ocpp20-base64", "ocpp20-raw", "ocpp20-hex", "tps-xml", "ptb-container"]
+TransportName = Literal["plain", "hex", "ocpp16-plain", "ocpp16-hex", "ocpp16-base64", "ocpp16-envelope", "ocpp16-energised", "ocpp20-base64", "ocpp20-raw", "ocpp20-hex", "tps-xml", "ptb-container", "ocpi-raw", "ocpi-base64", "ocpi-hex", "oicp-raw", "oicp-base64", "oicp-hex"]
 
 TrustStatus = Literal["trusted", "untrusted", "mismatch", "expired", "unknown"]
 
@@ -28,6 +28,17 @@ UserAssignedDict = Union[bool, str]
 """`IS`: a boolean, or a legacy status string."""
 
 Verdict = Literal["valid", "invalid-signature", "malformed", "unsupported"]
+
+
+class BilledEnergyDict(TypedDict):
+    """Billed against signed energy (fields in sorted order)."""
+
+    agrees: Optional[bool]
+    """Whether they agree; `null` when there is no signed energy."""
+    billed_kwh: str
+    """The billed energy in kWh, as the CDR wrote it."""
+    signed_kwh: Optional[str]
+    """The signed energy in kWh (end − begin)."""
 
 
 class EnergyDict(TypedDict):
@@ -91,8 +102,12 @@ class GroupDict(TypedDict):
 
     evse: Optional[int]
     """The EVSE."""
+    evse_id: Optional[str]
+    """The EVSE id as text (charge detail records)."""
     station: Optional[str]
     """The station id."""
+    token: Optional[str]
+    """The token that started the session (charge detail records)."""
     transaction_id: Optional[str]
     """The transaction id."""
     values: list[int]
@@ -104,10 +119,14 @@ class GroupSessionDict(TypedDict):
 
     evse: Optional[int]
     """The EVSE (or connector) the values name."""
+    evse_id: Optional[str]
+    """The EVSE id as text (charge detail records)."""
     report: "SessionReportDict"
     """The session's report."""
     station: Optional[str]
     """The station id."""
+    token: Optional[str]
+    """The token that started the session (charge detail records)."""
     transaction_id: Optional[str]
     """The transaction id."""
     values: list[int]
@@ -281,6 +300,8 @@ class SessionRecordOutcomeDict(TypedDict):
 class SessionReportDict(TypedDict):
     """The session report as JSON (fields in sorted order)."""
 
+    billed: Union["BilledEnergyDict", None]
+    """The charge detail record's billed energy against the signed energy (`null` for a session that does not come from a CDR)."""
     code: int
     code_name: str
     duration_ms: Optional[int]
@@ -315,14 +336,20 @@ class SessionTimeDict(TypedDict):
 class SignedValueDict(TypedDict):
     """The JSON object of one `SignedValue`."""
 
+    billed_kwh: Optional[str]
+    """The energy a charge detail record bills, in kWh, as written."""
     connector: Optional[int]
     """The OCPP 1.6 connector."""
     context: Optional[str]
     """The reading context (`Transaction.Begin`, …)."""
     evse: Optional[int]
     """The EVSE."""
+    evse_id: Optional[str]
+    """The EVSE id as text (charge detail records)."""
     origin: "OriginDict"
     """Where in the input the value was found."""
+    plain_data: Optional[str]
+    """The plain text a charge detail record shows for the value."""
     public_key: Optional[str]
     """The key carried with the value, as text."""
     record: str
@@ -331,6 +358,8 @@ class SignedValueDict(TypedDict):
     """The station id."""
     timestamp: Optional[str]
     """The OCPP timestamp."""
+    token: Optional[str]
+    """The token that started the session (charge detail records)."""
     transaction_id: Optional[str]
     """The transaction id."""
     transaction_inferred: bool
@@ -368,4 +397,4 @@ class TrustDict(TypedDict):
     status: TrustStatus
     """`trusted`, `untrusted`, `mismatch`, `expired` or `unknown`."""
 
-__all__ = ["KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
+__all__ = ["KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "BilledEnergyDict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
