@@ -165,6 +165,8 @@ enum ocmf_result
   OCMF_RESULT_TRANSPORT_FORMAT = 805,
   // The XML file of the reference transparency software cannot be read.
   OCMF_RESULT_XML_FORMAT = 806,
+  // A charge detail record carries its signed values in an encoding other than OCMF.
+  OCMF_RESULT_UNSUPPORTED_ENCODING = 807,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

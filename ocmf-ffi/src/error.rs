@@ -116,6 +116,8 @@ pub enum ocmf_result {
     TransportFormat = 805,
     /// The XML file of the reference transparency software cannot be read.
     XmlFormat = 806,
+    /// A charge detail record carries its signed values in an encoding other than OCMF.
+    UnsupportedEncoding = 807,
 }
 
 const ALL_RESULTS: &[ocmf_result] = &[
@@ -168,6 +170,7 @@ const ALL_RESULTS: &[ocmf_result] = &[
     ocmf_result::KeyRegistryMismatch,
     ocmf_result::TransportFormat,
     ocmf_result::XmlFormat,
+    ocmf_result::UnsupportedEncoding,
 ];
 
 impl ocmf_result {
