@@ -11,7 +11,8 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::{
-    BilledEnergy, Energy, RegisterSummary, SessionFinding, SessionRecordOutcome, SessionReport, SessionTime,
+    BilledEnergy, Energy, RegisterSummary, SessionFinding, SessionRecordOutcome, SessionReport,
+    SessionTime,
 };
 use crate::decimal::ExactDecimal;
 use crate::error::Lang;
