@@ -1,5 +1,7 @@
 //! Resolving transactions, dropping duplicates, grouping into sessions.
 
+mod infer;
+
 use alloc::{collections::BTreeMap, string::String, vec::Vec};
 use core::cmp::Ordering;
 
@@ -201,6 +203,7 @@ pub(crate) fn resolve(pending: Vec<Pending>, events: &[TxEvent]) -> (Vec<SignedV
             }
         }
     }
+    infer::admit(&mut out);
     (out, duplicates)
 }
 
