@@ -125,7 +125,11 @@ impl Facts {
             let (begin, end) = (tx == Some("B"), tx.is_some_and(|t| TX_END.contains(&t)));
             f.begin |= begin;
             f.end |= end;
-            let wh = r.value.as_ref().and_then(Decimal::exact).and_then(|v| unit.to_wh(v));
+            let wh = r
+                .value
+                .as_ref()
+                .and_then(Decimal::exact)
+                .and_then(|v| unit.to_wh(v));
             let ms = r.timestamp().map(|t| ExactDecimal {
                 mantissa: i128::from(t.unix_millis()),
                 scale: 0,
@@ -211,7 +215,8 @@ impl Members {
         };
         // Pagination: a new counter, inside the members' range or next to
         // it (no new gap), after the begin and before the end.
-        let placed = (lo < n && n < hi) || Some(n) == hi.checked_add(1) || Some(n) == lo.checked_sub(1);
+        let placed =
+            (lo < n && n < hi) || Some(n) == hi.checked_add(1) || Some(n) == lo.checked_sub(1);
         let ends = self.begin.is_none_or(|b| n > b)
             && self.end.is_none_or(|e| n < e)
             && (!f.begin || (self.begin.is_none() && n < lo))
@@ -222,12 +227,7 @@ impl Members {
             && same(self.lc.as_ref(), f.lc.as_ref())
             && (!f.any_cl || self.lc.is_some() || f.lc.is_some())
             && same(self.key.as_ref(), f.key.as_ref());
-        f.sound
-            && !self.numbers.contains(&n)
-            && placed
-            && ends
-            && identity
-            && self.registers_fit(f)
+        f.sound && !self.numbers.contains(&n) && placed && ends && identity && self.registers_fit(f)
     }
 
     /// The candidate's billing registers are the members' and each of its
