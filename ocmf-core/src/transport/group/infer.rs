@@ -140,7 +140,7 @@ impl Facts {
             let cl = raw.cumulated_loss.as_ref().map(Decimal::exact);
             if let Some(c) = cl {
                 f.any_cl = true;
-                f.sound &= c.is_some_and(|c| !c.is_negative() && !(begin && c.mantissa != 0));
+                f.sound &= c.is_some_and(|c| !(c.is_negative() || (begin && c.mantissa != 0)));
             }
             for (q, x) in [wh, ms, cl.flatten()].into_iter().enumerate() {
                 let s = f.series.entry((register.clone(), q)).or_default();
@@ -299,10 +299,14 @@ fn judge(values: &[SignedValue], carried: &[usize], inferred: &[usize]) -> Vec<u
     outside
 }
 
+/// Per (station, transaction id): the indices of the carried and of the
+/// inferred values.
+type ByTransaction<'v> = BTreeMap<(Option<&'v str>, &'v str), (Vec<usize>, Vec<usize>)>;
+
 /// Applies the rule to every transaction with inferred values: a value that
 /// does not fit loses its inferred transaction id.
 pub(super) fn admit(values: &mut [SignedValue]) {
-    let mut by_tx: BTreeMap<(Option<&str>, &str), (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut by_tx: ByTransaction<'_> = BTreeMap::new();
     for (i, v) in values.iter().enumerate() {
         if let Some(tx) = v.transaction_id.as_deref() {
             let e = by_tx.entry((v.station.as_deref(), tx)).or_default();
