@@ -116,8 +116,8 @@
 //!
 //! Values are judged outwards from the carried counters (downwards below
 //! them, upwards from there), each against the records accepted so far;
-//! when a carried record cannot be read or has no transaction pagination,
-//! nothing is attached. A value that does not fit keeps no transaction id
+//! when a carried record (or its carried key) cannot be read, or it has no
+//! transaction pagination, nothing is attached. A value that does not fit keeps no transaction id
 //! (and is not marked inferred): it stays outside, in the group of its
 //! station and EVSE, and is still reported there. Whether a signature
 //! verifies is not looked at here (that needs the checker's key).
