@@ -1,5 +1,7 @@
 //! Resolving transactions, dropping duplicates, grouping into sessions.
 
+mod infer;
+
 use alloc::{collections::BTreeMap, string::String, vec::Vec};
 use core::cmp::Ordering;
 
@@ -141,7 +143,9 @@ const ATTACH_WINDOW: usize = 64;
 /// A bounded transaction on one station and EVSE: (start order, id, span).
 type Candidate<'a> = (usize, &'a str, &'a Span);
 
-/// Attaches transactions, fills EVSE/connector from them, drops duplicates.
+/// Attaches transactions, fills EVSE/connector from them, drops duplicates,
+/// then keeps an inferred transaction only where the value fits it
+/// ([`infer::admit`]).
 pub(crate) fn resolve(pending: Vec<Pending>, events: &[TxEvent]) -> (Vec<SignedValue>, usize) {
     let spans = spans(events);
     // Bounded spans per (station, EVSE or connector), by start order.
@@ -201,6 +205,7 @@ pub(crate) fn resolve(pending: Vec<Pending>, events: &[TxEvent]) -> (Vec<SignedV
             }
         }
     }
+    infer::admit(&mut out);
     (out, duplicates)
 }
 

@@ -130,11 +130,41 @@
 //! that is open on the same station and EVSE (1.6: connector) at that
 //! point — judged by the OCPP timestamps when both sides have one, else by
 //! position in the input — and marked
-//! [`transaction_inferred`](SignedValue::transaction_inferred). A value seen
-//! again on the same station with the same record text (retries, a value
-//! sent in both `MeterValues` and `StopTransaction`) is dropped and counted
-//! in [`Extraction::duplicates`]; the kept value takes over any field only
-//! the duplicate had.
+//! [`transaction_inferred`](SignedValue::transaction_inferred), **but only
+//! when it fits** the records that carry the transaction's id (when none
+//! does, the first inferred value that fits on its own stands for them). A
+//! value that time and EVSE alone place into a transaction must never make
+//! it invalid, so it fits only when, read without checking its signature:
+//!
+//! * it is an OCMF record with **transaction pagination** (`T…`); a fiscal
+//!   reading (`F…`) belongs to no session and is never attached, nor is a
+//!   record that cannot be read or has no readable `PG`;
+//! * its counter is new and leaves no new gap (between the carried
+//!   counters, or next to the first or last one), after the begin
+//!   (`TX=B`) and before the end reading; it brings no second begin or end;
+//! * it names the same meter (`MS`, `GS`), the same user (`IS`, `IT`,
+//!   `ID`) and the same cable-loss parameters (`LC`) where both state them,
+//!   and a carried key it has can be read and is the transaction's key;
+//! * it is sound on its own (no exception reading, no failed `IL`, billing
+//!   readings with `ST=G` and no `E`/`t` error flag, a begin or end reading
+//!   with value and time, a sound `CL`);
+//! * its billing registers are the transaction's, and each value, time
+//!   and cable loss lies between those of the neighbouring records.
+//!
+//! Values are judged outwards from the carried counters (downwards below
+//! them, upwards from there), each against the records accepted so far;
+//! when a carried record (or its carried key) cannot be read, or it has no
+//! transaction pagination, nothing is attached. A value that does not fit keeps no transaction id
+//! (and is not marked inferred): it stays outside, in the group of its
+//! station and EVSE, and is still reported there. Whether a signature
+//! verifies is not looked at here (that needs the checker's key).
+//!
+//! A value seen again on the same station with the same record text
+//! (retries, a value sent in both `MeterValues` and `StopTransaction`) is
+//! dropped and counted in [`Extraction::duplicates`]; the kept value takes
+//! over any field only the duplicate had (a carried transaction id wins
+//! over an inferred one). Duplicates are dropped before inferred values are
+//! judged.
 //!
 //! # Limits
 //!
