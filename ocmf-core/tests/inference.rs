@@ -435,3 +435,31 @@ fn ocpp16_meter_values_without_transaction_id() {
         assert_eq!(placed(&x, rec), (None, false));
     }
 }
+
+#[test]
+fn a_tampered_value_that_fits_stays_outside_and_is_still_reported() {
+    // Shape, counter, meter, key and registers all fit: only the signature
+    // tells that the first T11 was changed after signing (101.000 ->
+    // 101.500). It comes first in the input, so without the signature
+    // check it would take the slot of the untampered T11 after it.
+    let signed = a("T11", "10:15", "", "101.000");
+    let tampered = signed.replace("101.000", "101.500");
+    assert_ne!(signed, tampered);
+    let x = transaction_201(
+        Some(&a("T10", "10:00", "B", "100.000")),
+        Some(&a("T12", "10:45", "E", "103.000")),
+        &[
+            ("10:14", &tampered, &SECRET_A),
+            ("10:15", &signed, &SECRET_A),
+        ],
+    );
+    stays_outside(&x, &tampered, "tampered");
+    assert_eq!(placed(&x, &signed), (Some("tx-1".into()), true));
+    assert_eq!(
+        verdicts(&x),
+        [
+            (Some("tx-1".into()), 3, SessionVerdict::Valid),
+            (None, 1, SessionVerdict::Invalid),
+        ]
+    );
+}

@@ -134,7 +134,7 @@
 //! when it fits** the records that carry the transaction's id (when none
 //! does, the first inferred value that fits on its own stands for them). A
 //! value that time and EVSE alone place into a transaction must never make
-//! it invalid, so it fits only when, read without checking its signature:
+//! it invalid, so it fits only when:
 //!
 //! * it is an OCMF record with **transaction pagination** (`T…`); a fiscal
 //!   reading (`F…`) belongs to no session and is never attached, nor is a
@@ -149,15 +149,18 @@
 //!   readings with `ST=G` and no `E`/`t` error flag, a begin or end reading
 //!   with value and time, a sound `CL`);
 //! * its billing registers are the transaction's, and each value, time
-//!   and cable loss lies between those of the neighbouring records.
+//!   and cable loss lies between those of the neighbouring records;
+//! * its signature verifies under its carried key, else its own key
+//!   section, else the transaction's carried key (when the input carries no
+//!   key at all, the rules above alone decide: the key a user later gives
+//!   the checker is not known here).
 //!
 //! Values are judged outwards from the carried counters (downwards below
 //! them, upwards from there), each against the records accepted so far;
 //! when a carried record (or its carried key) cannot be read, or it has no
 //! transaction pagination, nothing is attached. A value that does not fit keeps no transaction id
 //! (and is not marked inferred): it stays outside, in the group of its
-//! station and EVSE, and is still reported there. Whether a signature
-//! verifies is not looked at here (that needs the checker's key).
+//! station and EVSE, and is still reported there.
 //!
 //! A value seen again on the same station with the same record text
 //! (retries, a value sent in both `MeterValues` and `StopTransaction`) is

@@ -290,13 +290,42 @@ fn judge(values: &[SignedValue], carried: &[usize], inferred: &[usize]) -> Vec<u
     let (below, rest) = candidates.split_at(split);
     // Outwards from the members: downwards below them, upwards from there.
     for (i, f) in below.iter().rev().chain(rest) {
-        if members.fits(f) {
+        if members.fits(f) && values.get(*i).is_some_and(|v| verifies(v, &members)) {
             members.add(f);
         } else {
             outside.push(*i);
         }
     }
     outside
+}
+
+/// Whether the candidate's signature verifies under the key the session
+/// would use for it: its carried key, else the record's own key, else the
+/// members' carried key. A value that only time and EVSE place into a
+/// transaction must never make it invalid, so a value whose signature fails
+/// (or whose key cannot be read) stays outside, where its own verdict still
+/// reports it. When the input carries no key at all, the shape alone
+/// decides: the key a user gives to the checker later is not known here.
+fn verifies(v: &SignedValue, members: &Members) -> bool {
+    let Ok(u) = crate::record::parse(&v.record) else {
+        return false;
+    };
+    let carried = v
+        .public_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(PublicKey::parse);
+    let key = match (carried, u.embedded_key()) {
+        (Some(k), _) | (None, Some(k)) => k.ok(),
+        (None, None) => match members.key.as_deref() {
+            Some(k) => PublicKey::from_bytes(k).ok(),
+            // No key anywhere in the input (the user gives it to the
+            // checker later): the shape alone decides, as for the members.
+            None => return true,
+        },
+    };
+    key.is_some_and(|k| u.verify(&k).is_ok())
 }
 
 /// Per (station, transaction id): the indices of the carried and of the
