@@ -199,16 +199,38 @@ fn decode_keys<'a>(items: &[Item<'a>], backend: Backend, busy_tables: bool) -> K
         return keys;
     }
     for (at, n) in uses {
-        if let (true, Some(Ok(k))) = (n >= WIDE_TABLES_FROM, keys.get(&at)) {
-            k.precompute();
+        if let Some(Ok(k)) = keys.get(&at) {
+            prepare_busy_key(k, n);
         }
     }
     for (n, k) in decoded_uses.into_values() {
-        if n >= WIDE_TABLES_FROM {
-            k.precompute();
-        }
+        prepare_busy_key(k, n);
     }
     keys
+}
+
+/// The batch's rule for a key that verifies `uses` items of one batch:
+/// from [`WIDE_TABLES_FROM`] on, its wide tables are built before the first.
+fn prepare_busy_key(key: &PublicKey, uses: usize) {
+    if uses >= WIDE_TABLES_FROM {
+        key.precompute();
+    }
+}
+
+/// [`Checker::verify_digests`]: the group checks of a batch under one key,
+/// at digest level: the key gets the batch's wide tables rule
+/// ([`prepare_busy_key`]) and the cases run on the checker's threads, in
+/// order.
+pub(crate) fn verify_digests(
+    checker: &Checker<'_>,
+    algorithm: crate::Algorithm,
+    key: &PublicKey,
+    cases: &[([u8; 32], &[u8])],
+) -> Vec<Result<(crate::SignatureShape, bool), Error>> {
+    prepare_busy_key(key, cases.len());
+    run(cases, checker.thread_count(), |(digest, sig)| {
+        crate::record::verify_digest(algorithm, key, digest, sig)
+    })
 }
 
 #[cfg(test)]

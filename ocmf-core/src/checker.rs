@@ -380,6 +380,24 @@ impl<'r> Checker<'r> {
         batch::verify_all(self, items)
     }
 
+    /// Test hook (issue 17: every engine path under Wycheproof and the edge
+    /// vectors): [`verify_digest`](crate::verify_digest) of every case under
+    /// one key, run as [`Checker::verify_all`] runs a batch of records under
+    /// one decoded key: with [`WIDE_TABLES_FROM`](crate::WIDE_TABLES_FROM)
+    /// cases or more the key's wide tables are built first, and the cases
+    /// are spread over the checker's threads. Answers in input order. Not a
+    /// verdict API: records go through [`Checker::verify_all`].
+    #[doc(hidden)]
+    #[must_use]
+    pub fn verify_digests(
+        &self,
+        algorithm: crate::Algorithm,
+        key: &PublicKey,
+        cases: &[([u8; 32], &[u8])],
+    ) -> Vec<Result<(crate::SignatureShape, bool), Error>> {
+        batch::verify_digests(self, algorithm, key, cases)
+    }
+
     /// Checks the items of any iterator (a file read line by line, a
     /// database cursor) and hands each report, in input order, to `sink`
     /// with its item. At most [`CHUNK_PER_THREAD`] items per worker are held
