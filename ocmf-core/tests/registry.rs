@@ -546,7 +546,10 @@ fn a_plain_json_map_is_a_registry_without_windows() {
 #[test]
 fn bad_plain_map_entries_are_registry_errors_with_lines() {
     let (_, key) = vector("bsm-evcharging-002");
-    let two = format!("{{\n  \"A\": \"{}\",\n    \"B\": \"3059\"\n}}", key.unwrap());
+    let two = format!(
+        "{{\n  \"A\": \"{}\",\n    \"B\": \"3059\"\n}}",
+        key.unwrap()
+    );
     let cases: [(&str, RegistryErrorKind, usize, usize, Option<&str>); 4] = [
         (
             &two,
@@ -569,7 +572,13 @@ fn bad_plain_map_entries_are_registry_errors_with_lines() {
             8,
             Some("meter_serial"),
         ),
-        ("{\n  \"A\": \"3059\",\n}", RegistryErrorKind::Json, 3, 1, None),
+        (
+            "{\n  \"A\": \"3059\",\n}",
+            RegistryErrorKind::Json,
+            3,
+            1,
+            None,
+        ),
     ];
     for (text, kind, line, column, field) in cases {
         let err = Registry::load(text).unwrap_err();

@@ -134,7 +134,11 @@ impl Registry {
         if !body.trim_start().starts_with('[') {
             let members: Members<'_> =
                 serde_json::from_str(body).map_err(|e| serde_err(&e, body))?;
-            if !members.0.iter().any(|(k, _)| DOC_MEMBERS.contains(&k.as_str())) {
+            if !members
+                .0
+                .iter()
+                .any(|(k, _)| DOC_MEMBERS.contains(&k.as_str()))
+            {
                 return Self::from_plain_map(text, &members.0);
             }
         }
