@@ -525,3 +525,111 @@ fn json_without_a_record_is_a_json_answer() {
         assert_eq!(v["code_name"], "empty_input");
     }
 }
+
+/// A file saved on Windows (UTF-8 with a byte-order mark, CRLF) verifies as
+/// without the mark, and the first record's report says so at the file's
+/// own offsets; a record with the mark on stdin reads the same.
+#[test]
+fn a_file_with_a_byte_order_mark_verifies_and_says_so() {
+    let (a, key) = signed_record(0x41, "M1", 1, false);
+    let (b, _) = signed_record(0x41, "M1", 2, true);
+    let text = format!("\u{feff}{a}\r\n{b}\r\n");
+    let (dir, file) = temp_file("bom", "records.txt", &text);
+    let out = verify_any_threads(&["--key", &key], &file, 0);
+    assert_eq!(out.len(), 2);
+    let reports: Vec<serde_json::Value> = out
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let bom = |r: &serde_json::Value| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "byte_order_mark")
+            .cloned()
+    };
+    for r in &reports {
+        assert_eq!(r["verdict"], "valid", "{r}");
+    }
+    let f = bom(&reports[0]).expect("the first record reports the mark");
+    assert_eq!(f["span"], serde_json::json!([0, 3]));
+    assert_eq!(f["severity"], "info");
+    assert!(bom(&reports[1]).is_none());
+    // The same record without the mark: the same report but for the finding.
+    let plain = ocmf(&["verify", "--json", "--key", &key, "-"], Some(&a));
+    let mut plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let mut first = reports[0].clone();
+    first["findings"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["name"] != "byte_order_mark");
+    for r in [&mut first, &mut plain] {
+        for f in r["findings"].as_array_mut().unwrap() {
+            f["span"] = serde_json::Value::Null; // shifted by the mark's 3 bytes
+        }
+    }
+    assert_eq!(first, plain);
+    // On stdin.
+    let o = ocmf(
+        &["verify", "--json", "--key", &key, "-"],
+        Some(&format!("\u{feff}{a}")),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"byte_order_mark\""));
+    // extract reads the file past the mark (both records are begin
+    // readings, so they are no session: only the reading is asserted).
+    let o = ocmf(&["extract", "--key", &key, &file], None);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 signed values, 0 duplicates, 0 errors"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--keys` takes the plain JSON map `{"<meter serial>": "<key>"}`; a bad
+/// entry is refused with its line.
+#[test]
+fn a_plain_json_map_is_a_key_registry() {
+    let (a, key) = signed_record(0x42, "M7", 1, false);
+    let (dir, file) = temp_file("map", "records.txt", &format!("{a}\n"));
+    let registry = dir.join("keys.json");
+    std::fs::write(&registry, format!("{{\n  \"M7\": \"{key}\"\n}}\n")).unwrap();
+    let registry = registry.to_str().unwrap();
+    let out = verify_any_threads(&["--keys", registry], &file, 0);
+    let r: serde_json::Value = serde_json::from_str(&out[0]).unwrap();
+    assert_eq!(r["verdict"], "valid", "{r}");
+    assert_eq!(r["trust"]["status"], "trusted");
+    assert_eq!(r["trust"]["source"], "registry");
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        format!("{{\n  \"M7\": \"{key}\",\n  \"M8\": 42\n}}\n"),
+    )
+    .unwrap();
+    let o = ocmf(&["verify", "--keys", bad.to_str().unwrap(), &file], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 3, column 9"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// KEBA over OCPP 2.0.1 (`signingMethod` ECC256, `publicKey` base64 over
+/// `{"UK": …}`): a valid session, and the key's shape is reported.
+#[test]
+fn keba_ocpp201_with_its_key_container_is_a_valid_session() {
+    let file = "ocmf-core/tests/data/ocpp/201_keba_uk_key.json";
+    let o = ocmf(&["extract", "--json", file], None);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\"nonstandard_key_container\""), "{out}");
+    let o = ocmf(&["verify", file], None);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}

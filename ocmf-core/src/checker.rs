@@ -23,6 +23,9 @@
 //!   key text when they are UTF-8, else binary SPKI DER, SEC1 or bare `X‖Y`
 //!   ([`PublicKey::from_input`]);
 //! * record bytes are checked for the size limit and UTF-8 before parsing;
+//! * a record that starts with a UTF-8 byte-order mark reads as without it
+//!   (the signed bytes never include it), with the finding
+//!   `byte_order_mark`; every span stays an offset into the input as given;
 //! * an undecodable key never hides the record's own `malformed` or
 //!   `unsupported` verdict, and is never an invalid signature.
 //!

@@ -49,6 +49,11 @@ pub struct EnvelopeQuirks {
     pub pipe_in_string: Option<usize>,
     /// White space around the whole record (harmless; trimmed by containers).
     pub outer_whitespace: bool,
+    /// A UTF-8 byte-order mark (U+FEFF, bytes `EF BB BF`) before the record,
+    /// as Windows programs save text. It is skipped like leading white space:
+    /// it is not part of the signed bytes, and every offset and span stays
+    /// relative to the input as given (the mark's three bytes included).
+    pub byte_order_mark: bool,
 }
 
 /// The three (or four) sections of a record, borrowed from the input.
@@ -158,7 +163,9 @@ pub(crate) fn split<'a>(record: &'a str, limits: &Limits) -> Result<Envelope<'a>
     if record.len() > limits.max_record_bytes {
         return Err(Error::new(ErrorCode::TooLarge).at_offset(limits.max_record_bytes));
     }
-    let trimmed_start = record.trim_start();
+    let after_mark = record.strip_prefix('\u{feff}');
+    let unmarked = after_mark.unwrap_or(record);
+    let trimmed_start = unmarked.trim_start();
     let lead = record.len() - trimmed_start.len();
     let body = trimmed_start.trim_end();
     if body.is_empty() {
@@ -166,7 +173,8 @@ pub(crate) fn split<'a>(record: &'a str, limits: &Limits) -> Result<Envelope<'a>
     }
     let off = |s: &str| Span::of(record, s).start;
     let mut quirks = EnvelopeQuirks {
-        outer_whitespace: body.len() != record.len(),
+        outer_whitespace: body.len() != unmarked.len(),
+        byte_order_mark: after_mark.is_some(),
         ..Default::default()
     };
 
@@ -258,6 +266,39 @@ mod tests {
         assert_eq!(e.payload_raw, " {\"a\":1}\n");
         assert_eq!(e.payload_json, "{\"a\":1}");
         assert!(e.quirks.section_whitespace);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_offsets_stay_in_the_input() {
+        let plain = r#"OCMF|{"a":1}|{"SD":"00"}"#;
+        let marked = alloc::format!("\u{feff}{plain}");
+        let e = split(&marked, &Limits::default()).unwrap();
+        assert_eq!(e.payload_raw, r#"{"a":1}"#);
+        assert!(e.quirks.byte_order_mark && !e.quirks.outer_whitespace);
+        assert_eq!(Span::of(&marked, e.payload_raw).start, 3 + 5);
+        assert!(
+            !split(plain, &Limits::default())
+                .unwrap()
+                .quirks
+                .byte_order_mark
+        );
+        // An error is located in the input as given, mark included.
+        let bad = "\u{feff}OCMF|{}|{}x";
+        assert_eq!(
+            split(bad, &Limits::default()).unwrap_err().span,
+            Some(Span::new(bad.len() - 1, bad.len() - 1))
+        );
+        assert_eq!(
+            split("\u{feff} \n", &Limits::default()).unwrap_err().code,
+            ErrorCode::EmptyInput
+        );
+        // Only at the very start: a mark after white space is not skipped.
+        assert_eq!(
+            split(" \u{feff}OCMF|{}|{}", &Limits::default())
+                .unwrap_err()
+                .code,
+            ErrorCode::NotOcmf
+        );
     }
 
     #[test]

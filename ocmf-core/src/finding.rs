@@ -156,6 +156,10 @@ findings! {
     KeySection = 1012, "key_section", [E, I, I], TrailingData,
         "The record carries a public key in a fourth section (a pre-1.0.1 form).",
         "Der Datensatz enthält einen öffentlichen Schlüssel in einem vierten Abschnitt (Form vor 1.0.1).";
+    /// A UTF-8 byte-order mark (U+FEFF) before the record; skipped.
+    ByteOrderMark = 1013, "byte_order_mark", [I, I, I], Ok,
+        "The text starts with a byte-order mark (an invisible character some Windows programs write); it is not part of the signed data and was ignored.",
+        "Der Text beginnt mit einer Byte-Order-Mark (einem unsichtbaren Zeichen, das manche Windows-Programme schreiben); sie gehört nicht zu den signierten Daten und wurde ignoriert.";
     /// `FV` absent.
     FvMissing = 1020, "fv_missing", [I, I, E], FormatVersionUnsupported,
         "The format version (FV) is missing; the reference software refuses such records.",
@@ -308,6 +312,10 @@ findings! {
     KeyFromRecord = 1091, "key_from_record", [W, W, I], Ok,
         "The public key was taken from the record itself; that proves nothing about who signed it.",
         "Der öffentliche Schlüssel stammt aus dem Datensatz selbst; das belegt nicht, wer ihn signiert hat.";
+    /// The key used came in a non-standard container (KEBA's `{"UK": …}`).
+    NonstandardKeyContainer = 1092, "nonstandard_key_container", [W, I, I], Ok,
+        "The public key was delivered in a non-standard container (KEBA's {\"UK\": …}); the key inside it was used.",
+        "Der öffentliche Schlüssel wurde in einem nicht standardisierten Container geliefert (KEBAs {\"UK\": …}); der darin enthaltene Schlüssel wurde verwendet.";
 
     // Sessions (11xx): the records of one charging session checked together
     // (`session` module). Written for drivers: plain words, no field names.

@@ -1,7 +1,10 @@
 //! Public keys in every shape they travel in.
 //!
-//! Text: hex (any case, with spaces, newlines or colons), base64, PEM, and the
-//! OCPP application note's `oca:<encoding>:<content-type>:<key>` wrapper.
+//! Text: hex (any case, with spaces, newlines or colons), base64, PEM, the
+//! OCPP application note's `oca:<encoding>:<content-type>:<key>` wrapper,
+//! and KEBA's JSON container `{"UK": "<key>"}` (OCPP 2.0.1 `publicKey` is
+//! base64 over it; non-standard, so a report that uses such a key says so
+//! with the finding `nonstandard_key_container`).
 //! Bytes: DER SubjectPublicKeyInfo, SEC1 compressed/uncompressed, or bare
 //! `X‖Y` (curve from `SA`). A key is decoded once; every curve it can be on
 //! is decoded up front, so verifying many records under it costs nothing more.
@@ -27,6 +30,9 @@ pub enum KeyEncoding {
     Pem,
     /// The OCPP application note's `oca:` wrapper.
     Oca,
+    /// KEBA's non-standard JSON container `{"UK": "<key text>"}` (also
+    /// base64 over it, as KEBA's OCPP 2.0.1 `publicKey` carries it).
+    UkContainer,
     /// Raw bytes (given as bytes, not text).
     Binary,
 }
@@ -123,6 +129,19 @@ fn strip_oca(t: &str) -> Option<&str> {
         .and_then(|_| t.get(4..))
 }
 
+/// The key text inside KEBA's container: a JSON object whose one member
+/// `UK` is a string (which must not be another container).
+fn uk_container(t: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Uk {
+        #[serde(rename = "UK")]
+        uk: String,
+    }
+    let Uk { uk } = serde_json::from_str::<Uk>(t).ok()?;
+    (!uk.trim_start().starts_with('{')).then_some(uk)
+}
+
 fn plausible_key_bytes(b: &[u8]) -> bool {
     matches!(b.first(), Some(0x30 | 0x04 | 0x02 | 0x03)) || matches!(b.len(), 48 | 64 | 96)
 }
@@ -168,6 +187,12 @@ impl PublicKey {
             .ok_or_else(|| err(ErrorCode::KeyEncoding))?;
             return Self::from_bytes_with(&bytes, KeyEncoding::Oca);
         }
+        if t.starts_with('{') {
+            let inner = uk_container(t).ok_or_else(|| err(ErrorCode::KeyEncoding))?;
+            let mut key = Self::parse_depth(&inner, depth + 1)?;
+            key.encoding = KeyEncoding::UkContainer;
+            return Ok(key);
+        }
         if let Some(bytes) = decode_hex(t).filter(|b| plausible_key_bytes(b)) {
             return Self::from_bytes_with(&bytes, KeyEncoding::Hex);
         }
@@ -175,7 +200,10 @@ impl PublicKey {
             // OCPP carries base64 over an `oca:` string or over printed hex.
             if let Ok(inner) = core::str::from_utf8(&bytes) {
                 let inner = inner.trim();
-                if strip_oca(inner).is_some() || decode_hex(inner).is_some() {
+                if strip_oca(inner).is_some()
+                    || decode_hex(inner).is_some()
+                    || inner.starts_with('{')
+                {
                     return Self::parse_depth(inner, depth + 1);
                 }
             }

@@ -10,7 +10,7 @@ use crate::envelope::{self, Envelope, Limits};
 use crate::error::{Error, ErrorCode, Span, Verdict};
 use crate::finding::{Finding, FindingCode, Profile, Severity};
 use crate::grammar;
-use crate::key::PublicKey;
+use crate::key::{KeyEncoding, PublicKey};
 use crate::lint;
 use crate::payload::{Payload, SignatureSection};
 use crate::registry::TrustInfo;
@@ -398,6 +398,16 @@ pub(crate) fn check_parsed_key<'a>(
     let mut report = Report::from_error(Error::new(ErrorCode::Internal), profile);
     report.error = None;
     let mut findings = Vec::new();
+    if rec.envelope.quirks.byte_order_mark {
+        let mark = Span::new(0, '\u{feff}'.len_utf8());
+        findings.push(Finding::under(
+            FindingCode::ByteOrderMark,
+            profile,
+            None,
+            None,
+            Some(mark),
+        ));
+    }
     lint::lint(&rec, profile, &mut findings);
     let alg = rec.algorithm_info();
     if let Ok(info) = &alg {
@@ -503,10 +513,10 @@ fn choose_key<'k>(
     report: &mut Report<'_>,
     findings: &mut Vec<Finding>,
 ) -> Result<&'k PublicKey, Error> {
-    match (caller, embedded) {
+    let key = match (caller, embedded) {
         (Some(k), _) => {
             report.key_source = Some(KeySource::Caller);
-            Ok(k)
+            k
         }
         (None, Some(Ok(k))) => {
             report.key_source = Some(KeySource::Record);
@@ -517,11 +527,21 @@ fn choose_key<'k>(
                 None,
                 None,
             ));
-            Ok(k)
+            k
         }
-        (None, Some(Err(e))) => Err(*e),
-        (None, None) => Err(Error::new(ErrorCode::KeyMissing)),
+        (None, Some(Err(e))) => return Err(*e),
+        (None, None) => return Err(Error::new(ErrorCode::KeyMissing)),
+    };
+    if key.encoding == KeyEncoding::UkContainer {
+        findings.push(Finding::under(
+            FindingCode::NonstandardKeyContainer,
+            report.profile,
+            None,
+            None,
+            None,
+        ));
     }
+    Ok(key)
 }
 
 /// Verifies with `key`, recording whether the signature verified.

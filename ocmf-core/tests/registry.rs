@@ -511,3 +511,86 @@ fn the_documented_examples_load_and_agree() {
         }
     );
 }
+
+/// The plain map `{"<meter serial>": "<key>"}` a user writes by hand: one
+/// entry per member, no validity window, the default source.
+#[test]
+fn a_plain_json_map_is_a_registry_without_windows() {
+    let (rec, key) = vector("bsm-evcharging-002");
+    let key = key.unwrap();
+    let text = format!(
+        "{{\n  \"001BZR1521070006\": \"{key}\",\n  \"17619300\": \"{}\"\n}}\n",
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEOu60XDkjV4IKWP37CFe9d62jFYXGHEMFMd+lO0QK+/3ZWsiHxljqVSYPgI9VypSN8jXCEIoNbcfUqxpeGnlVvg=="
+    );
+    for reg in [
+        Registry::load(&text).unwrap(),
+        Registry::from_json(&text).unwrap(),
+        Registry::load_bytes(text.as_bytes()).unwrap(),
+    ] {
+        assert_eq!(reg.len(), 2);
+        let e = &reg.entries()[0];
+        assert_eq!(e.meter_serial.as_deref(), Some("001BZR1521070006"));
+        assert_eq!(e.gateway_serial, None);
+        assert_eq!((e.valid_from, e.valid_until), (None, None));
+        assert_eq!(e.source, ocmf_core::registry::DEFAULT_SOURCE);
+        assert_eq!((e.line, reg.entries()[1].line), (2, 3));
+        assert_eq!(e.key, PublicKey::parse(&key).unwrap());
+        let (report, trust) = trusted(&rec, None, &reg, &Options::default());
+        assert_eq!(report.verdict, Verdict::Valid, "{:?}", report.error);
+        assert!(matches!(trust.trust, Trust::Trusted { key_index: 0, .. }));
+    }
+    // An empty map is an empty registry.
+    assert!(Registry::load("{}").unwrap().is_empty());
+}
+
+#[test]
+fn bad_plain_map_entries_are_registry_errors_with_lines() {
+    let (_, key) = vector("bsm-evcharging-002");
+    let two = format!(
+        "{{\n  \"A\": \"{}\",\n    \"B\": \"3059\"\n}}",
+        key.unwrap()
+    );
+    let cases: [(&str, RegistryErrorKind, usize, usize, Option<&str>); 4] = [
+        (
+            &two,
+            RegistryErrorKind::Key(ErrorCode::KeyDer),
+            3,
+            10,
+            Some("public_key"),
+        ),
+        (
+            "{\n  \"A\": 12\n}",
+            RegistryErrorKind::Structure,
+            2,
+            8,
+            Some("public_key"),
+        ),
+        (
+            "{\n  \" \": \"3059\"\n}",
+            RegistryErrorKind::Missing,
+            2,
+            8,
+            Some("meter_serial"),
+        ),
+        (
+            "{\n  \"A\": \"3059\",\n}",
+            RegistryErrorKind::Json,
+            3,
+            1,
+            None,
+        ),
+    ];
+    for (text, kind, line, column, field) in cases {
+        let err = Registry::load(text).unwrap_err();
+        assert_eq!(
+            (err.kind, err.line, err.column, err.field),
+            (kind, line, column, field),
+            "{text}: {err}"
+        );
+        assert_eq!(err.code(), ErrorCode::RegistryFormat);
+    }
+    // An object with a member of the document form is that form: a
+    // misspelt `keys` next to `format` stays an error of that form.
+    let err = Registry::load("{\"format\":\"ocmf-key-registry\",\"kyes\":[]}").unwrap_err();
+    assert_eq!(err.kind, RegistryErrorKind::Structure);
+}

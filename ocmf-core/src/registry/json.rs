@@ -1,8 +1,11 @@
-//! The JSON registry form (`docs/registry-formats.md`).
+//! The JSON registry forms (`docs/registry-formats.md`): the document
+//! `{"keys": [...]}`, a bare array of entries, and the plain map
+//! `{"<meter serial>": "<key>", ...}`.
 
 use alloc::{string::String, vec::Vec};
 
 use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::entry::RawEntry;
@@ -58,6 +61,36 @@ struct JsonEntry {
     comment: Option<String>,
 }
 
+/// Any JSON object, its members in file order (duplicates kept), the
+/// values unparsed: the plain map form is told from the document form by
+/// its member names before either is read.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut members = Vec::new();
+                while let Some(m) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(m);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The members of the document form: an object with any of them is read as
+/// that form (so a misspelt entry member stays an error), any other object
+/// is the plain map.
+const DOC_MEMBERS: &[&str] = &["format", "version", "source", "keys"];
+
 /// The registry format name in JSON files.
 pub const JSON_FORMAT: &str = "ocmf-key-registry";
 
@@ -67,6 +100,12 @@ impl Registry {
     /// required) or a bare array of entries. An entry has `meter_serial`
     /// and/or `gateway_serial`, `public_key`, and optionally `valid_from`,
     /// `valid_until`, `source`, `comment`. Unknown members are errors.
+    ///
+    /// An object with none of the members `format`, `version`, `source`,
+    /// `keys` is the **plain map** a user writes by hand:
+    /// `{"<meter serial>": "<public key>", …}`, one entry per member, in
+    /// file order, without validity windows and with the default source.
+    /// Every value must be a string holding a key.
     ///
     /// # Errors
     /// [`RegistryError`] ([`ErrorCode::RegistryFormat`]) with the line of the
@@ -92,6 +131,17 @@ impl Registry {
             };
             RegistryError::at(kind, text, Span::new(off, off), None)
         };
+        if !body.trim_start().starts_with('[') {
+            let members: Members<'_> =
+                serde_json::from_str(body).map_err(|e| serde_err(&e, body))?;
+            if !members
+                .0
+                .iter()
+                .any(|(k, _)| DOC_MEMBERS.contains(&k.as_str()))
+            {
+                return Self::from_plain_map(text, &members.0);
+            }
+        }
         let (items, source): (Vec<&RawValue>, Option<String>) =
             if body.trim_start().starts_with('[') {
                 let items: Vec<&RawValue> =
@@ -130,6 +180,31 @@ impl Registry {
                 text,
             }
             .build(default_source)?;
+            reg.add(entry);
+        }
+        Ok(reg)
+    }
+
+    /// The plain map `{"<meter serial>": "<key>", …}`; each error is located
+    /// at the member's value.
+    fn from_plain_map(text: &str, members: &[(String, &RawValue)]) -> Result<Self, RegistryError> {
+        let mut reg = Self::new();
+        for (serial, raw) in members {
+            let at = Span::of(text, raw.get());
+            let key: String = serde_json::from_str(raw.get()).map_err(|_| {
+                RegistryError::at(RegistryErrorKind::Structure, text, at, Some("public_key"))
+            })?;
+            let entry = RawEntry {
+                meter_serial: Some((serial.clone(), at)),
+                gateway_serial: None,
+                public_key: Some((key, at)),
+                valid_from: None,
+                valid_until: None,
+                source: None,
+                at,
+                text,
+            }
+            .build(DEFAULT_SOURCE)?;
             reg.add(entry);
         }
         Ok(reg)

@@ -8,7 +8,10 @@
 //! registered for its meter and says how far that key can be trusted
 //! ([`Report::trust`](crate::Report::trust), [`Trust`]).
 //!
-//! The file formats are described in `docs/registry-formats.md`.
+//! The file formats are described in `docs/registry-formats.md`: the JSON
+//! document (or a bare array of entries), CSV, and the plain JSON map
+//! `{"<meter serial>": "<key>", …}` a user writes by hand, read as entries
+//! without validity windows ([`Registry::from_json`]).
 //!
 //! # Resolution rule
 //!
@@ -179,7 +182,9 @@ impl Registry {
     }
 
     /// Reads a registry, JSON or CSV: a file whose first non-blank character
-    /// is `{` or `[` is JSON, anything else CSV. A UTF-8 byte-order mark is skipped.
+    /// is `{` or `[` is JSON (the document, a bare array, or the plain map
+    /// `{"<meter serial>": "<key>"}`), anything else CSV. A UTF-8 byte-order
+    /// mark is skipped.
     ///
     /// # Errors
     /// As [`Registry::from_json`] or [`Registry::from_csv`].

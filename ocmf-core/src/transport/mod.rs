@@ -118,7 +118,12 @@
 //! * `publicKey` is passed on as key text for
 //!   [`PublicKey::parse`](crate::PublicKey::parse): base64 over an `oca:` key
 //!   or over printed hex is decoded to that text; anything else (hex,
-//!   base64 SPKI, PEM) is kept as carried; an empty key is `None`.
+//!   base64 SPKI, PEM) is kept as carried; an empty key is `None`. KEBA's
+//!   base64 over `{"UK":"<SPKI hex>"}` is kept as carried too: `PublicKey::parse`
+//!   reads that container (finding `nonstandard_key_container`).
+//! * `signingMethod` is not read (KEBA sends `ECC256`, others leave it
+//!   empty): the record's own `SA` (or its default) and the curve the key
+//!   names decide, so nothing is assumed from it.
 //! * `StartTransaction` (1.6) carries no signed value, but its `CALLRESULT`
 //!   `[3,id,{"transactionId":N,…}]` (matched by message id and station) binds
 //!   the transaction id to the station and connector.

@@ -27,7 +27,10 @@ pub enum PieceKind {
 pub struct RecordPiece<'a> {
     /// The text, trimmed: from the first non-blank character of its first
     /// line to the last of its last line (line breaks inside kept as they
-    /// are: a record is never re-serialised).
+    /// are: a record is never re-serialised). A record on the first line of
+    /// input that starts with a UTF-8 byte-order mark keeps the mark (and
+    /// any white space after it): the checker skips it, reports it (finding
+    /// `byte_order_mark`), and its offsets are then the file's own.
     pub text: &'a str,
     /// The 1-based line it starts on.
     pub line: usize,
@@ -45,7 +48,7 @@ impl RecordPiece<'_> {
     /// `OCMF|` record, or a line that is neither.
     pub fn decode(&self) -> Result<String, TransportError> {
         let message = match self.kind {
-            PieceKind::Ocmf | PieceKind::Hex => match decode_record(self.text) {
+            PieceKind::Ocmf | PieceKind::Hex => match decode_record(without_mark(self.text)) {
                 Ok((record, _)) => return Ok(record),
                 Err(message) => message,
             },
@@ -57,6 +60,11 @@ impl RecordPiece<'_> {
             message,
         })
     }
+}
+
+/// `t` without a leading UTF-8 byte-order mark and the white space after it.
+fn without_mark(t: &str) -> &str {
+    t.strip_prefix('\u{feff}').map_or(t, str::trim_start)
 }
 
 /// Splits record text into its pieces, in input order, without copying:
@@ -71,8 +79,9 @@ impl RecordPiece<'_> {
 ///   piece of its own, and so is any other line outside a record.
 ///
 /// Leading and trailing white space of every line is ignored, a UTF-8
-/// byte-order mark at the start is skipped, and lines end at `\n` (a
-/// `\r` before it is white space).
+/// byte-order mark at the start is read as white space (a record piece on
+/// that line keeps it, see [`RecordPiece::text`]), and lines end at `\n`
+/// (a `\r` before it is white space).
 ///
 /// ```
 /// use ocmf_core::transport::{PieceKind, split_records};
@@ -88,7 +97,7 @@ impl RecordPiece<'_> {
 #[must_use]
 pub fn split_records(input: &str) -> SplitRecords<'_> {
     SplitRecords {
-        input: input.strip_prefix('\u{feff}').unwrap_or(input),
+        input,
         offset: 0,
         line: 0,
         open: None,
@@ -192,9 +201,15 @@ impl<'a> Iterator for SplitRecords<'a> {
         while let Some(rest) = self.input.get(self.offset..).filter(|r| !r.is_empty()) {
             let raw = rest.find('\n').map_or(rest, |i| &rest[..=i]);
             self.line += 1;
-            let start = self.offset + (raw.len() - raw.trim_start().len());
+            let marked = self.offset == 0 && raw.starts_with('\u{feff}');
+            let unmarked = if marked {
+                without_mark(raw)
+            } else {
+                raw.trim_start()
+            };
+            let start = self.offset + (raw.len() - unmarked.len());
             self.offset += raw.len();
-            let t = raw.trim();
+            let t = unmarked.trim_end();
             let end = start + t.len();
             if t.is_empty() {
                 let input = self.input;
@@ -203,6 +218,8 @@ impl<'a> Iterator for SplitRecords<'a> {
                 }
             } else if t.starts_with("OCMF") {
                 let closed = self.close();
+                // The mark stays with the record (see `RecordPiece::text`).
+                let start = if marked { 0 } else { start };
                 self.open = Some(Open::new(start, end, self.line));
                 if closed.is_some() {
                     return closed;
@@ -253,7 +270,7 @@ mod tests {
         assert_eq!(
             pieces(text),
             [
-                ("OCMF|{}|{}", 1, Ocmf),
+                ("\u{feff}  OCMF|{}|{}", 1, Ocmf),
                 ("OCMF|{\n \"a\": 1\n}\n|{}", 2, Ocmf),
                 ("trailing", 7, Other),
             ]
@@ -296,6 +313,27 @@ mod tests {
         // A complete record is closed by a blank line; an unclosed one runs on.
         assert_eq!(pieces("OCMF|{}|{}\n\nx").len(), 2);
         assert_eq!(pieces("OCMF|{\n\nx").len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_stays_with_the_first_record_only() {
+        use PieceKind::{Hex, Other};
+        let marked = |t: &str| format!("\u{feff}{t}");
+        // A record keeps it (the checker reports it); decoding drops it.
+        let text = marked("OCMF|{}|{}\nOCMF|{}|{}\n");
+        let p: Vec<_> = split_records(&text).collect();
+        assert_eq!(p[0].text, "\u{feff}OCMF|{}|{}");
+        assert_eq!(p[0].decode().as_deref(), Ok("OCMF|{}|{}"));
+        assert_eq!(p[1].text, "OCMF|{}|{}");
+        // A hex record or another line is read without it.
+        assert_eq!(pieces(&marked(&format!("{HEX}\n"))), [(HEX, 1, Hex)]);
+        assert_eq!(pieces(&marked(" x \n")), [("x", 1, Other)]);
+        assert!(pieces(&marked("\n\n")).is_empty());
+        // Only at the start of the input.
+        assert_eq!(
+            pieces("x\n\u{feff}y"),
+            [("x", 1, Other), ("\u{feff}y", 2, Other)]
+        );
     }
 
     #[test]

@@ -133,6 +133,22 @@ write(os.path.join(OCPP, "201_encoding_edl.json"), j(
             sv20(b64("EDL40 binary data stand-in"), "Sample.Clock", "", "EDL"),
             sv20(b64(rec(KEBA3)), "Sample.Clock", "", "OCMF")]}]}]) + "\n")
 
+# KEBA over OCPP 2.0.1 as seen in the field: signingMethod "ECC256" (not an
+# OCMF SA name) and publicKey = base64 of the JSON {"UK": "<SPKI hex>"}. No
+# public capture exists in the corpus, so a real KEBA record and its key are
+# carried that way.
+KEBA_KCP30 = "tps-fromweb-001"
+keba_sv = sv20(b64(rec(KEBA_KCP30)), "Transaction.End",
+               b64(json.dumps({"UK": key(KEBA_KCP30)}, separators=(",", ":"))))
+keba_sv["signedMeterValue"]["signingMethod"] = "ECC256"
+write(os.path.join(OCPP, "201_keba_uk_key.json"), json.dumps(
+    [2, "k-1", "TransactionEvent", {
+        "eventType": "Ended", "timestamp": "2019-08-13T10:03:40Z", "triggerReason": "EVCommunicationLost",
+        "seqNo": 3, "transactionInfo": {"transactionId": "keba-32", "stoppedReason": "EVDisconnected"},
+        "evse": {"id": 1, "connectorId": 1},
+        "meterValue": [{"timestamp": "2019-08-13T10:03:36Z", "sampledValue": [keba_sv]}]}],
+    indent=2) + "\n")
+
 write(os.path.join(OCPP, "bare_stop_transaction.json"), json.dumps(
     {"transactionId": 22108, "meterStop": 2000, "timestamp": "2020-10-08T08:27:37Z",
      "transactionData": [{"timestamp": "2020-10-08T08:27:37Z", "sampledValue": [
