@@ -24,7 +24,7 @@
 //! | [`FindingJson`] | [`Finding`] | `code`, `field`, `message`, `name`, `reading`, `severity`, `span` |
 //! | [`PayloadJson`] | [`Payload`] | `charge_point_id`, `charge_point_type`, `format_version`, `gateway_id`, `gateway_serial`, `gateway_version`, `identification_data`, `identification_flags`, `identification_level`, `identification_type`, `meter_firmware`, `meter_model`, `meter_serial`, `meter_vendor`, `pagination`, `readings`, `tariff_text`, `user_assigned` |
 //! | [`ReadingJson`] | [`Reading`] (carried forward) | `cumulated_loss`, `current_type`, `error_flags`, `obis`, `reason`, `status`, `time`, `time_status`, `unit`, `unix_ms`, `value` |
-//! | [`ExtractionJson`] | [`Extraction`] | `duplicates`, `errors`, `format`, `groups`, `values` |
+//! | [`ExtractionJson`] | [`Extraction`] | `byte_order_mark`, `duplicates`, `errors`, `format`, `groups`, `values` |
 //! | [`SignedValueJson`] | [`SignedValue`] | `billed_kwh`, `connector`, `context`, `evse`, `evse_id`, `origin`, `plain_data`, `public_key`, `record`, `station`, `timestamp`, `token`, `transaction_id`, `transaction_inferred`, `transport` |
 //! | [`OriginJson`] | [`Origin`] | `action`, `line`, `message_id` |
 //! | [`TransportErrorJson`] | [`TransportError`] | `code`, `line`, `message`, `name` |
@@ -484,6 +484,8 @@ impl Trust {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Extraction"))]
 pub(crate) struct ExtractionJson<'x> {
+    /// Whether the input started with a UTF-8 byte-order mark (read as if it were absent).
+    pub(crate) byte_order_mark: bool,
     /// How many duplicate values were dropped.
     pub(crate) duplicates: usize,
     /// What could not be read.
@@ -656,6 +658,7 @@ impl<'x> ExtractionJson<'x> {
     /// The view of an extraction whose groups ([`Extraction::groups`]) are `groups`.
     pub(crate) fn new(x: &'x Extraction, groups: &'x [Group]) -> Self {
         Self {
+            byte_order_mark: x.byte_order_mark,
             duplicates: x.duplicates,
             errors: x.errors.iter().map(TransportErrorJson::new).collect(),
             format: x.format.as_str(),

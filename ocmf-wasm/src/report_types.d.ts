@@ -25,6 +25,8 @@ export interface Energy {
 
 /** The JSON object of an `Extraction` (`Extraction::to_json`). */
 export interface ExtractionData {
+  /** Whether the input started with a UTF-8 byte-order mark (read as if it were absent). */
+  byteOrderMark: boolean;
   /** How many duplicate values were dropped. */
   duplicates: number;
   /** What could not be read. */

@@ -498,6 +498,9 @@ pub struct Extraction {
     pub errors: Vec<TransportError>,
     /// How many duplicate values (same station and record text) were dropped.
     pub duplicates: usize,
+    /// Whether the input started with a UTF-8 byte-order mark (a file saved
+    /// on Windows). It is read as if the mark were absent; this says so.
+    pub byte_order_mark: bool,
 }
 
 /// The values of one charging session (or of one meter outside any transaction).
@@ -535,7 +538,9 @@ pub fn extract(input: &str) -> Extraction {
     }
     let mut b = Builder::default();
     let format = text::extract_into(input, &mut b);
-    b.finish(format)
+    let mut x = b.finish(format);
+    x.byte_order_mark = input.starts_with('\u{feff}');
+    x
 }
 
 /// As [`extract`], for bytes: input that is not UTF-8 gives one error entry.
@@ -700,6 +705,7 @@ impl Builder {
             values,
             errors: self.errors,
             duplicates,
+            byte_order_mark: false,
         }
     }
 }

@@ -57,6 +57,8 @@ class EnergyDict(TypedDict):
 class ExtractionDict(TypedDict):
     """The JSON object of an `Extraction` (`Extraction::to_json`)."""
 
+    byte_order_mark: bool
+    """Whether the input started with a UTF-8 byte-order mark (read as if it were absent)."""
     duplicates: int
     """How many duplicate values were dropped."""
     errors: list["TransportErrorDict"]
