@@ -7,7 +7,7 @@
 | batch | `call`, `threads`, `ocmf`, `key`, `profile`, `lang`: one item of one batch call (the corpus plus a sample of the generated records, per-item keys; or, with `shared_key`, one key for the whole call) |
 | batch-trusted | as batch, plus `registry` |
 | session | `files` (what the CLI reads), `records` ([record, key, label] for the bindings that take records), `key`, `registry`, `profile`, `lang` |
-| extract | `input` (a file under inputs/), `registry`, `profile`, `lang` |
+| extract | `input` (a file under inputs/), `registry`, `profile`, `lang`: the corpus and OCPP log, and every OCPI/OICP CDR fixture (with and without its registry) |
 | xml | `input` |
 | sign-verify | `payload`, `secret`, `algorithm` (SA or curve name), `profile`, `lang` |
 
@@ -199,8 +199,24 @@ def _session_cases(outdir: str, corpus: list[dict], ocmf_bin: str, stations: str
     return cases
 
 
+def _cdr_inputs(outdir: str, cdr_dir: str) -> tuple[list[str], str | None]:
+    """The CDR fixtures (`*.json`, `*.jsonl`) copied under inputs/cdr/, and
+    their registry (`registry.csv`) when the folder has one."""
+    os.makedirs(f"{outdir}/inputs/cdr", exist_ok=True)
+    paths = []
+    for name in sorted(os.listdir(cdr_dir)):
+        if name.endswith((".json", ".jsonl")):
+            shutil.copyfile(f"{cdr_dir}/{name}", f"{outdir}/inputs/cdr/{name}")
+            paths.append(f"inputs/cdr/{name}")
+    reg = None
+    if os.path.isfile(f"{cdr_dir}/registry.csv"):
+        reg = "inputs/cdr-registry.csv"
+        shutil.copyfile(f"{cdr_dir}/registry.csv", f"{outdir}/{reg}")
+    return paths, reg
+
+
 def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str,
-               stations: str | None, registry: str | None) -> int:
+               stations: str | None, registry: str | None, cdr: str | None = None) -> int:
     shutil.rmtree(f"{outdir}/inputs", ignore_errors=True)
     os.makedirs(f"{outdir}/inputs")
     ocmf_bin = os.path.abspath(ocmf_bin)
@@ -259,7 +275,15 @@ def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str
         for r, (profile, lang) in [(None, ("interop", "en")), (reg, ("interop", "en")), (reg, ("strict", "de"))]:
             add("extract", f"{path}@{r or 'no registry'}/{profile}/{lang}", input=path, registry=r,
                 profile=profile, lang=lang)
+    cdr_inputs, cdr_reg = _cdr_inputs(outdir, cdr) if cdr else ([], None)
+    for path in cdr_inputs:
+        for r in [None] + ([cdr_reg] if cdr_reg else []):
+            for profile, lang in [("interop", "en"), ("strict", "de")]:
+                add("extract", f"{path}@{r or 'no registry'}/{profile}/{lang}", input=path, registry=r,
+                    profile=profile, lang=lang)
     for path in inputs + sorted({c["files"][0] for c in cases if c["entry"] == "session" and "stations" in c["files"][0]}):
+        add("xml", path, input=path)
+    for path in cdr_inputs:
         add("xml", path, input=path)
 
     for sa, name, size in CURVES:

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Cross-binding conformance runner: every entry point, every binding.
 
-    run.py cases OUTDIR CORPUS.jsonl GENERATED.jsonl --ocmf OCMF_BIN [--stations LOG --registry CSV]
+    run.py cases OUTDIR CORPUS.jsonl GENERATED.jsonl --ocmf OCMF_BIN [--stations LOG --registry CSV] [--cdr DIR]
         Writes OUTDIR/cases.jsonl (one case per line, each with an `entry`),
         OUTDIR/cases.tsv (the same for the C emitter, hex fields) and the
         inputs the cases name under OUTDIR/inputs/ (registries, session
-        files, the corpus as one text file). See cases.py for what each
+        files, the corpus as one text file; with --cdr, the CDR fixtures
+        `DIR/*.json*` and `DIR/registry.csv`). See cases.py for what each
         entry point gets. OCMF_BIN reads the session files once (`ocmf
         convert --to json`), so that the bindings that take records get
         the records, carried keys and labels the CLI's `session` reads.
@@ -277,7 +278,8 @@ def main() -> int:
         if len(pos) != 3 or "ocmf" not in opts:
             print(__doc__, file=sys.stderr)
             return 2
-        return make_cases(pos[0], pos[1], pos[2], opts["ocmf"], opts.get("stations"), opts.get("registry"))
+        return make_cases(pos[0], pos[1], pos[2], opts["ocmf"], opts.get("stations"), opts.get("registry"),
+                          opts.get("cdr"))
     if len(args) >= 3 and args[0] == "compare":
         return compare(args[1], args[2:])
     print(__doc__, file=sys.stderr)

@@ -1,6 +1,7 @@
 // Static OCMF transparency page: everything runs locally through the wasm
 // build of ocmf-core. The core finds the signed values (`extract`: plain
-// records, OCPP messages and logs, transparency-software XML, PTB container),
+// records, OCPP messages and logs, transparency-software XML, PTB container,
+// OCPI/OICP charge detail records),
 // checks every record (`verify`) and every charging session
 // (`Extraction.sessions`), with an optional key registry (`KeyRegistry`).
 // Every verdict, trust and finding text comes from the core (`explainVerdict`,
@@ -13,7 +14,7 @@ const T = {
   en: {
     title: 'OCMF verifier', subtitle: 'Checks signed meter values locally in your browser. Nothing is uploaded.',
     language: 'Language', profile: 'Profile',
-    recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs',
+    recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs, OCPI/OICP charge detail records',
     drop: 'Drop a file here or', keyLabel: 'Public key (optional: hex, base64 or PEM)', check: 'Check',
     registryLabel: 'Trusted keys (optional: key registry, CSV or JSON)', export: 'Export XML',
     record: 'Record', found: 'records found', none: 'No OCMF record found in the input.',
@@ -24,11 +25,14 @@ const T = {
     seconds: 's', inputErrors: 'Parts of the input that could not be read', line: 'line',
     registryError: 'The key registry cannot be read', sessionError: 'The sessions cannot be checked',
     recordError: 'The record cannot be checked',
+    evseId: 'EVSE', token: 'Token', billed: 'Billed',
+    billedAgrees: 'matches the signed energy', billedDiffers: 'differs from the signed energy',
+    billedUnchecked: 'no signed energy to compare with',
   },
   de: {
     title: 'OCMF-Prüfung', subtitle: 'Prüft signierte Messwerte lokal im Browser. Es wird nichts hochgeladen.',
     language: 'Sprache', profile: 'Profil',
-    recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs',
+    recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs, OCPI/OICP-Ladedatensätze (CDR)',
     drop: 'Datei hierher ziehen oder', keyLabel: 'Öffentlicher Schlüssel (optional: hex, base64 oder PEM)', check: 'Prüfen',
     registryLabel: 'Vertrauenswürdige Schlüssel (optional: Schlüsselverzeichnis, CSV oder JSON)', export: 'Als XML exportieren',
     record: 'Datensatz', found: 'Datensätze gefunden', none: 'Kein OCMF-Datensatz in der Eingabe gefunden.',
@@ -39,6 +43,9 @@ const T = {
     seconds: 's', inputErrors: 'Nicht lesbare Teile der Eingabe', line: 'Zeile',
     registryError: 'Das Schlüsselverzeichnis ist nicht lesbar', sessionError: 'Die Ladevorgänge können nicht geprüft werden',
     recordError: 'Der Datensatz kann nicht geprüft werden',
+    evseId: 'Ladepunkt (EVSE)', token: 'Token', billed: 'Abgerechnet',
+    billedAgrees: 'stimmt mit der signierten Energie überein', billedDiffers: 'weicht von der signierten Energie ab',
+    billedUnchecked: 'keine signierte Energie zum Vergleich',
   },
 };
 
@@ -92,13 +99,22 @@ function renderRecord(report, index, total) {
   return box;
 }
 
+/** A CDR's billed energy against the signed energy: text and class. */
+function billedFact(b) {
+  if (!b) return null;
+  if (b.agrees === null) return [`${b.billedKwh} kWh (${t('billedUnchecked')})`, 'billed'];
+  if (b.agrees) return [`${b.billedKwh} kWh ✓ ${t('billedAgrees')} (${b.signedKwh} kWh)`, 'billed billed-agrees'];
+  return [`${b.billedKwh} kWh ≠ ${b.signedKwh} kWh ✗ ${t('billedDiffers')}`, 'billed billed-differs'];
+}
+
 /** One charging session (from `Extraction.sessions`). */
 function renderSession(group, index) {
   const r = group.report;
   const kwh = r.energy?.kwh ?? '';
+  const billed = r.billed ? (r.billed.agrees === null ? 'unchecked' : String(r.billed.agrees)) : '';
   const box = el('section', {
     class: 'session', 'data-station': group.station ?? '', 'data-verdict': r.verdict,
-    'data-trust': r.trust ?? '', 'data-kwh': kwh,
+    'data-trust': r.trust ?? '', 'data-kwh': kwh, 'data-evse-id': group.evseId ?? '', 'data-billed': billed,
   });
   const title = [
     group.station ? `${t('station')} ${group.station}` : `${t('session')} ${index + 1}`,
@@ -110,6 +126,10 @@ function renderSession(group, index) {
   const facts = el('dl', { class: 'facts' });
   const fact = (k, v, cls) => { if (v) facts.append(el('dt', {}, t(k)), el('dd', cls ? { class: cls } : {}, v)); };
   fact('energy', r.energy ? `${r.energy.kwh} kWh` : '–', 'energy');
+  const b = billedFact(r.billed);
+  if (b) fact('billed', b[0], b[1]);
+  fact('evseId', group.evseId);
+  fact('token', group.token);
   fact('start', r.start?.time);
   fact('end', r.end?.time);
   fact('duration', r.durationSeconds ? `${r.durationSeconds} ${t('seconds')}` : null);

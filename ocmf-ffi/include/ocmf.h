@@ -870,20 +870,21 @@ ocmf_result ocmf_session_evaluate(const struct ocmf_session_record *records,
                                   size_t *out_len);
 
 // Reads any supported input (an OCPP-J log, one OCPP message, the
-// transparency software's XML, the PTB container, `OCMF|…` or hex records
-// one per line; detected), extracts every signed value byte-exact, sorts
+// transparency software's XML, the PTB container, OCPI/OICP charge detail
+// records, `OCMF|…` or hex records one per line; detected), extracts every signed value byte-exact, sorts
 // the values into charging sessions and checks each session as
 // `ocmf_session_evaluate` does (each value's carried key goes with it).
 // Writes the canonical JSON `{"extraction": {format, values, errors,
-// duplicates, groups}, "sessions": [{station, transaction_id, evse,
-// values, report}]}` plus a NUL into `buf`, and, when `out_summary` is not
+// duplicates, groups}, "sessions": [{station, transaction_id, evse, evse_id,
+// token, values, report}]}` plus a NUL into `buf`, and, when `out_summary` is not
 // NULL, the counts (of the same evaluation: each session is checked once).
 //
 // `key`, `registry`, `profile`, `lang` as for `ocmf_session_evaluate`.
 //
 // Returns `OCMF_RESULT_OK` when the whole input was read, else the code of
 // the first thing that could not be read (`OCMF_RESULT_TRANSPORT_FORMAT`
-// 805, `_XML_FORMAT` 806, `_NOT_UTF8` 102, `_TOO_LARGE` 101; its line is in
+// 805, `_XML_FORMAT` 806, `_UNSUPPORTED_ENCODING` 807 (a CDR's value not in
+// OCMF), `_NOT_UTF8` 102, `_TOO_LARGE` 101; its line is in
 // the JSON's `errors`): what could be read is still extracted, and for
 // these codes the JSON and the summary were written. Nothing is written for
 // `OCMF_RESULT_INVALID_ARGUMENT`, `_INTERNAL` and `_BUFFER_TOO_SMALL`
@@ -913,7 +914,7 @@ ocmf_result ocmf_extract(const uint8_t *input_data,
 // `ocmf_extract` into the same sessions.
 //
 // Returns `OCMF_RESULT_OK`, or the code of the first thing in the input
-// that could not be read (805, 806, 102, 101), with the XML of the values
+// that could not be read (805, 806, 807, 102, 101), with the XML of the values
 // that could be read written all the same; `OCMF_RESULT_BUFFER_TOO_SMALL`
 // writes only `*out_len` (the capacity needed).
 //

@@ -2,6 +2,7 @@
 //! logs, XML and containers (the core's `transport`), as named objects;
 //! an extraction's sessions through [`Checker::sessions`].
 
+use ocmf_core::ExactDecimal;
 use ocmf_core::transport::{self as tr, GroupReport, SignedValue, Transport};
 use pyo3::prelude::*;
 
@@ -25,6 +26,14 @@ pub(crate) struct Value {
     line: Option<usize>,
     message_id: Option<String>,
     action: Option<String>,
+    /// The EVSE id as text (CDRs: OCPI `evse_id`, OICP `EvseID`).
+    evse_id: Option<String>,
+    /// The token that started the session (CDRs).
+    token: Option<String>,
+    /// The billed energy in kWh, exactly as the CDR wrote it (decimal text).
+    billed_kwh: Option<String>,
+    /// What the CDR shows as the value's plain text (OCPI `plain_data`).
+    plain_data: Option<String>,
 }
 
 impl Value {
@@ -43,6 +52,10 @@ impl Value {
             line: v.origin.line,
             message_id: v.origin.message_id.clone(),
             action: v.origin.action.clone(),
+            evse_id: v.evse_id.clone(),
+            token: v.token.clone(),
+            billed_kwh: v.billed_kwh.map(|d| d.to_string()),
+            plain_data: v.plain_data.clone(),
         }
     }
 }
@@ -62,6 +75,10 @@ pub(crate) struct GroupInfo {
     station: Option<String>,
     transaction_id: Option<String>,
     evse: Option<u32>,
+    /// The EVSE id as text (CDRs).
+    evse_id: Option<String>,
+    /// The token (CDRs).
+    token: Option<String>,
     values: Vec<usize>,
 }
 
@@ -71,6 +88,8 @@ impl GroupInfo {
             station: g.station,
             transaction_id: g.transaction_id,
             evse: g.evse,
+            evse_id: g.evse_id,
+            token: g.token,
             values: g.values,
         }
     }
@@ -100,6 +119,18 @@ fn attr<'py, T: FromPyObjectOwned<'py>>(
         .ok_or_else(|| invalid_argument(py, &format!("value {i}: expected a SignedValue ({name})")))
 }
 
+/// The billed energy of a Python signed value: None, or a decimal (`str`,
+/// `Decimal`, `int`) read exactly from its text.
+fn billed_in(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<Option<ExactDecimal>> {
+    let bad = || invalid_argument(py, &format!("value {i}: billed_kwh must be a decimal or None"));
+    let value = item.getattr("billed_kwh").map_err(|_| bad())?;
+    if value.is_none() {
+        return Ok(None);
+    }
+    let text = value.str().map_err(|_| bad())?.to_string();
+    ExactDecimal::parse(&text).map(Some).ok_or_else(bad)
+}
+
 /// A Python `ocmf.SignedValue` (read by attribute name) as the core's.
 fn value_in(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<SignedValue> {
     let name: String = attr(py, i, item, "transport")?;
@@ -121,6 +152,10 @@ fn value_in(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<Signe
     v.origin.line = attr(py, i, item, "line")?;
     v.origin.message_id = attr(py, i, item, "message_id")?;
     v.origin.action = attr(py, i, item, "action")?;
+    v.evse_id = attr(py, i, item, "evse_id")?;
+    v.token = attr(py, i, item, "token")?;
+    v.billed_kwh = billed_in(py, i, item)?;
+    v.plain_data = attr(py, i, item, "plain_data")?;
     Ok(v)
 }
 

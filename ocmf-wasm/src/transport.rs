@@ -3,6 +3,7 @@
 //! hex records (the core's [`transport`](ocmf_core::transport)).
 
 use js_sys::{Array, JSON, JsString, Uint8Array};
+use ocmf_core::ExactDecimal;
 use ocmf_core::transport::{self, Extraction, MAX_INPUT_BYTES, SignedValue, Transport};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -157,9 +158,11 @@ impl JsExtraction {
 }
 
 /// Finds every signed value in an input: OCPP 1.6/2.0.1/2.1 messages and
-/// logs, the transparency software's XML, the PTB container, plain or
-/// hex-encoded records. Never throws for bad input: what cannot be read is
-/// in `errors` (805 transport, 806 XML, 101 too large, 102 not UTF-8).
+/// logs, the transparency software's XML, the PTB container, OCPI 2.2.1/2.3
+/// and OICP 2.3 charge detail records, plain or hex-encoded records. Never
+/// throws for bad input: what cannot be read is in `errors` (805 transport,
+/// 806 XML, 807 a CDR value in an encoding other than OCMF, 101 too large,
+/// 102 not UTF-8).
 ///
 /// # Errors
 /// Throws `OcmfError` 702 only when `input` is neither a string nor a `Uint8Array`.
@@ -211,6 +214,13 @@ fn read_signed_value(item: &JsValue) -> Result<SignedValue, JsValue> {
     v.transaction_id = s("transactionId")?;
     v.context = s("context")?;
     v.timestamp = s("timestamp")?;
+    v.evse_id = s("evseId")?;
+    v.token = s("token")?;
+    v.plain_data = s("plainData")?;
+    v.billed_kwh = match s("billedKwh")? {
+        None => None,
+        Some(t) => Some(ExactDecimal::parse(&t).ok_or_else(|| arg_error(F))?),
+    };
     v.evse = opt_u32(get(item, "evse", F)?, F)?;
     v.connector = opt_u32(get(item, "connector", F)?, F)?;
     v.transaction_inferred = match get(item, "transactionInferred", F)? {

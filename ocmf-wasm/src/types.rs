@@ -173,7 +173,7 @@ export interface SessionRecordInput {
   /** Echoed in the report (file name, message id). */
   label?: string | null;
 }
-export type InputFormat = "empty" | "ocmf-text" | "hex-text" | "ocpp-message" | "ocpp-log" | "tps-xml" | "ptb-json" | "unknown";
+export type InputFormat = "empty" | "ocmf-text" | "hex-text" | "ocpp-message" | "ocpp-log" | "tps-xml" | "ptb-json" | "ocpi-cdr" | "oicp-cdr" | "unknown";
 /** What `toXml` accepts per value: a record, or a value (as `extract` gives). */
 export type SignedValueInput = string | {
   record: string;
@@ -186,5 +186,13 @@ export type SignedValueInput = string | {
   connector?: number | null;
   context?: string | null;
   timestamp?: string | null;
+  /** The EVSE id as text (a CDR's). */
+  evseId?: string | null;
+  /** The token that started the session (a CDR's). */
+  token?: string | null;
+  /** The billed energy in kWh as decimal text (a CDR's), e.g. "0.15". */
+  billedKwh?: string | null;
+  /** What the CDR shows as the value's plain text. */
+  plainData?: string | null;
 };
 "#;

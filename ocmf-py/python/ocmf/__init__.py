@@ -45,6 +45,7 @@ from ._ocmf import Key
 from ._registry import Registry, RegistryEntry, Trust, native_registry
 from ._result import Finding, SignedRecord, VerifyResult, decimalize_payload
 from ._session import (
+    BilledEnergy,
     Energy,
     RegisterSummary,
     SessionFinding,
@@ -69,6 +70,7 @@ __version__: str = _ocmf.__version__
 __all__ = [
     "TRANSPORTS",
     "BatchRow",
+    "BilledEnergy",
     "Energy",
     "Extraction",
     "ExtractionIssue",

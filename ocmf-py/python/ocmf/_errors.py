@@ -102,7 +102,8 @@ class RegistryError(OcmfError):
 
 class TransportError(OcmfError):
     """Input that :func:`ocmf.extract` could not read: 805 ``transport_format``
-    (OCPP message or container) or 806 ``xml_format``.
+    (OCPP message, container or CDR), 806 ``xml_format`` or 807
+    ``unsupported_encoding`` (a CDR's signed value in an encoding other than OCMF).
 
     :func:`ocmf.extract` never raises it for bad input (the problems are listed
     in :attr:`ocmf.Extraction.errors`); :meth:`ocmf.Extraction.raise_for_errors`
@@ -123,7 +124,7 @@ def error_class_for_code(code: int) -> type[OcmfError]:
     """The exception class for a core code."""
     if code == 802:
         return RegistryError
-    if code in (805, 806):
+    if code in (805, 806, 807):
         return TransportError
     if 100 <= code < 400:
         return MalformedRecordError

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._transport import SignedValue
 
 __all__ = [
+    "BilledEnergy",
     "Energy",
     "RegisterSummary",
     "SessionFinding",
@@ -66,6 +67,19 @@ class Energy:
     end: Decimal
     cable_loss: Optional[Decimal]
     """The cumulated cable loss at the end (``CL``), in ``unit``, when stated."""
+
+
+@dataclass(frozen=True)
+class BilledEnergy:
+    """A charge detail record's billed energy against the energy the meter signed, exact."""
+
+    billed_kwh: Decimal
+    """The energy billed, in kWh, exactly as the CDR wrote it."""
+    signed_kwh: Optional[Decimal]
+    """The session's signed energy in kWh, when there is one."""
+    agrees: Optional[bool]
+    """Whether the signed energy, rounded to the billed value's decimals, is
+    the billed value (``billed_energy_mismatch`` when not); None without signed energy."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +227,15 @@ class SessionResult(LazyReport):
         """The energy in Wh, exactly."""
         e = self._details()["energy"]
         return None if e is None else Decimal(e["wh"])
+
+    @property
+    def billed(self) -> Optional[BilledEnergy]:
+        """The CDR's billed energy against the signed energy; None for a
+        session that does not come from a charge detail record."""
+        b = self._details()["billed"]
+        if b is None:
+            return None
+        return BilledEnergy(billed_kwh=Decimal(b["billed_kwh"]), signed_kwh=_dec(b["signed_kwh"]), agrees=b["agrees"])
 
     @property
     def registers(self) -> list[RegisterSummary]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Iterable, Optional, Tuple, Union
 
 from . import _ocmf
@@ -42,7 +43,9 @@ class SignedValue:
     ``record`` is the OCMF record text byte-exact as signed; ``public_key``
     the key text carried with it (OCPP ``publicKey``, XML ``<publicKey>``),
     ready for :func:`ocmf.verify`. ``line``, ``message_id`` and ``action``
-    tell where it came from.
+    tell where it came from; ``evse_id``, ``token``, ``billed_kwh`` and
+    ``plain_data`` are what an OCPI or OICP charge detail record says
+    about it.
     """
 
     record: str
@@ -62,14 +65,24 @@ class SignedValue:
     line: Optional[int] = None
     message_id: Optional[str] = None
     action: Optional[str] = None
+    evse_id: Optional[str] = None
+    """The EVSE id as text (OCPI ``cdr_location.evse_id``, OICP ``EvseID``)."""
+    token: Optional[str] = None
+    """The token that started the session (OCPI ``cdr_token.uid``, OICP ``Identification``)."""
+    billed_kwh: Optional[Decimal] = None
+    """The energy the CDR bills, in kWh, exactly as written (never a float)."""
+    plain_data: Optional[str] = None
+    """What the CDR shows as the value's plain text (OCPI ``plain_data``)."""
 
 
 @dataclass(frozen=True)
 class ExtractionIssue:
     """Something in the input that could not be read (the value is skipped, the rest goes on).
 
-    ``code`` is 805 ``transport_format``, 806 ``xml_format``, 102 ``not_utf8``
-    or 103 ``too_large``; ``line`` is 1-based when known.
+    ``code`` is 805 ``transport_format``, 806 ``xml_format``, 807
+    ``unsupported_encoding`` (a CDR's signed value in an encoding other than
+    OCMF; that CDR is skipped), 102 ``not_utf8`` or 103 ``too_large``;
+    ``line`` is 1-based when known.
     """
 
     code: int
@@ -92,16 +105,22 @@ class Group:
     """The EVSE (OCPP 1.6: connector)."""
     values: Tuple[int, ...]
     """Indices into :attr:`Extraction.values`, in session order."""
+    evse_id: Optional[str] = None
+    """The EVSE id as text (a CDR's), from the first value that has one."""
+    token: Optional[str] = None
+    """The token (a CDR's), from the first value that has one."""
 
 
 class GroupSession:
     """One group of an extraction and its session verdict (``result``)."""
 
-    __slots__ = ("station", "transaction_id", "evse", "values", "result", "_json")
+    __slots__ = ("station", "transaction_id", "evse", "evse_id", "token", "values", "result", "_json")
 
     station: Optional[str]
     transaction_id: Optional[str]
     evse: Optional[int]
+    evse_id: Optional[str]
+    token: Optional[str]
     values: Tuple[int, ...]
     result: SessionResult
 
@@ -113,10 +132,14 @@ class GroupSession:
         values: Tuple[int, ...],
         result: SessionResult,
         json_text: str,
+        evse_id: Optional[str] = None,
+        token: Optional[str] = None,
     ) -> None:
         self.station = station
         self.transaction_id = transaction_id
         self.evse = evse
+        self.evse_id = evse_id
+        self.token = token
         self.values = values
         self.result = result
         self._json = json_text
@@ -124,10 +147,17 @@ class GroupSession:
     @property
     def group(self) -> Group:
         """The group alone."""
-        return Group(station=self.station, transaction_id=self.transaction_id, evse=self.evse, values=self.values)
+        return Group(
+            station=self.station,
+            transaction_id=self.transaction_id,
+            evse=self.evse,
+            values=self.values,
+            evse_id=self.evse_id,
+            token=self.token,
+        )
 
     def to_json(self) -> str:
-        """The core's JSON ``{station, transaction_id, evse, values, report}`` (one element of the CLI's ``sessions``)."""
+        """The core's JSON ``{station, transaction_id, evse, evse_id, token, values, report}`` (one element of the CLI's ``sessions``)."""
         return self._json
 
     def __repr__(self) -> str:
@@ -138,7 +168,14 @@ class GroupSession:
 
 
 def _group(g: _ocmf.GroupInfo) -> Group:
-    return Group(station=g.station, transaction_id=g.transaction_id, evse=g.evse, values=tuple(g.values))
+    return Group(
+        station=g.station,
+        transaction_id=g.transaction_id,
+        evse=g.evse,
+        values=tuple(g.values),
+        evse_id=g.evse_id,
+        token=g.token,
+    )
 
 
 class Extraction:
@@ -150,7 +187,8 @@ class Extraction:
     __slots__ = ("_native", "format", "values", "errors", "duplicates")
 
     format: str
-    """``ocmf-text``, ``hex-text``, ``ocpp-message``, ``ocpp-log``, ``tps-xml``, ``ptb-json``, ``empty`` or ``unknown``."""
+    """``ocmf-text``, ``hex-text``, ``ocpp-message``, ``ocpp-log``, ``tps-xml``, ``ptb-json``, ``ocpi-cdr``,
+    ``oicp-cdr``, ``empty`` or ``unknown``."""
     values: Tuple[SignedValue, ...]
     errors: Tuple[ExtractionIssue, ...]
     duplicates: int
@@ -174,6 +212,10 @@ class Extraction:
                 line=v.line,
                 message_id=v.message_id,
                 action=v.action,
+                evse_id=v.evse_id,
+                token=v.token,
+                billed_kwh=None if v.billed_kwh is None else Decimal(v.billed_kwh),
+                plain_data=v.plain_data,
             )
             for v in native.values()
         )
@@ -209,6 +251,8 @@ class Extraction:
                     values=tuple(group.values),
                     result=SessionResult(session.verdict, session.code, session.json),
                     json_text=g.json,
+                    evse_id=group.evse_id,
+                    token=group.token,
                 )
             )
         return out
@@ -233,7 +277,7 @@ class Extraction:
 
     def raise_for_errors(self) -> "Extraction":
         """Returns ``self`` when everything could be read, else raises the first
-        error as :class:`TransportError` (805/806) or the matching :class:`OcmfError`."""
+        error as :class:`TransportError` (805/806/807) or the matching :class:`OcmfError`."""
         if not self.errors:
             return self
         e = self.errors[0]
@@ -260,7 +304,8 @@ def extract(data: ExtractInput) -> Extraction:
     plain ``str`` is always input text, never a file name. Accepted inputs:
     OCMF records one per line (also hex-encoded), one OCPP 1.6/2.0.1/2.1
     message or an OCPP-J log, the transparency software's XML, the PTB
-    container JSON.
+    container JSON, OCPI 2.2.1/2.3 and OICP 2.3 charge detail records (one
+    CDR, a page of them, or JSON Lines).
 
     Never raises for bad input: what cannot be read is listed in
     :attr:`Extraction.errors` with its line (use

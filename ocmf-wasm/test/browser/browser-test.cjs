@@ -1,7 +1,8 @@
 // Headless Chromium test of the static page (web/): valid and tampered records,
 // EN/DE switch, XML and OCPP extraction by the core, the demo OCPP log of
 // examples/ocpp with its key registry (five sessions), the XML export read
-// back into the same sessions, and no request leaves 127.0.0.1.
+// back into the same sessions, OCPI charge detail records (EVSE id, token,
+// billed against signed energy, the 807 entry), and no request leaves 127.0.0.1.
 // Prints `ok ...` / `not ok ...` lines; exits non-zero on any failure.
 'use strict';
 const http = require('node:http');
@@ -25,6 +26,9 @@ const EXPECTED = [
   ['CP-4', 'invalid', 'mismatch', '30.5000'],
   ['CP-5', 'incomplete', 'trusted', ''],
 ];
+const CDR_DIR = path.join(REPO, 'ocmf-core/tests/data/cdr');
+const OCPI_PAGE = fs.readFileSync(path.join(CDR_DIR, 'ocpi_cdrs_page.json'), 'utf8');
+const OCPI_MISMATCH = fs.readFileSync(path.join(CDR_DIR, 'ocpi_cdr_billed_mismatch.json'), 'utf8');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 let failed = 0;
@@ -182,6 +186,43 @@ async function main() {
     await page.fill('#registry', '');
     r = await verdictOf('hello', KEY);
     check('no record in input: message shown', r.length === 0 && (await page.$('#results .none')) !== null);
+
+    // OCPI charge detail records: a GET /cdrs page (one CDR in another
+    // encoding: 807) and a CDR whose billed energy is not the signed one.
+    const cdrOf = () => page.$$eval('#sessions .session', (els) => els.map((e) => ({
+      evseId: e.dataset.evseId,
+      billed: e.dataset.billed,
+      billedText: e.querySelector('dd.billed')?.textContent ?? '',
+      differs: e.querySelector('dd.billed-differs') !== null,
+      facts: e.querySelector('dl.facts').textContent,
+      codes: [...e.querySelectorAll('ul.findings li')].map((li) => li.dataset.code),
+    })));
+    const pageEvse = new Set(JSON.parse(OCPI_PAGE).data.map((c) => c.cdr_location.evse_id));
+    const pageToken = JSON.parse(OCPI_PAGE).data[0].cdr_token.uid;
+    r = await verdictOf(OCPI_PAGE, '');
+    let c = await cdrOf();
+    check('OCPI page: two sessions, each with its EVSE id from the CDR',
+      c.length === 2 && c.every((x) => pageEvse.has(x.evseId)) && new Set(c.map((x) => x.evseId)).size === 2, JSON.stringify(c));
+    check('OCPI page: the token is shown', c.every((x) => x.facts.includes(`Token${pageToken}`)), JSON.stringify(c.map((x) => x.facts)));
+    check('OCPI page: billed energy agrees with the signed energy, marked',
+      c.every((x) => x.billed === 'true' && x.billedText.includes('✓') && !x.differs), JSON.stringify(c));
+    check('OCPI page: the CDR in another encoding is error entry 807',
+      /807/.test(await page.textContent('ul.transport-errors').catch(() => '')) && r.length === 3, String(r.length));
+    r = await verdictOf(OCPI_MISMATCH, '');
+    c = await cdrOf();
+    const billedKwh = String(JSON.parse(OCPI_MISMATCH).total_energy);
+    check('OCPI billed != signed: marked as differing, with both values',
+      c.length === 1 && c[0].billed === 'false' && c[0].differs && c[0].billedText.includes(`${billedKwh} kWh ≠`), JSON.stringify(c));
+    check('OCPI billed != signed: billed_energy_mismatch (1190) listed', c[0]?.codes.includes('1190'), JSON.stringify(c[0]?.codes));
+    check('OCPI billed != signed: session invalid', (await sessionsOf())[0]?.verdict === 'invalid');
+    await page.screenshot({ path: path.join(OUT, 'wasm-web-cdr.png'), fullPage: true });
+    await page.selectOption('#lang', 'de');
+    await page.waitForFunction(() => document.documentElement.lang === 'de');
+    c = await cdrOf();
+    check('DE: billed fact in German', /Abgerechnet/.test(c[0]?.facts ?? '') && /weicht von der signierten Energie ab/.test(c[0]?.billedText ?? ''),
+      JSON.stringify(c[0]));
+    await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
 
     check('no page errors', errors.length === 0, errors.join('; '));
     const foreign = requests.filter((u) => { const h = new URL(u).hostname; return h !== '127.0.0.1' && h !== 'localhost'; });
