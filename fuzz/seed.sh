@@ -148,6 +148,14 @@ for n in (0, 16, 64, 256, 1024, 4096):
     for _ in range(4):
         put("structured_record", bytes(rng.getrandbits(8) for _ in range(n)))
 
+# engine_differential reads an EngineSpec through `arbitrary`: random bytes
+# of several lengths (its selectors are small numbers mod the kinds, so
+# random bytes reach every curve, key and signature kind).
+rng = random.Random(17)
+for n in (16, 32, 64, 128, 256):
+    for _ in range(8):
+        put("engine_differential", bytes(rng.getrandbits(8) for _ in range(n)))
+
 for t in sorted(counts):
     print(f"seed: {t}: {counts[t]} files")
 PY

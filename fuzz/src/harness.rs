@@ -16,14 +16,18 @@
 //! and `std`. A violated property panics (that is how libFuzzer and the
 //! test notice it). The targets with most code live in `harness/`
 //! (`structured.rs`: `structured_record`; `transport.rs`:
-//! `transport_extract`, `xml`, `batch`, `session`), named by `#[path]` so
-//! that both builds find them.
+//! `transport_extract`, `xml`, `batch`, `session`; `engine.rs`:
+//! `engine_differential`, which also uses the curve crates `ocmf-core`
+//! depends on), named by `#[path]` so that both builds find them.
 
+#[path = "harness/engine.rs"]
+mod engine;
 #[path = "harness/structured.rs"]
 mod structured;
 #[path = "harness/transport.rs"]
 mod transport;
 
+pub use engine::*;
 pub use structured::*;
 pub use transport::*;
 

@@ -25,6 +25,7 @@ arbitrary_struct! {
     TimeSpec { year, month, day, hour, minute, second, millis, offset_minutes, status }
     ReadingSpec { tm, tx, rv, ri, ru, rt, cl, ef, st }
     CableLossSpec { ln, li, lr, lu }
+    EngineSpec { curve, key, scalar, digest, digest_bytes, sig, a, b, uses, flags }
     RecordSpec {
         curve, pretty, fv, gi, gs, gv, pg, mv, mm, ms, mf, is, il, if_, it, id, tt, cf, lc,
         ct, ci, rd, flip_at, flip_mask,
@@ -43,6 +44,23 @@ impl<'a> Arbitrary<'a> for StructuredInput {
 }
 
 impl fmt::Debug for StructuredInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let json = serde_json::to_string_pretty(&self.0).map_err(|_| fmt::Error)?;
+        f.write_str(&json)
+    }
+}
+
+/// The input of `engine_differential`; its `Debug` output is the spec as
+/// JSON (what goes into `fuzz/regressions/engine_differential/<name>.json`).
+pub struct EngineInput(pub EngineSpec);
+
+impl<'a> Arbitrary<'a> for EngineInput {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        u.arbitrary().map(Self)
+    }
+}
+
+impl fmt::Debug for EngineInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let json = serde_json::to_string_pretty(&self.0).map_err(|_| fmt::Error)?;
         f.write_str(&json)

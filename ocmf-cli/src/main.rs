@@ -250,7 +250,7 @@ impl Setup {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_MALFORMED } else { 0 };
@@ -270,5 +270,10 @@ fn main() -> ExitCode {
             file,
         } => sign::run(secret, algorithm, file),
     };
+    // Wipe our copy of the signing secret (the process's own argument
+    // strings are the operating system's).
+    if let Command::Sign { secret, .. } = &mut cli.command {
+        zeroize::Zeroize::zeroize(secret);
+    }
     ExitCode::from(code)
 }

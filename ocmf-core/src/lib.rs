@@ -52,3 +52,10 @@ pub use record::{
 };
 pub use sigdata::SignatureShape;
 pub use sign::{Signed, sign, sign_hex};
+
+/// Not part of the API: the secp192k1 curve type (RustCrypto traits over
+/// `primeorder`), so that the `engine_differential` fuzz target can compute
+/// keys and signatures with the reference arithmetic on all seven curves
+/// (no published crate has this curve).
+#[doc(hidden)]
+pub use curves::secp192k1::Secp192k1 as Secp192k1Reference;

@@ -6,8 +6,8 @@
 //!
 //! `c_abi` inputs are replayed through the core calls the C ABI makes
 //! (`c_abi_expected`; the FFI crate is not a dependency of `ocmf-core`);
-//! `structured_record` inputs are kept as JSON specs (what
-//! `cargo fuzz fmt structured_record <file>` prints).
+//! `structured_record` and `engine_differential` inputs are kept as JSON
+//! specs (what `cargo fuzz fmt <target> <file>` prints).
 
 #[path = "../../fuzz/src/harness.rs"]
 #[allow(dead_code, unreachable_pub, missing_docs)]
@@ -31,6 +31,7 @@ const TARGETS: &[&str] = &[
     "xml",
     "session",
     "batch",
+    "engine_differential",
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -159,6 +160,19 @@ fn session() {
 #[test]
 fn batch() {
     replay("batch", |_, d| harness::batch(d));
+}
+
+#[test]
+fn engine_differential() {
+    replay("engine_differential", |path, d| {
+        assert_eq!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("json"),
+            "engine_differential regressions are JSON specs"
+        );
+        let spec: harness::EngineSpec = serde_json::from_slice(d).expect("an EngineSpec as JSON");
+        harness::engine_differential(&spec);
+    });
 }
 
 /// A fuzz target without a replay above would let its crashes come back.

@@ -34,7 +34,7 @@ pub(crate) fn sign(
             .map_err(|_| py_error(py, code, &Error::new(code).message(Lang::En)))
     };
     let payload = text(payload, ErrorCode::PayloadJson)?;
-    let secret_hex = text(secret_hex, ErrorCode::SecretKey)?;
+    let secret_hex = zeroize::Zeroizing::new(text(secret_hex, ErrorCode::SecretKey)?);
     let algorithm = match algorithm {
         Some(a) => Algorithm::from_name(&text(a, ErrorCode::UnknownAlgorithm)?)
             .map_err(|e| core_error(py, &e))?,

@@ -22,9 +22,11 @@ pub fn sign(
 ) -> Result<JsValue, JsValue> {
     run(|| {
         let payload = payload.as_string().ok_or_else(|| arg_error("payload"))?;
-        let secret = secret_hex
-            .as_string()
-            .ok_or_else(|| arg_error("secretHex"))?;
+        let secret = zeroize::Zeroizing::new(
+            secret_hex
+                .as_string()
+                .ok_or_else(|| arg_error("secretHex"))?,
+        );
         let alg = match algorithm.filter(|a| !is_absent(a)) {
             None => Algorithm::DEFAULT,
             Some(a) => {

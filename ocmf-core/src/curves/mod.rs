@@ -578,12 +578,15 @@ where
     if secret.len() > n {
         return None;
     }
-    let mut fb = FieldBytes::<C>::default();
+    // The secret's copy is wiped when dropped (the signing key wipes its own).
+    let mut fb = zeroize::Zeroizing::new(FieldBytes::<C>::default());
     fb[n - secret.len()..].copy_from_slice(secret);
     let sk = ecdsa::SigningKey::<C>::from_bytes(&fb).ok()?;
     let (sig, _) =
         hazmat::sign_prehashed_rfc6979::<C, sha2::Sha256>(sk.as_nonzero_scalar(), digest, &[]);
-    let (r, s) = sig.split_bytes();
+    // Low-S: (r, n − s) is the same signature, and some verifiers (and our
+    // own `high_s` finding) refuse or report s > n/2.
+    let (r, s) = sig.normalize_s().split_bytes();
     let public = sk.verifying_key().as_affine().to_sec1_point(false);
     Some((r.to_vec(), s.to_vec(), public.as_bytes().to_vec()))
 }
