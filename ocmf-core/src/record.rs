@@ -238,6 +238,37 @@ impl<'a> Unverified<'a> {
     }
 }
 
+/// What makes two copies of a record one record, as a SHA-256 digest: the
+/// exact signed bytes, the curve of `SA` and the signature as
+/// `r ‖ min(s, n − s)`. Every accepted encoding of one signature (DER read
+/// leniently, raw `r‖s`, either hex case, base64 via `SE`, and (r, n − s))
+/// gives the same identity. A record whose signature cannot be read (or
+/// whose `r`/`s` is out of range) falls back to its record text.
+pub(crate) fn record_identity(record: &str) -> [u8; 32] {
+    let signed = parse(record).ok().and_then(|u| {
+        let curve = u.algorithm().ok()?.curve;
+        let sig = u.signature_bytes(u.algorithm().ok()?).ok()?;
+        let rs = crate::curves::normalized_rs(curve, sig.r(), sig.s())?;
+        Some((u.signed_bytes(), curve, rs))
+    });
+    let mut h = Sha256::new();
+    match signed {
+        Some((bytes, curve, rs)) => {
+            h.update(b"signed\0");
+            h.update(curve.oid().as_bytes());
+            h.update(b"\0");
+            h.update((bytes.len() as u64).to_be_bytes());
+            h.update(bytes.as_bytes());
+            h.update(&rs);
+        }
+        None => {
+            h.update(b"text\0");
+            h.update(record.as_bytes());
+        }
+    }
+    h.finalize().into()
+}
+
 /// Verifies signature bytes (DER read leniently, or raw `r‖s`) over a SHA-256
 /// digest: the step below records, for callers that have their own message
 /// framing, and for the Wycheproof suite. Returns the signature's shape and

@@ -462,6 +462,22 @@ macro_rules! per_curve {
     };
 }
 
+/// `r ‖ min(s, n − s)` as fixed-width big-endian scalars on `curve`: one
+/// value for a signature and its (r, n − s) twin, whatever its encoding
+/// (the identity [`record_identity`](crate::record) de-duplicates on).
+/// `None` when `r` or `s` is zero or not below `n`.
+pub(crate) fn normalized_rs(curve: Curve, r: &[u8], s: &[u8]) -> Option<Vec<u8>> {
+    macro_rules! norm {
+        ($c:ty, $v:ident, $r:expr, $s:expr) => {
+            scalars::<$c>($r, $s).map(|(sig, _)| {
+                let (rb, sb) = sig.split_bytes();
+                [rb.as_slice(), sb.as_slice()].concat()
+            })
+        };
+    }
+    per_curve!(curve, norm, r, s)
+}
+
 impl CurveKey {
     /// Decodes a SEC1 point (compressed or uncompressed) on `curve` and
     /// builds its verification tables.

@@ -274,7 +274,9 @@ pub struct SessionRecordOutcome<'a> {
     pub label: Option<&'a str>,
     /// The parsed `PG`.
     pub pagination: Option<Pagination>,
-    /// The input index of an identical earlier record (this copy was ignored).
+    /// The input index of an earlier copy of this record (this copy was
+    /// ignored): the same signed bytes and the same signature in any accepted
+    /// encoding (DER or raw `r‖s`, hex case, base64, (r, n − s)).
     pub duplicate_of: Option<usize>,
     /// The record's own report, with its key trust ([`Report::trust`]).
     pub checked: Report<'a>,
@@ -463,16 +465,20 @@ pub(crate) fn evaluate_claimed<'a>(
 
 /// Step 1, each record on its own, with the key it is checked with (the user's,
 /// else its carried key, resolved through the registry), sorted by
-/// pagination. An identical copy of an earlier record gets that record's
-/// report and is marked as a duplicate.
+/// pagination. A copy of an earlier record (the same signed bytes and
+/// signature, however the signature is encoded) gets that record's report
+/// and is marked as a duplicate.
 fn check_records<'a>(
     records: &[SessionRecord<'a>],
     ctx: &SessionContext<'_>,
 ) -> Vec<SessionRecordOutcome<'a>> {
     let mut outcomes: Vec<SessionRecordOutcome<'a>> = Vec::with_capacity(records.len());
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    // Keyed by the signed bytes and the normalised (r, s), so a re-encoded
+    // copy (DER / raw r‖s, hex case, base64, (r, n − s)) is a duplicate too.
+    let mut seen: BTreeMap<[u8; 32], usize> = BTreeMap::new();
     for (index, r) in records.iter().enumerate() {
-        if let Some(&first) = seen.get(r.record) {
+        let identity = crate::record::record_identity(r.record);
+        if let Some(&first) = seen.get(&identity) {
             // An identical copy: same report, marked and left out later.
             if let Some(earlier) = outcomes.get(first) {
                 let copy = SessionRecordOutcome {
@@ -485,7 +491,7 @@ fn check_records<'a>(
                 continue;
             }
         }
-        seen.insert(r.record, index);
+        seen.insert(identity, index);
         let parsed = match (ctx.key, r.key.filter(|k| !k.trim().is_empty())) {
             (None, Some(text)) => Some(PublicKey::parse(text)),
             _ => None,

@@ -5,8 +5,6 @@ mod infer;
 use alloc::{collections::BTreeMap, string::String, vec::Vec};
 use core::cmp::Ordering;
 
-use sha2::{Digest, Sha256};
-
 use super::time::rfc3339_millis;
 use super::{Group, Pending, SignedValue, TxEvent, TxKind};
 
@@ -192,7 +190,8 @@ pub(crate) fn resolve(pending: Vec<Pending>, events: &[TxEvent]) -> (Vec<SignedV
                 v.transaction_inferred = true;
             }
         }
-        let digest: [u8; 32] = Sha256::digest(value.record.as_bytes()).into();
+        // One record whatever the encoding of its signature (`record_identity`).
+        let digest = crate::record::record_identity(&value.record);
         let key = (value.station.clone(), digest);
         match seen.get(&key).and_then(|&i| out.get_mut(i)) {
             Some(kept) => {
