@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use ocmf_core::registry::{
-    KeyEntry, Registry, RegistryErrorKind, Trust, TrustInfo, key_fingerprint,
+    KeyEntry, Registry, RegistryErrorKind, Trust, TrustInfo, key_curve, key_fingerprint,
+    key_fingerprint_on,
 };
 use ocmf_core::{
     Algorithm, Checker, Curve, ErrorCode, KeyInput, KeySource, Lang, Options, PublicKey, Report,
@@ -212,9 +213,10 @@ fn fingerprints_do_not_depend_on_the_encoding() {
             use base64ct::Encoding;
             base64ct::Base64::encode_string(&hex::decode(spki).unwrap())
         };
+        // Used on P-256, every encoding is one key.
         let fps: Vec<String> = [spki, point, bare, &compressed.to_lowercase(), &b64]
             .iter()
-            .map(|t| key_fingerprint(&PublicKey::parse(t).unwrap()))
+            .map(|t| key_fingerprint_on(&PublicKey::parse(t).unwrap(), Some(Curve::P256)))
             .collect();
         assert!(fps.iter().all(|f| f == &fps[0]), "{fps:?}");
         assert_eq!(fps[0].len(), 16);
@@ -223,10 +225,102 @@ fn fingerprints_do_not_depend_on_the_encoding() {
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase())
         );
-        // The documented definition: SHA-256 over 02|03 ‖ X, first 16 hex digits.
-        let want = hex::encode_upper(sha2::Sha256::digest(hex::decode(&compressed).unwrap()));
+        // On its own, a key whose curve is bound (named by SPKI, or the only
+        // curve its point lies on) has the same fingerprint.
+        for t in [spki, point, bare, &b64] {
+            let k = PublicKey::parse(t).unwrap();
+            assert_eq!(key_curve(&k, None), Some(Curve::P256), "{t}");
+            assert_eq!(key_fingerprint(&k), fps[0], "{t}");
+        }
+        // The documented definition: SHA-256 over the curve's dotted OID, a
+        // zero byte and 02|03 ‖ X, first 16 hex digits.
+        let mut input = b"1.2.840.10045.3.1.7\0".to_vec();
+        input.extend(hex::decode(&compressed).unwrap());
+        let want = hex::encode_upper(sha2::Sha256::digest(&input));
         assert_eq!(fps[0], want[..16]);
     }
+}
+
+/// The DER SPKI (hex) of an uncompressed P-256 point given in hex.
+fn p256_spki(uncompressed: &str) -> String {
+    format!("3059301306072A8648CE3D020106082A8648CE3D030107034200{uncompressed}")
+}
+
+/// A P-256 key whose compressed point also decompresses on brainpoolP256r1
+/// (half of all points do): the same 33 bytes name two keys.
+fn key_on_two_curves() -> (PublicKey, String, String) {
+    for i in 1u8..=64 {
+        let secret = [i; 32];
+        let signed = sign("{}", &secret, Algorithm::ecdsa_sha256(Curve::P256)).unwrap();
+        let k = PublicKey::parse(&signed.public_key_sec1_hex).unwrap();
+        let sec1 = k.sec1_bytes();
+        let prefix = 2 + (sec1[64] & 1);
+        let compressed = format!("{prefix:02X}{}", hex::encode_upper(&sec1[1..33]));
+        let c = PublicKey::parse(&compressed).unwrap();
+        if c.curves().any(|c| c == Curve::BrainpoolP256r1) {
+            return (k, compressed, signed.public_key_sec1_hex);
+        }
+    }
+    panic!("no point on both curves in 64 tries");
+}
+
+#[test]
+fn a_fingerprint_names_the_curve_bound_key() {
+    let (_, compressed, uncompressed) = key_on_two_curves();
+    let c = PublicKey::parse(&compressed).unwrap();
+    assert_eq!(key_curve(&c, None), None, "the point alone names no curve");
+    assert_eq!(
+        key_curve(&c, Some(Curve::BrainpoolP256r1)),
+        Some(Curve::BrainpoolP256r1)
+    );
+    assert_ne!(
+        key_fingerprint_on(&c, Some(Curve::P256)),
+        key_fingerprint_on(&c, Some(Curve::BrainpoolP256r1))
+    );
+    // SPKI names its curve: used on another curve it is still the P-256 key.
+    let s = PublicKey::parse(&p256_spki(&uncompressed)).unwrap();
+    assert_eq!(s.declared_curve, Some(Curve::P256));
+    assert_eq!(
+        key_fingerprint_on(&s, Some(Curve::BrainpoolP256r1)),
+        key_fingerprint_on(&c, Some(Curve::P256))
+    );
+}
+
+#[test]
+fn a_registered_p256_key_does_not_vouch_for_the_same_bytes_on_brainpool() {
+    let (_, compressed, uncompressed) = key_on_two_curves();
+    let mut reg = Registry::new();
+    reg.add(KeyEntry::new(
+        "MTR-1",
+        PublicKey::parse(&p256_spki(&uncompressed)).unwrap(),
+    ));
+    // A brainpoolP256r1 record of meter MTR-1 that carries the registered
+    // key's point bytes (signed by some other key: nobody holds the secret of
+    // that point on brainpoolP256r1).
+    let payload = r#"{"FV":"1.0","GI":"SIM","GS":"GW-1","PG":"T1","MS":"MTR-1","RD":[{"TM":"2024-01-01T10:00:00,000+0000 S","TX":"B","RV":1.0,"RI":"1-b:1.8.0","RU":"kWh","ST":"G"}]}"#;
+    let record = sign(
+        payload,
+        &[7u8; 32],
+        Algorithm::ecdsa_sha256(Curve::BrainpoolP256r1),
+    )
+    .unwrap()
+    .record;
+    let (r, t) = trusted(&record, Some(&compressed), &reg, &Options::default());
+    assert!(
+        matches!(t.trust, Trust::Mismatch { registered: 0 }),
+        "{:?} {:?}",
+        t.trust,
+        r.error
+    );
+    assert_ne!(t.carried_key_fingerprint, t.key_fingerprint);
+    assert_ne!(r.verdict, Verdict::Valid);
+    // The same bytes carried on a P-256 record are the registered key.
+    let record = sign(payload, &[7u8; 32], Algorithm::ecdsa_sha256(Curve::P256))
+        .unwrap()
+        .record;
+    let (_, t) = trusted(&record, Some(&compressed), &reg, &Options::default());
+    assert!(matches!(t.trust, Trust::Trusted { .. }), "{:?}", t.trust);
+    assert_eq!(t.carried_key_fingerprint, t.key_fingerprint);
 }
 
 #[test]

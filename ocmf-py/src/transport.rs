@@ -122,7 +122,12 @@ fn attr<'py, T: FromPyObjectOwned<'py>>(
 /// The billed energy of a Python signed value: None, or a decimal (`str`,
 /// `Decimal`, `int`) read exactly from its text.
 fn billed_in(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<Option<ExactDecimal>> {
-    let bad = || invalid_argument(py, &format!("value {i}: billed_kwh must be a decimal or None"));
+    let bad = || {
+        invalid_argument(
+            py,
+            &format!("value {i}: billed_kwh must be a decimal or None"),
+        )
+    };
     let value = item.getattr("billed_kwh").map_err(|_| bad())?;
     if value.is_none() {
         return Ok(None);

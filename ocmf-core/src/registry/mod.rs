@@ -74,7 +74,7 @@ use crate::key::PublicKey;
 pub use error::{RegistryError, RegistryErrorKind};
 pub use json::JSON_FORMAT;
 pub(crate) use trust::check_resolved;
-pub use trust::{Trust, TrustInfo, key_fingerprint};
+pub use trust::{Trust, TrustInfo, key_curve, key_fingerprint, key_fingerprint_on};
 
 /// The default source label of an entry that names none.
 pub const DEFAULT_SOURCE: &str = "registry";
@@ -137,6 +137,13 @@ impl KeyEntry {
     #[must_use]
     pub fn fingerprint(&self) -> String {
         key_fingerprint(&self.key)
+    }
+
+    /// The key's fingerprint as used on `curve` (see [`key_fingerprint_on`]):
+    /// what a report names when this entry verified a record on `curve`.
+    #[must_use]
+    pub fn fingerprint_on(&self, curve: crate::Curve) -> String {
+        key_fingerprint_on(&self.key, Some(curve))
     }
 }
 

@@ -8,6 +8,7 @@ use core::fmt;
 use sha2::{Digest, Sha256};
 
 use super::{KeyEntry, Registry};
+use crate::algorithm::Curve;
 use crate::error::{Error, ErrorCode, Lang};
 use crate::finding::Profile;
 use crate::grammar::TimeStatus;
@@ -16,12 +17,44 @@ use crate::record::{
     Options, Report, Unverified, check, check_parsed, check_with_key_error, parse_with,
 };
 
+/// The curve a key is bound to: the curve it names (SPKI), else the curve
+/// it is used on (the record's `SA`), else the only curve its point lies on.
+/// `None` when none of these decides: a SEC1 or bare key whose point lies on
+/// several curves of its size (a compressed point often does) and that is
+/// not used on one.
+#[must_use]
+pub fn key_curve(key: &PublicKey, used_on: Option<Curve>) -> Option<Curve> {
+    key.declared_curve.or(used_on).or_else(|| {
+        let mut on = key.curves();
+        let first = on.next()?;
+        on.next().is_none().then_some(first)
+    })
+}
+
 /// The fingerprint of a key: the first 16 hex digits (uppercase) of the
-/// SHA-256 of its compressed SEC1 point (`02|03 ‖ X`). The same point gives
-/// the same fingerprint in every encoding.
+/// SHA-256 of its curve's OID (dotted, then a zero byte) and its compressed
+/// SEC1 point (`02|03 ‖ X`), the curve as [`key_curve`] binds it without a
+/// record. The same point on the same curve gives the same fingerprint in
+/// every encoding; the same point bytes on two curves are two keys and get
+/// two fingerprints. When no curve is bound (see [`key_curve`]), the hash
+/// is over the point alone.
 #[must_use]
 pub fn key_fingerprint(key: &PublicKey) -> String {
-    let digest = Sha256::digest(compressed_point(key));
+    key_fingerprint_on(key, None)
+}
+
+/// [`key_fingerprint`] of the key as used on `curve` (a record's `SA`): the
+/// curve the key names wins, else `curve`. Reports name their keys this
+/// way.
+#[must_use]
+pub fn key_fingerprint_on(key: &PublicKey, curve: Option<Curve>) -> String {
+    let mut h = Sha256::new();
+    if let Some(c) = key_curve(key, curve) {
+        h.update(c.oid().as_bytes());
+        h.update([0u8]);
+    }
+    h.update(compressed_point(key));
+    let digest = h.finalize();
     let mut hex = base16ct::upper::encode_string(&digest);
     hex.truncate(16);
     hex
@@ -44,9 +77,10 @@ fn compressed_point(key: &PublicKey) -> Vec<u8> {
     }
 }
 
-/// Whether two keys are the same point.
-pub(crate) fn same_key(a: &PublicKey, b: &PublicKey) -> bool {
-    compressed_point(a) == compressed_point(b)
+/// Whether two keys are the same key as used on `curve`: the same point on
+/// the same curve (a key that names another curve is another key).
+pub(crate) fn same_key(a: &PublicKey, b: &PublicKey, curve: Option<Curve>) -> bool {
+    compressed_point(a) == compressed_point(b) && key_curve(a, curve) == key_curve(b, curve)
 }
 
 /// How far the key a record was verified with can be trusted.
@@ -300,6 +334,8 @@ pub(crate) fn check_resolved<'a>(
     let ms = present(rec.payload.meter_serial.as_ref());
     let gs = present(rec.payload.gateway_serial.as_ref());
     let at = record_time(&rec);
+    // Keys are named and compared as used on the record's curve.
+    let curve = rec.algorithm().ok().map(|a| a.curve);
     out.record_time_ms = at;
     let candidates: Vec<Candidate<'_>> = registry
         .map(|r| r.matching(ms, gs).collect())
@@ -312,7 +348,7 @@ pub(crate) fn check_resolved<'a>(
     if candidates.is_empty() {
         match carried {
             Some(Ok(k)) => {
-                let fp = key_fingerprint(k);
+                let fp = key_fingerprint_on(k, curve);
                 // A key from the 4th section: let `check` take it itself, so
                 // the report names it (key source `record`).
                 report = check_parsed(rec, (!embedded).then_some(k), options);
@@ -335,7 +371,7 @@ pub(crate) fn check_resolved<'a>(
         None => (None, None),
     };
     out.carried_key_error = carried_error;
-    out.carried_key_fingerprint = carried_key.map(key_fingerprint);
+    out.carried_key_fingerprint = carried_key.map(|k| key_fingerprint_on(k, curve));
     let (in_window, outside): (Vec<Candidate<'_>>, Vec<Candidate<'_>>) =
         candidates.iter().partition(|(_, e)| e.valid_at(at));
     // With one candidate there is nothing to choose: `check` verifies once.
@@ -350,7 +386,7 @@ pub(crate) fn check_resolved<'a>(
     };
     let same = |set: &[Candidate<'_>], k: &PublicKey| -> Option<usize> {
         set.iter()
-            .find(|(_, e)| same_key(&e.key, k))
+            .find(|(_, e)| same_key(&e.key, k, curve))
             .map(|(i, _)| *i)
     };
     let fallback = if in_window.is_empty() {
@@ -384,7 +420,7 @@ pub(crate) fn check_resolved<'a>(
         };
     }
     report = check_parsed(rec, Some(&entry.key), options);
-    out.key_fingerprint = Some(entry.fingerprint());
+    out.key_fingerprint = Some(key_fingerprint_on(&entry.key, curve));
     with_trust(report, out)
 }
 
