@@ -17,18 +17,20 @@ use crate::record::{
     Options, Report, Unverified, check, check_parsed, check_with_key_error, parse_with,
 };
 
-/// The curve a key is bound to: the curve it names (SPKI), else the curve
-/// it is used on (the record's `SA`), else the only curve its point lies on.
-/// `None` when none of these decides: a SEC1 or bare key whose point lies on
-/// several curves of its size (a compressed point often does) and that is
-/// not used on one.
+/// The curve a key is bound to: the curve it names (SPKI), else the only
+/// curve its point lies on, else the curve it is used on (the record's
+/// `SA`). `None` when none of these decides: a SEC1 or bare key whose point
+/// lies on several curves of its size (a compressed point often does) and
+/// that is not used on one.
 #[must_use]
 pub fn key_curve(key: &PublicKey, used_on: Option<Curve>) -> Option<Curve> {
-    key.declared_curve.or(used_on).or_else(|| {
-        let mut on = key.curves();
-        let first = on.next()?;
-        on.next().is_none().then_some(first)
-    })
+    key.declared_curve
+        .or_else(|| {
+            let mut on = key.curves();
+            let first = on.next()?;
+            on.next().is_none().then_some(first)
+        })
+        .or(used_on)
 }
 
 /// The fingerprint of a key: the first 16 hex digits (uppercase) of the
@@ -43,9 +45,9 @@ pub fn key_fingerprint(key: &PublicKey) -> String {
     key_fingerprint_on(key, None)
 }
 
-/// [`key_fingerprint`] of the key as used on `curve` (a record's `SA`): the
-/// curve the key names wins, else `curve`. Reports name their keys this
-/// way.
+/// [`key_fingerprint`] of the key as used on `curve` (a record's `SA`):
+/// `curve` decides only where the key itself does not (see [`key_curve`]).
+/// Reports name their keys this way.
 #[must_use]
 pub fn key_fingerprint_on(key: &PublicKey, curve: Option<Curve>) -> String {
     let mut h = Sha256::new();
