@@ -8,7 +8,9 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod common;
 use base64ct::{Base64, Encoding};
+use common::{der, pad, split_der, sub_be};
 use ocmf_core::session::{SessionRecord, SessionReport, SessionVerdict};
 use ocmf_core::transport::extract;
 use ocmf_core::{Checker, FindingCode, KeyInput, PublicKey, Verdict};
@@ -56,55 +58,15 @@ fn with_signature(record: &str, sig: &serde_json::Map<String, Value>) -> String 
     format!("{head}{}", Value::Object(sig.clone()))
 }
 
-/// `(r, s)` from a DER `SEQUENCE { INTEGER r, INTEGER s }` (short lengths,
-/// as P-256 signatures have), each as 32 big-endian bytes.
-fn der_rs(der: &[u8]) -> ([u8; 32], [u8; 32]) {
-    assert_eq!(der[0], 0x30);
-    let mut at = 2;
-    let mut out = [[0u8; 32]; 2];
-    for slot in &mut out {
-        assert_eq!(der[at], 0x02);
-        let len = der[at + 1] as usize;
-        let int = &der[at + 2..at + 2 + len];
-        let int = &int[int.len().saturating_sub(32)..];
-        slot[32 - int.len()..].copy_from_slice(int);
-        at += 2 + len;
-    }
-    (out[0], out[1])
+/// `(r, s)` of a DER signature, each as 32 big-endian bytes.
+fn der_rs(der: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let (r, s) = split_der(der);
+    (pad(&r, 32), pad(&s, 32))
 }
 
-fn der_int(v: &[u8; 32]) -> Vec<u8> {
-    let mut v: Vec<u8> = v.iter().copied().skip_while(|b| *b == 0).collect();
-    if v.first().is_none_or(|b| b & 0x80 != 0) {
-        v.insert(0, 0);
-    }
-    let mut out = vec![0x02, u8::try_from(v.len()).unwrap()];
-    out.extend(v);
-    out
-}
-
-fn der(r: &[u8; 32], s: &[u8; 32]) -> Vec<u8> {
-    let body = [der_int(r), der_int(s)].concat();
-    let mut out = vec![0x30, u8::try_from(body.len()).unwrap()];
-    out.extend(body);
-    out
-}
-
-/// `n − s` on 32-byte big-endian numbers.
-fn n_minus(s: &[u8; 32]) -> [u8; 32] {
-    let n = base16ct::mixed::decode_vec(N_P256).unwrap();
-    let mut out = [0u8; 32];
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let mut d = i16::from(n[i]) - i16::from(s[i]) - borrow;
-        borrow = i16::from(d < 0);
-        if d < 0 {
-            d += 256;
-        }
-        out[i] = u8::try_from(d).unwrap();
-    }
-    assert_eq!(borrow, 0);
-    out
+/// `n − s` on P-256.
+fn n_minus(s: &[u8]) -> Vec<u8> {
+    sub_be(&base16ct::mixed::decode_vec(N_P256).unwrap(), s)
 }
 
 /// The re-encodings of `record`'s signature, by name.
@@ -131,7 +93,7 @@ fn reencodings(record: &str) -> Vec<(&'static str, String)> {
             }
         })
         .collect();
-    let raw = base16ct::upper::encode_string(&[r, s].concat());
+    let raw = base16ct::upper::encode_string(&[r.as_slice(), s.as_slice()].concat());
     let b64 = Base64::encode_string(&der_bytes);
     let twin = base16ct::upper::encode_string(&der(&r, &n_minus(&s)));
     vec![

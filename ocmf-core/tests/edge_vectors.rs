@@ -17,6 +17,8 @@
 // Test helpers: a vector file that does not read is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::der;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -41,28 +43,6 @@ struct Vector {
     valid: bool,
     class: String,
     comment: String,
-}
-
-/// Minimal DER `SEQUENCE { INTEGER r, INTEGER s }` of big-endian unsigned integers.
-fn der(r: &[u8], s: &[u8]) -> Vec<u8> {
-    fn int(v: &[u8]) -> Vec<u8> {
-        let start = v.iter().position(|b| *b != 0).unwrap_or(v.len());
-        let mut body = v[start..].to_vec();
-        if body.first().is_none_or(|b| b & 0x80 != 0) {
-            body.insert(0, 0);
-        }
-        let mut o = vec![2u8, u8::try_from(body.len()).unwrap()];
-        o.extend(body);
-        o
-    }
-    let body = [int(r), int(s)].concat();
-    let mut o = vec![0x30u8];
-    if body.len() >= 0x80 {
-        o.push(0x81);
-    }
-    o.push(u8::try_from(body.len()).unwrap());
-    o.extend(body);
-    o
 }
 
 fn load(curve: Curve) -> Vec<(String, Vector)> {

@@ -11,9 +11,9 @@ use alloc::{
 
 use serde_json::{Map, Value, value::RawValue};
 
-use super::decode::{Enc, decode_record};
+use super::decode::decode_record;
 use super::text::line_at;
-use super::{Builder, InputFormat, ocpi, oicp};
+use super::{Builder, InputFormat, Transport, ocpi, oicp};
 use crate::decimal::ExactDecimal;
 use crate::error::{ErrorCode, Span};
 
@@ -278,9 +278,10 @@ pub(crate) fn energy(m: &Raw<'_>, key: &str) -> Result<Option<ExactDecimal>, Str
         .ok_or_else(|| format!("{key} is not a decimal number"))
 }
 
-/// A carried signed value decoded to its record, with its encoding.
-pub(crate) fn decode(text: &str) -> Result<(String, Enc), String> {
-    decode_record(text)
+/// A carried signed value decoded to its record, with the transport its
+/// encoding names among the carrier's `[plain, hex, base64]`.
+pub(crate) fn decode(text: &str, via: [Transport; 3]) -> Result<(String, Transport), String> {
+    decode_record(text).map(|(record, enc)| (record, enc.transport(via)))
 }
 
 /// An id for messages: at most 64 characters of it.

@@ -8,7 +8,7 @@ use alloc::{
 
 use base64ct::{Base64, Base64Unpadded, Encoding};
 
-use super::{MAX_ENCODED_BYTES, MAX_RECORD_BYTES};
+use super::{MAX_ENCODED_BYTES, MAX_RECORD_BYTES, Transport};
 
 /// How a signed value was encoded in its carrier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,18 @@ pub(crate) enum Enc {
     Plain,
     Hex,
     Base64,
+}
+
+impl Enc {
+    /// The transport of a value read this way from a carrier whose three
+    /// transports are `[plain, hex, base64]`.
+    pub(crate) const fn transport(self, [plain, hex, base64]: [Transport; 3]) -> Transport {
+        match self {
+            Self::Plain => plain,
+            Self::Hex => hex,
+            Self::Base64 => base64,
+        }
+    }
 }
 
 /// `OCMF|` as the first bytes of a record.

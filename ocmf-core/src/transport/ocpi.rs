@@ -5,7 +5,7 @@ use alloc::{format, string::String};
 use serde_json::Value;
 
 use super::cdr::{Raw, decode, energy, short, text, text_of, value};
-use super::decode::{Enc, key_text};
+use super::decode::key_text;
 use super::{Builder, SignedValue, Transport};
 use crate::error::ErrorCode;
 
@@ -90,15 +90,18 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
             );
             continue;
         };
-        match decode(data) {
-            Ok((record, enc)) => {
+        match decode(
+            data,
+            [
+                Transport::OcpiRaw,
+                Transport::OcpiHex,
+                Transport::OcpiBase64,
+            ],
+        ) {
+            Ok((record, transport)) => {
                 let mut v = t.clone();
                 v.record = record;
-                v.transport = match enc {
-                    Enc::Plain => Transport::OcpiRaw,
-                    Enc::Hex => Transport::OcpiHex,
-                    Enc::Base64 => Transport::OcpiBase64,
-                };
+                v.transport = transport;
                 v.context = context(sv.get("nature").and_then(Value::as_str)).map(Into::into);
                 v.plain_data = sv
                     .get("plain_data")

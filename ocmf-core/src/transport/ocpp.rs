@@ -276,11 +276,11 @@ fn sampled(b: &mut Builder, sv: &Map<String, Value>, template: &SignedValue) -> 
         let (record, enc, key) = envelope(smv, "signedMeterData")?;
         v.record = record;
         v.public_key = key;
-        v.transport = match enc {
-            Enc::Plain => Transport::Ocpp20Raw,
-            Enc::Hex => Transport::Ocpp20Hex,
-            Enc::Base64 => Transport::Ocpp20Base64,
-        };
+        v.transport = enc.transport([
+            Transport::Ocpp20Raw,
+            Transport::Ocpp20Hex,
+            Transport::Ocpp20Base64,
+        ]);
         b.push(v);
         return Ok(());
     }
@@ -313,11 +313,11 @@ fn sampled(b: &mut Builder, sv: &Map<String, Value>, template: &SignedValue) -> 
     } else {
         let (record, enc) = decode_record(t)?;
         v.record = record;
-        v.transport = match enc {
-            Enc::Plain => Transport::Ocpp16Plain,
-            Enc::Hex => Transport::Ocpp16Hex,
-            Enc::Base64 => Transport::Ocpp16Base64,
-        };
+        v.transport = enc.transport([
+            Transport::Ocpp16Plain,
+            Transport::Ocpp16Hex,
+            Transport::Ocpp16Base64,
+        ]);
     }
     b.push(v);
     Ok(())

@@ -7,7 +7,7 @@ use alloc::{format, string::String, vec::Vec};
 use serde_json::{Map, Value};
 
 use super::cdr::{Raw, decode, energy, short, text, text_of, value};
-use super::decode::{Enc, key_text};
+use super::decode::{decode_record, key_text};
 use super::{Builder, SignedValue, Transport};
 use crate::error::ErrorCode;
 
@@ -137,15 +137,18 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
             );
             continue;
         };
-        match decode(data) {
-            Ok((record, enc)) => {
+        match decode(
+            data,
+            [
+                Transport::OicpRaw,
+                Transport::OicpHex,
+                Transport::OicpBase64,
+            ],
+        ) {
+            Ok((record, transport)) => {
                 let mut v = t.clone();
                 v.record = record;
-                v.transport = match enc {
-                    Enc::Plain => Transport::OicpRaw,
-                    Enc::Hex => Transport::OicpHex,
-                    Enc::Base64 => Transport::OicpBase64,
-                };
+                v.transport = transport;
                 v.context = context(status).map(Into::into);
                 b.push(v);
             }
@@ -176,6 +179,6 @@ fn foreign_format<'i>(
     let all_ocmf = !entries.is_empty()
         && entries
             .iter()
-            .all(|(_, d, _)| d.is_some_and(|d| decode(d).is_ok()));
+            .all(|(_, d, _)| d.is_some_and(|d| decode_record(d).is_ok()));
     (!all_ocmf).then_some(format)
 }
