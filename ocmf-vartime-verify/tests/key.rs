@@ -101,7 +101,14 @@ macro_rules! curve_tests {
                 assert_eq!(k.verify_prehashed(&d, &sig), Some(true));
                 // A clone made before keeps its own state.
                 assert!(!before.is_wide());
+                let unused = before.clone();
                 assert_eq!(before.take_first_use(), cfg!(feature = "std"));
+                // Wide tables serve a key from its first use on: no first
+                // use without tables for another verifier (ocmf-core's Auto
+                // takes AWS-LC only for a key without tables).
+                unused.precompute();
+                assert!(!unused.take_first_use());
+                assert_eq!(unused.verify_prehashed(&d, &sig), Some(true));
             }
         }
     };
