@@ -58,4 +58,4 @@ pub use sign::{Signed, sign, sign_hex};
 /// keys and signatures with the reference arithmetic on all seven curves
 /// (no published crate has this curve).
 #[doc(hidden)]
-pub use curves::secp192k1::Secp192k1 as Secp192k1Reference;
+pub use ocmf_vartime_verify::Secp192k1 as Secp192k1Reference;

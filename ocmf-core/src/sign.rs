@@ -16,7 +16,8 @@
 //!   itself. The caller's own buffers (`secret`, `secret_hex`) are theirs to
 //!   wipe.
 //! - **Verification** is not constant-time, by design: our engine
-//!   (`curves::vartime`: wNAF and comb tables, early exits, `invert_vartime`)
+//!   (the crate `ocmf-vartime-verify`: wNAF and comb tables, early exits,
+//!   `invert_vartime`)
 //!   and the native backend's use of it work on public data only (keys,
 //!   signatures, signed bytes), so timing reveals nothing secret.
 //!   `Backend::Reference` runs RustCrypto's `verify_prehashed`, which also

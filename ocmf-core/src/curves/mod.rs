@@ -6,20 +6,26 @@
 //! unsigned integers `r` and `s`. A faster backend for one curve replaces the
 //! body of one match arm and nothing else.
 //!
-//! Constant time: verification works on public data only and uses the
-//! RustCrypto variable-time routines (`invert_vartime`, the vartime
-//! double-scalar multiplication). Signing uses RustCrypto's constant-time
-//! scalar arithmetic and RFC 6979 nonces; secret scalars never enter a
-//! variable-time routine here.
+//! Three verifiers sit behind this boundary, chosen by [`route`]: our
+//! variable-time engine (the crate `ocmf-vartime-verify`: point
+//! arithmetic, generator and per-key tables, fiat-crypto fields; see its
+//! README), RustCrypto's own `verify_prehashed` ([`Backend::Reference`])
+//! and AWS-LC ([`native`], [`Backend::Native`]). The decisions around the
+//! group check (range checks, high-S, normalisation) are made here, once,
+//! for all three.
+//!
+//! Constant time: verification works on public data only and uses
+//! variable-time routines (the engine; RustCrypto's `invert_vartime` and
+//! vartime double-scalar multiplication). Signing uses RustCrypto's
+//! constant-time scalar arithmetic and RFC 6979 nonces; secret scalars
+//! never enter a variable-time routine here.
 
-#[cfg(target_pointer_width = "64")]
-mod fiat;
 #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
 mod native;
-pub(crate) mod secp192k1;
-pub(crate) mod vartime;
 
 use alloc::{boxed::Box, vec::Vec};
+
+use ocmf_vartime_verify::{EngineCurve, Key as EngineKey, Secp192k1};
 
 use ecdsa::{EcdsaCurve, Signature, hazmat};
 use elliptic_curve::{
@@ -70,103 +76,41 @@ impl Backend {
     }
 }
 
-/// A key on a `primeorder` curve with its verification tables.
-///
-/// With `std` the tables are built on the key's second verification (a key
-/// parsed for one record does not pay for them; see `OnceLock`), without
-/// `std` when the key is decoded.
-pub(crate) struct TabledKey<C: Engine> {
+/// A key on a `primeorder` curve: its point for the reference path, its
+/// engine form (which builds its own tables: the engine's README) and,
+/// where AWS-LC has the curve, its native form.
+#[derive(Clone)]
+pub(crate) struct TabledKey<C: EngineCurve> {
     point: elliptic_curve::ProjectivePoint<C>,
-    affine: Option<vartime::Affine<Fe<C>>>,
-    #[cfg(feature = "std")]
-    tables: std::sync::OnceLock<Option<vartime::KeyTables<C>>>,
-    /// Wide tables, built by [`TabledKey::precompute`] (a batch) and then
-    /// preferred over `tables`.
-    #[cfg(feature = "std")]
-    wide: std::sync::OnceLock<Option<vartime::KeyTables<C>>>,
-    #[cfg(feature = "std")]
-    used: core::sync::atomic::AtomicBool,
-    #[cfg(not(feature = "std"))]
-    tables: Option<vartime::KeyTables<C>>,
+    /// `None` only if the engine refused the point (it refuses the
+    /// identity alone, which decoding has excluded).
+    engine: Option<EngineKey<C>>,
     #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
     native: Option<native::NativeKey>,
 }
 
-impl<C: Engine> Clone for TabledKey<C> {
-    fn clone(&self) -> Self {
-        Self {
-            point: self.point,
-            affine: self.affine,
-            tables: self.tables.clone(),
-            #[cfg(feature = "std")]
-            wide: self.wide.clone(),
-            #[cfg(feature = "std")]
-            used: core::sync::atomic::AtomicBool::new(
-                self.used.load(core::sync::atomic::Ordering::Relaxed),
-            ),
-            #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
-            native: self.native.clone(),
-        }
-    }
-}
-
-impl<C: Engine> TabledKey<C> {
-    /// The key side for the pure-Rust engine: tables when built (or worth
-    /// building: from the second use on), else the bare point.
-    fn side(&self) -> Option<vartime::KeySide<'_, C>> {
-        #[cfg(feature = "std")]
-        {
-            use core::sync::atomic::Ordering;
-            if let Some(Some(t)) = self.wide.get() {
-                return Some(vartime::KeySide::Tabled(t));
-            }
-            if let Some(t) = self.tables.get() {
-                return t.as_ref().map(vartime::KeySide::Tabled);
-            }
-            if !self.used.swap(true, Ordering::Relaxed) {
-                return self.affine.as_ref().map(vartime::KeySide::Plain);
-            }
-            let affine = self.affine?;
-            self.tables
-                .get_or_init(|| vartime::KeyTables::from_affine(&affine))
-                .as_ref()
-                .map(vartime::KeySide::Tabled)
-        }
-        #[cfg(not(feature = "std"))]
-        {
-            self.tables
-                .as_ref()
-                .map(vartime::KeySide::Tabled)
-                .or_else(|| self.affine.as_ref().map(vartime::KeySide::Plain))
-        }
-    }
-}
-
-impl<C: Engine> TabledKey<C> {
+impl<C: EngineCurve> TabledKey<C> {
     /// Builds the wide tables now (once; a no-op without `std`, where the
     /// standard tables are built at decoding).
     fn precompute(&self) {
-        #[cfg(feature = "std")]
-        if let Some(affine) = self.affine {
-            self.wide.get_or_init(|| vartime::KeyTables::wide(&affine));
+        if let Some(e) = &self.engine {
+            e.precompute();
         }
     }
 
     /// Whether the wide tables were built (for tests of who builds them).
     #[cfg(all(test, feature = "std"))]
     fn is_wide(&self) -> bool {
-        matches!(self.wide.get(), Some(Some(_)))
+        self.engine.as_ref().is_some_and(EngineKey::is_wide)
     }
 }
-
-use vartime::{Engine, Fe};
 
 /// A decoded public key: a point of one curve, checked to be on the curve
 /// and not the identity. Decoding happens once (with the per-key tables);
 /// the key is reused for every record verified under it.
 #[derive(Clone)]
 pub(crate) enum CurveKey {
-    Secp192k1(Box<TabledKey<secp192k1::Secp192k1>>, Backend),
+    Secp192k1(Box<TabledKey<Secp192k1>>, Backend),
     P192(Box<TabledKey<p192::NistP192>>, Backend),
     P256(Box<TabledKey<p256::NistP256>>, Backend),
     Secp256k1(k256::ProjectivePoint, Backend),
@@ -215,7 +159,8 @@ where
 
 fn decode_tabled<C>(curve: Curve, sec1: &[u8]) -> Option<Box<TabledKey<C>>>
 where
-    C: Engine,
+    C: EngineCurve,
+    FieldBytesSize<C>: ModulusSize,
     C::AffinePoint: FromSec1Point<C>,
 {
     let p = Sec1Point::<C>::from_bytes(sec1).ok()?;
@@ -224,18 +169,9 @@ where
     }
     let a: primeorder::AffinePoint<C> = Option::from(C::AffinePoint::from_sec1_point(&p))?;
     let _ = curve;
-    let affine = vartime::affine_of::<C>(&a);
     Some(Box::new(TabledKey {
         point: a.into(),
-        affine,
-        #[cfg(feature = "std")]
-        tables: std::sync::OnceLock::new(),
-        #[cfg(feature = "std")]
-        wide: std::sync::OnceLock::new(),
-        #[cfg(feature = "std")]
-        used: core::sync::atomic::AtomicBool::new(false),
-        #[cfg(not(feature = "std"))]
-        tables: affine.and_then(|q| vartime::KeyTables::from_affine(&q)),
+        engine: EngineKey::new(&a),
         #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
         native: native::NativeKey::new(curve, &a),
     }))
@@ -277,96 +213,37 @@ where
         .map(|()| high_s)
 }
 
-/// A curve's generator tables, standard and wide.
-trait Generator: Engine {
-    /// Calls `f` with the generator tables (wide or standard): built once
-    /// per process with `std`, per call without.
-    fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&vartime::Tables<Fe<Self>>>) -> R) -> R;
-}
-
-macro_rules! generator {
-    ($($c:ty),*) => {$(
-        impl Generator for $c {
-            fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&vartime::Tables<Fe<Self>>>) -> R) -> R {
-                #[cfg(feature = "std")]
-                {
-                    type Table = Option<vartime::Tables<Fe<$c>>>;
-                    static STD: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
-                    static WIDE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
-                    let cell = if wide { &WIDE } else { &STD };
-                    f(cell.get_or_init(|| vartime::generator_table::<$c>(wide)).as_ref())
-                }
-                #[cfg(not(feature = "std"))]
-                {
-                    f(vartime::generator_table::<$c>(wide).as_ref())
-                }
-            }
-        }
-    )*};
-}
-
-generator!(
-    secp192k1::Secp192k1,
-    p192::NistP192,
-    p256::NistP256,
-    p384::NistP384,
-    bp256::r1::BrainpoolP256r1,
-    bp384::r1::BrainpoolP384r1
-);
-
 /// The shared decision for every `primeorder` curve and every backend.
-fn verify_tabled<C>(
+fn verify_tabled<C: EngineCurve>(
     key: &TabledKey<C>,
     backend: Backend,
     digest: &[u8; 32],
     r: &[u8],
     s: &[u8],
-) -> Option<bool>
-where
-    C: Generator + EcdsaCurve,
-{
+) -> Option<bool> {
     let (sig, high_s) = scalars::<C>(r, s)?;
-    // The key's state decides the route only for Auto and PureRust; taking
-    // it counts the use (a key's second use builds its tables), so the
-    // Reference and native-only routes leave it untouched.
-    let side = match backend {
-        Backend::Reference => None,
-        Backend::Native if key.has_native() => None,
-        _ => key.side(),
+    let native = || {
+        key.native_verify(digest, &sig)
+            .map(|ok| ok.then_some(high_s))
     };
-    let state = match side {
-        None => KeyState::Untabled,
-        Some(vartime::KeySide::Plain(_)) => KeyState::FirstUse,
-        Some(k) if k.is_wide() => KeyState::Wide,
-        Some(_) => KeyState::Tabled,
+    // Only the engine's own routes count a use of its key (a key's second
+    // use builds its tables), and `NativeOnFirstUse` counts the one
+    // AWS-LC verifies; the Reference and native-only routes leave it alone.
+    let engine = match (
+        route(backend, key.has_native(), key.engine.is_some()),
+        &key.engine,
+    ) {
+        (Route::Native, _) => return native()?,
+        (Route::NativeOnFirstUse, Some(e)) if e.take_first_use() => return native()?,
+        (Route::NativeOnFirstUse | Route::Engine, Some(e)) => e,
+        _ => return verify_reference::<C>(&key.point, digest, r, s),
     };
-    match route(backend, state, key.has_native()) {
-        Route::Reference => verify_reference::<C>(&key.point, digest, r, s),
-        Route::Native => key.native_verify(digest, &sig)?.then_some(high_s),
-        Route::Engine { wide } => C::with_gen(wide, |gen_tbl| match (gen_tbl, side) {
-            (Some(g), Some(side)) => {
-                let (rs, ss) = sig.split_scalars();
-                let z = vartime::digest_scalar::<C>(digest);
-                vartime::verify::<C>(g, side, &z, &rs, &ss).then_some(high_s)
-            }
-            // Tables could not be built (never for a decoded key): reference path.
-            _ => verify_reference::<C>(&key.point, digest, r, s),
-        }),
+    match engine.verify_prehashed(digest, &sig) {
+        Some(ok) => ok.then_some(high_s),
+        // The engine has no generator tables for the curve (never: its
+        // tests build them on every curve): the reference path.
+        None => verify_reference::<C>(&key.point, digest, r, s),
     }
-}
-
-/// What a key has when it is verified with: see [`route`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyState {
-    /// No engine view of the key was taken (the route does not need one),
-    /// or its affine form could not be built.
-    Untabled,
-    /// The key's first verification: no tables yet.
-    FirstUse,
-    /// Standard per-key tables (8 sub-bases), built at its second use.
-    Tabled,
-    /// Wide tables (16 sub-bases), from `precompute` or a busy batch key.
-    Wide,
 }
 
 /// Which code computes `x(u1·G + u2·Q)`.
@@ -376,46 +253,51 @@ enum Route {
     Reference,
     /// AWS-LC (`aws-lc-rs`).
     Native,
-    /// Our variable-time engine ([`vartime`]), with the generator's wide
-    /// tables when the key has wide ones.
-    Engine { wide: bool },
+    /// AWS-LC for the key's first use (it beats the engine on a key
+    /// without tables), the engine from its second use on.
+    NativeOnFirstUse,
+    /// Our variable-time engine (`ocmf-vartime-verify`), with the tables
+    /// the key has: none at its first use, standard ones from its second,
+    /// wide ones after [`PublicKey::precompute`](crate::PublicKey::precompute).
+    Engine,
 }
 
 /// The backend policy: the one place that says which code verifies.
 ///
-/// Inputs: the key's [`Backend`], its [`KeyState`] and whether this build
-/// has a native key for it (`native`: feature `native-backend`, not wasm32,
-/// and a curve AWS-LC has: P-256, P-384). Two inputs act before this
-/// function: secp256k1 always takes `k256`'s own arithmetic (GLV, its own
-/// tables: [`CurveKey::verify_prehashed`]), and without `std` keys have
-/// their standard tables from decoding (no first-use state, no wide tables).
+/// Inputs: the key's [`Backend`], whether this build has a native key for
+/// it (`native`: feature `native-backend`, not wasm32, and a curve AWS-LC
+/// has: P-256, P-384) and whether the engine took the key (`engine`:
+/// always for a decoded key). Two inputs act outside this function:
+/// secp256k1 always takes `k256`'s own arithmetic (GLV, its own tables:
+/// [`CurveKey::verify_prehashed`]), and which tables the engine uses is
+/// the engine's (first use: none; from the second use: standard; after
+/// `precompute`: wide; without `std` standard tables from decoding; see
+/// `ocmf-vartime-verify/README.md`).
 ///
-/// | backend | native | key state | route |
+/// | backend | native | engine | route |
 /// |---|---|---|---|
 /// | `Reference` | any | any | [`Route::Reference`] |
 /// | `Native` | yes | any | [`Route::Native`] |
-/// | `Native` | no | as `PureRust` | as `PureRust` |
-/// | `Auto` | yes | first use | [`Route::Native`] (AWS-LC beats a key without tables) |
-/// | `Auto` | no | first use | engine, no key tables |
-/// | `Auto`, `PureRust` | any | tabled | engine, standard generator tables |
-/// | `Auto`, `PureRust` | any | wide | engine, wide generator tables |
-/// | `PureRust` | any | first use | engine, no key tables |
-/// | any but `Reference` | any | untabled | [`Route::Reference`] |
+/// | `Native` | no | yes | as `PureRust` |
+/// | `Auto` | yes | yes | [`Route::NativeOnFirstUse`] (AWS-LC beats a key without tables) |
+/// | `Auto` | no | yes | [`Route::Engine`] |
+/// | `PureRust` | any | yes | [`Route::Engine`] |
+/// | any but `Reference` | no native route | no | [`Route::Reference`] |
 ///
 /// Every route gives the same verdict (tests/backends.rs checks all four
 /// backends on the corpus, generated edge cases and Wycheproof); only the
 /// speed differs.
-const fn route(backend: Backend, state: KeyState, native: bool) -> Route {
-    match (backend, state, native) {
+const fn route(backend: Backend, native: bool, engine: bool) -> Route {
+    match (backend, native, engine) {
         (Backend::Reference, _, _) => Route::Reference,
-        (Backend::Native, _, true) | (Backend::Auto, KeyState::FirstUse, true) => Route::Native,
-        (_, KeyState::Untabled, _) => Route::Reference,
-        (_, KeyState::Wide, _) => Route::Engine { wide: true },
-        (_, KeyState::FirstUse | KeyState::Tabled, _) => Route::Engine { wide: false },
+        (Backend::Native, true, _) => Route::Native,
+        (_, _, false) => Route::Reference,
+        (Backend::Auto, true, true) => Route::NativeOnFirstUse,
+        (_, _, true) => Route::Engine,
     }
 }
 
-impl<C: Engine> TabledKey<C> {
+impl<C: EngineCurve> TabledKey<C> {
     /// Whether this build has a native key for it (see [`route`]).
     #[allow(clippy::unused_self)]
     fn has_native(&self) -> bool {
@@ -431,10 +313,7 @@ impl<C: Engine> TabledKey<C> {
 
     /// Verifies with the native key (`None`: there is none).
     #[allow(clippy::unused_self)]
-    fn native_verify(&self, digest: &[u8; 32], sig: &Signature<C>) -> Option<bool>
-    where
-        C: EcdsaCurve,
-    {
+    fn native_verify(&self, digest: &[u8; 32], sig: &Signature<C>) -> Option<bool> {
         #[cfg(all(feature = "native-backend", not(target_arch = "wasm32")))]
         {
             let (rb, sb) = sig.split_bytes();
@@ -451,7 +330,7 @@ impl<C: Engine> TabledKey<C> {
 macro_rules! per_curve {
     ($curve:expr, $m:ident, $($args:tt)*) => {
         match $curve {
-            Curve::Secp192k1 => $m!(secp192k1::Secp192k1, Secp192k1, $($args)*),
+            Curve::Secp192k1 => $m!(Secp192k1, Secp192k1, $($args)*),
             Curve::P192 => $m!(p192::NistP192, P192, $($args)*),
             Curve::P256 => $m!(p256::NistP256, P256, $($args)*),
             Curve::Secp256k1 => $m!(k256::Secp256k1, Secp256k1, $($args)*),
@@ -571,7 +450,7 @@ impl CurveKey {
             };
         }
         match self {
-            Self::Secp192k1(k, b) => tabled!(secp192k1::Secp192k1, k, b),
+            Self::Secp192k1(k, b) => tabled!(Secp192k1, k, b),
             Self::P192(k, b) => tabled!(p192::NistP192, k, b),
             Self::P256(k, b) => tabled!(p256::NistP256, k, b),
             // k256 brings its own GLV endomorphism and tables; it is already

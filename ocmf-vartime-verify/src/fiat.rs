@@ -1,5 +1,5 @@
 //! P-256 and P-384 field elements for our verification engine
-//! ([`vartime`](super::vartime)), on `fiat-crypto`'s formally verified Montgomery
+//! ([`vartime`](crate::vartime)), on `fiat-crypto`'s formally verified Montgomery
 //! arithmetic.
 //!
 //! Why not the curve crates' own field types: in `p256` 0.14 a field
@@ -13,8 +13,13 @@
 //! field arithmetic comes from there; the values are checked on the way in
 //! (`from_be` takes canonical big-endian bytes below the modulus only).
 
+#![allow(
+    unreachable_pub,
+    reason = "the element types are nominally public (the sealed `EngineCurve` names them), and unreachable"
+)]
+
 /// One field: a newtype over fiat's Montgomery-domain element with the
-/// operations [`FieldOps`](super::vartime::FieldOps) needs.
+/// operations [`FieldOps`](crate::vartime::FieldOps) needs.
 macro_rules! fiat_field {
     (
         $name:ident, $bytes:expr, $m64:ident,
@@ -29,7 +34,7 @@ macro_rules! fiat_field {
         /// A field element in Montgomery form, always fully reduced (fiat's
         /// outputs are below the modulus), so limb equality is value equality.
         #[derive(Clone, Copy)]
-        pub(crate) struct $name(f::$mont);
+        pub struct $name(f::$mont);
 
         impl core::fmt::Debug for $name {
             fn fmt(&self, out: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -135,7 +140,7 @@ macro_rules! fiat_field {
             }
         }
 
-        impl crate::curves::vartime::FieldOps for $name {
+        impl crate::vartime::FieldOps for $name {
             const ZERO: Self = Self(f::$mont([0; $bytes / 8]));
             const ONE: Self = {
                 let mut o = f::$mont([0; $bytes / 8]);
@@ -188,6 +193,7 @@ macro_rules! fiat_field {
 }
 
 /// Whether big-endian `a < b` (equal lengths).
+#[inline]
 fn below(a: &[u8], b: &[u8]) -> bool {
     for (x, y) in a.iter().zip(b) {
         if x != y {
@@ -240,7 +246,7 @@ pub(crate) mod p384 {
 
 #[cfg(test)]
 mod tests {
-    use crate::curves::vartime::FieldOps;
+    use crate::vartime::FieldOps;
     use alloc::vec::Vec;
     use elliptic_curve::ff::PrimeField;
 
@@ -259,7 +265,7 @@ mod tests {
                     x ^= x << 13;
                     x ^= x >> 7;
                     x ^= x << 17;
-                    (x >> 24) as u8
+                    x.to_le_bytes()[3]
                 })
                 .collect();
             if k % 4 == 0 {

@@ -10,11 +10,6 @@
 //! ECDSA takes the leftmost 192 bits of a longer digest (SEC 1 §4.1.4 / FIPS 186),
 //! which is what `ecdsa::hazmat::verify_prehashed` does for a 32-byte SHA-256 prehash.
 
-#![allow(
-    unreachable_pub,
-    reason = "items are `pub` so they can appear in public trait impls; the module itself is pub(crate)"
-)]
-
 use elliptic_curve::{
     CurveArithmetic, PrimeCurveArithmetic,
     bigint::{Odd, U192},
@@ -42,24 +37,12 @@ pub type AffinePoint = primeorder::AffinePoint<Secp192k1>;
 pub type ProjectivePoint = primeorder::ProjectivePoint<Secp192k1>;
 
 /// ECDSA/secp192k1 public key.
-#[allow(
-    dead_code,
-    reason = "convenience alias; callers may use the generic ecdsa types"
-)]
 pub type VerifyingKey = ecdsa::VerifyingKey<Secp192k1>;
 
 /// ECDSA/secp192k1 private key (RFC 6979 deterministic signing with SHA-256).
-#[allow(
-    dead_code,
-    reason = "convenience alias; callers may use the generic ecdsa types"
-)]
 pub type SigningKey = ecdsa::SigningKey<Secp192k1>;
 
 /// ECDSA/secp192k1 signature as the fixed-size pair `(r, s)`.
-#[allow(
-    dead_code,
-    reason = "convenience alias; callers may use the generic ecdsa types"
-)]
 pub type Signature = ecdsa::Signature<Secp192k1>;
 
 impl elliptic_curve::Curve for Secp192k1 {
