@@ -559,7 +559,10 @@ mod tests {
         assert_eq!(names, ["auto", "pure-rust", "native", "reference"]);
         for &b in Backend::ALL {
             assert_eq!(Backend::from_name(b.as_str()), Ok(b));
-            assert_eq!(Backend::from_name(&alloc::format!(" {} ", b.as_str())), Ok(b));
+            assert_eq!(
+                Backend::from_name(&alloc::format!(" {} ", b.as_str())),
+                Ok(b)
+            );
         }
         for bad in ["", "Reference", "pure_rust", "constant-time", "auto2"] {
             let e = Backend::from_name(bad).unwrap_err();

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use sha2::{Digest, Sha256};
 
+use crate::Backend;
 use crate::algorithm::Algorithm;
 use crate::envelope::{self, Envelope, Limits};
 use crate::error::{Error, ErrorCode, Span, Verdict};
@@ -14,7 +15,6 @@ use crate::key::{KeyEncoding, PublicKey};
 use crate::lint;
 use crate::payload::{Payload, SignatureSection};
 use crate::registry::TrustInfo;
-use crate::Backend;
 use crate::sigdata::{self, SignatureShape};
 
 /// Options for reading and checking records.
