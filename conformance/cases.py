@@ -11,6 +11,12 @@
 | xml | `input` |
 | sign-verify | `payload`, `secret`, `algorithm` (SA or curve name), `profile`, `lang` |
 
+A case may also hold `backend` (`reference`: RustCrypto's own ECDSA
+verification for every key of the call) and `same_as`, the id of the case
+on the default backend that must get the identical line in every binding
+(`run.py compare` checks it): the verify, verify-registry, batch,
+batch-trusted, session and extract entry points run once more that way.
+
 Every path is relative to OUTDIR, where every emitter runs.
 """
 
@@ -27,6 +33,9 @@ from collections import Counter
 
 SETTINGS_CORPUS = [("interop", "en"), ("strict", "de"), ("reference", "en")]
 PROFILE_NUM = {"interop": 0, "strict": 1, "reference": 2}  # ocmf_profile in ocmf.h
+# ocmf_backend in ocmf.h: OR-ed into the profile number of the C emitter.
+BACKEND_FLAG = {"auto": 0x000, "pure-rust": 0x100, "native": 0x200, "reference": 0x300}
+ALT_BACKEND = "reference"  # the backend the verifying entry points run on once more
 LANG_NUM = {"en": 0, "de": 1}  # ocmf_lang in ocmf.h
 REGISTRIES = ("inputs/registry.csv", "inputs/registry.json")
 BATCH_GENERATED = 300  # generated records added to each batch call
@@ -295,11 +304,39 @@ def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str
                 add("sign-verify", f"{name}/payload-{p}/{alg}", payload=payload, secret=secret.hex(),
                     algorithm=alg, profile="interop", lang="en")
 
+    cases = with_backend_cases(cases)
     write_cases(outdir, cases)
     counts = Counter(c["entry"] for c in cases)
     print(f"{len(cases)} cases -> {outdir}/cases.jsonl: " + ", ".join(f"{e} {n}" for e, n in counts.items()))
     print("registry from the corpus: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
     return 0
+
+
+def _on_alt(c: dict, **extra: object) -> dict:
+    return {**c, "id": f"{c['id']}#backend={ALT_BACKEND}", "backend": ALT_BACKEND, "same_as": c["id"], **extra}
+
+
+def with_backend_cases(cases: list[dict]) -> list[dict]:
+    """The cases plus the verifying entry points once more on ALT_BACKEND, each
+    naming (`same_as`) the default-backend case whose line it must repeat:
+    verify and verify-registry (corpus, interop/en; the CSV registry with the
+    carried key), one batch and one trusted batch call (threads 2), the
+    sessions with a registry and the extractions with one (interop/en)."""
+    extra: list[dict] = []
+    for c in cases:
+        e, reg = c["entry"], c.get("registry")
+        if e == "verify" and (c["profile"], c["lang"]) == ("interop", "en") and "@" in c["id"]:
+            extra.append(_on_alt(c))
+        elif e == "verify-registry" and c["id"].endswith(f"@{REGISTRIES[0]}/carried/interop/en"):
+            extra.append(_on_alt(c))
+        elif e == "session" and reg:
+            extra.append(_on_alt(c))
+        elif e == "extract" and reg and (c["profile"], c["lang"]) == ("interop", "en"):
+            extra.append(_on_alt(c))
+    # Whole batch calls (a call is one run of consecutive items).
+    for call in ("batch-1", "batch-trusted-3"):
+        extra += [_on_alt(c, call=f"{call}#backend={ALT_BACKEND}") for c in cases if c.get("call") == call]
+    return cases + extra
 
 
 def _hex(s: str | None) -> str:
@@ -324,7 +361,8 @@ def write_cases(outdir: str, cases: list[dict]) -> None:
         for i, c in enumerate(cases):
             j.write(json.dumps(c, ensure_ascii=False) + "\n")
             e = c["entry"]
-            pl = [str(PROFILE_NUM.get(c.get("profile", "interop"))), str(LANG_NUM.get(c.get("lang", "en")))]
+            profile = PROFILE_NUM[c.get("profile", "interop")] | BACKEND_FLAG[c.get("backend", "auto")]
+            pl = [str(profile), str(LANG_NUM.get(c.get("lang", "en")))]
             if e == "verify":
                 t.write("\t".join([e, _hex(c["ocmf"]), _hex(c["key"]), *pl]) + "\n")
             elif e == "verify-registry":

@@ -5,7 +5,8 @@
  *   emit_c OUTDIR/cases.tsv > c.txt
  *
  * Input lines (tab-separated, every text field hex so that any byte of a
- * record survives; `-` is none; P/L are the numeric ocmf_profile/ocmf_lang):
+ * record survives; `-` is none; P/L are the numeric ocmf_profile/ocmf_lang; P
+ * has the case's ocmf_backend flag OR-ed in, e.g. 768 = INTEROP | REFERENCE):
  *
  *   R NAME HEX                      a registry (ocmf_registry_load), named by later lines
  *   verify REC KEY P L              ocmf_verify_report                      -> the report

@@ -14,6 +14,8 @@ line per case, in case order (see cases.py for the entry points).
 | xml | `ocmf convert --to xml FILE` | the XML as a JSON string |
 | sign-verify | `ocmf sign --secret S --algorithm A FILE`, then `ocmf verify --json --key=PUB` | `{"record", "public_key", "report"}` |
 
+A case with `backend` adds `--backend=B` to every command above that verifies.
+
 The CLI takes one key, registry, profile and language per run, so the
 verify and batch cases are grouped by them (per batch call) and each group
 goes through one run with one record per line (how the CLI reads a file of
@@ -54,6 +56,10 @@ def _whole_safe(rec: str) -> bool:
     return rec != "" and rec == rec.strip() and rec.count("OCMF|") <= 1
 
 
+def _backend(c: dict) -> list[str]:
+    return [f"--backend={c['backend']}"] if c.get("backend") else []
+
+
 class Cli:
     def __init__(self, ocmf_bin: str, base: str, tmp: str) -> None:
         self.bin, self.base, self.tmp = ocmf_bin, base, tmp
@@ -70,7 +76,7 @@ class Cli:
         path = os.path.join(self.tmp, "records.txt")
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write("\n".join(records) + "\n")
-        args = ["verify", "--json", f"--profile={c['profile']}", f"--lang={c['lang']}"]
+        args = ["verify", "--json", f"--profile={c['profile']}", f"--lang={c['lang']}", *_backend(c)]
         if c.get("key") is not None:
             args.append(f"--key={c['key']}")
         if c.get("registry"):
@@ -87,7 +93,7 @@ class Cli:
         return lines
 
     def session(self, c: dict) -> str:
-        args = ["session", "--json", f"--profile={c['profile']}", f"--lang={c['lang']}"]
+        args = ["session", "--json", f"--profile={c['profile']}", f"--lang={c['lang']}", *_backend(c)]
         if c["key"] is not None:
             args.append(f"--key={c['key']}")
         if c["registry"]:
@@ -95,7 +101,7 @@ class Cli:
         return self.run([*args, *c["files"]]).stdout.decode("utf-8").rstrip("\n")
 
     def extract(self, c: dict) -> str:
-        args = ["extract", "--json", f"--profile={c['profile']}", f"--lang={c['lang']}"]
+        args = ["extract", "--json", f"--profile={c['profile']}", f"--lang={c['lang']}", *_backend(c)]
         if c["registry"]:
             args.append(f"--keys={c['registry']}")
         return self.run([*args, c["input"]]).stdout.decode("utf-8").rstrip("\n")
@@ -130,7 +136,7 @@ def cli_lines(ocmf_bin: str, base: str, cases: list[dict]) -> list[str]:
                 out[i] = {"session": cli.session, "extract": cli.extract, "xml": cli.xml,
                           "sign-verify": cli.sign_verify}[e](c)
             elif _line_safe(c["ocmf"]):
-                setting = (e, c.get("call"), c["key"], c.get("registry"), c["profile"], c["lang"])
+                setting = (e, c.get("call"), c["key"], c.get("registry"), c["profile"], c["lang"], c.get("backend"))
                 groups.setdefault(setting, []).append(i)
             elif _whole_safe(c["ocmf"]):
                 singles.append(i)

@@ -16,6 +16,8 @@
 //   extract          extract(bytes).sessionsJson({ registry, profile, lang })
 //   xml              extract(bytes).toXml(), as a JSON string
 //   sign-verify      sign(payload, secret, algorithm), then verifyJson(record, { key: publicKey })
+//
+// A case with `backend` passes it in the options of every call above that verifies.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -40,15 +42,15 @@ function one(c) {
   switch (c.entry) {
     case "verify":
     case "verify-registry":
-      return ocmf.verifyJson(c.ocmf, { key: c.key, profile: c.profile, lang: c.lang, registry: registry(c.registry) });
+      return ocmf.verifyJson(c.ocmf, { key: c.key, profile: c.profile, lang: c.lang, registry: registry(c.registry), backend: c.backend });
     case "session": {
       const records = c.records.map(([record, key, label]) => ({ record, key, label }));
-      return ocmf.evaluateSessionJson(records, { key: c.key, registry: registry(c.registry), profile: c.profile, lang: c.lang });
+      return ocmf.evaluateSessionJson(records, { key: c.key, registry: registry(c.registry), profile: c.profile, lang: c.lang, backend: c.backend });
     }
     case "extract": {
       const ex = ocmf.extract(input(c.input));
       try {
-        return ex.sessionsJson({ registry: registry(c.registry), profile: c.profile, lang: c.lang });
+        return ex.sessionsJson({ registry: registry(c.registry), profile: c.profile, lang: c.lang, backend: c.backend });
       } finally {
         ex.free();
       }
@@ -82,7 +84,7 @@ function batch(items) {
   const reg = registry(c.registry);
   const shared = c.shared_key ? new ocmf.Key(c.key) : null; // one decoded key for the call
   const records = shared ? items.map((i) => i.ocmf) : items.map((i) => ({ record: i.ocmf, key: i.key }));
-  const res = ocmf.verifyMany(records, { key: shared, profile: c.profile, lang: c.lang, json: true, registry: reg });
+  const res = ocmf.verifyMany(records, { key: shared, profile: c.profile, lang: c.lang, json: true, registry: reg, backend: c.backend });
   if (shared) shared.free();
   return items.map((_, i) => {
     const row = { verdict: res.verdicts[i], code: res.codes[i], signatureValid: res.signatureValid[i], algorithm: res.algorithms[i] };

@@ -13,6 +13,8 @@
 | extract | `ocmf.extract(bytes).sessions_json(registry=R, profile=P, lang=L)` | extraction + sessions |
 | xml | `ocmf.extract(bytes).to_xml()` | the XML as a JSON string |
 | sign-verify | `ocmf.sign(payload, secret, algorithm)`, then `ocmf.verify(record, public_key, ...)` | `{"record", "public_key", "report"}` |
+
+A case with `backend` passes it as `backend=` to every call above that verifies.
 """
 
 from __future__ import annotations
@@ -48,14 +50,16 @@ class Emitter:
     def one(self, c: dict) -> str:
         e = c["entry"]
         if e in ("verify", "verify-registry"):
-            return ocmf.verify(c["ocmf"], c["key"], c["profile"], c["lang"], registry=self.registry(c.get("registry"))).to_json()
+            return ocmf.verify(c["ocmf"], c["key"], c["profile"], c["lang"], registry=self.registry(c.get("registry")),
+                               backend=c.get("backend", "auto")).to_json()
         if e == "session":
             records = [tuple(r) for r in c["records"]]
             return ocmf.evaluate_session(records, key=c["key"], registry=self.registry(c["registry"]),
-                                         profile=c["profile"], lang=c["lang"]).to_json()
+                                         profile=c["profile"], lang=c["lang"], backend=c.get("backend", "auto")).to_json()
         if e == "extract":
             ex = ocmf.extract(self.read(c["input"]))
-            return ex.sessions_json(registry=self.registry(c["registry"]), profile=c["profile"], lang=c["lang"])
+            return ex.sessions_json(registry=self.registry(c["registry"]), profile=c["profile"], lang=c["lang"],
+                                    backend=c.get("backend", "auto"))
         if e == "xml":
             return json.dumps(ocmf.extract(self.read(c["input"])).to_xml(), ensure_ascii=False)
         if e == "sign-verify":
@@ -71,12 +75,14 @@ class Emitter:
     def batch(self, items: list[dict]) -> Iterator[str]:
         c = items[0]
         records = [i["ocmf"] for i in items]
+        backend = c.get("backend", "auto")
         if c.get("shared_key"):  # one decoded key for the call
             rows = ocmf.verify_many(records, key=ocmf.Key(c["key"]), profile=c["profile"], threads=c["threads"],
-                                    as_="list")
+                                    as_="list", backend=backend)
         else:
             rows = ocmf.verify_many(records, keys=[i["key"] for i in items], profile=c["profile"],
-                                    threads=c["threads"], as_="list", registry=self.registry(c.get("registry")))
+                                    threads=c["threads"], as_="list", registry=self.registry(c.get("registry")),
+                                    backend=backend)
         for row in rows:
             yield json.dumps({"python": {f: getattr(row, f) for f in ROW_FIELDS if hasattr(row, f)}})
 

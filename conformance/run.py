@@ -195,6 +195,24 @@ def compare(outdir: str, specs: list[str]) -> int:
     full_json: dict[str, Counter[str]] = defaultdict(Counter)  # batch: full reports compared
     skipped: dict[str, Counter[str]] = defaultdict(Counter)
     diffs: list[tuple[int, str, dict[str, str]]] = []
+    # A case on another backend (`same_as`) must repeat, in every binding,
+    # the default-backend case's line byte for byte.
+    index = {c["id"]: i for i, c in enumerate(cases)}
+    same: dict[str, Counter[str]] = defaultdict(Counter)  # backend -> binding -> cases
+    for i, case in enumerate(cases):
+        if "same_as" not in case:
+            continue
+        j = index.get(case["same_as"])
+        if j is None:
+            diffs.append((i, f"no case {case['same_as']!r} to repeat", {}))
+            continue
+        for n in names:
+            if SKIPPED in (outputs[n][i], outputs[n][j]):
+                continue
+            same[case["backend"]][n] += 1
+            if outputs[n][i] != outputs[n][j]:
+                diffs.append((i, f"{n}: differs from the default backend's case {j + 1}",
+                              {f"{n} {case['backend']}": outputs[n][i], f"{n} default": outputs[n][j]}))
     for i, case in enumerate(cases):
         entry = case["entry"]
         present = {n: outputs[n][i] for n in names if outputs[n][i] != SKIPPED}
@@ -243,6 +261,9 @@ def compare(outdir: str, specs: list[str]) -> int:
                        for i, c in enumerate(cases) if c["entry"] == e)
         print(f"    {e}: " + ", ".join(f"{a} {n}" for a, n in seen.most_common()))
     print(f"  batch rows compared on: {', '.join(BATCH_FIELDS)} (each field among the bindings that give it)")
+    for b, per in same.items():
+        print(f"  on backend {b}, identical to the default backend's line: "
+              + ", ".join(f"{n} {per[n]}" for n in names))
     alone = [i for i in range(len(cases)) if sum(outputs[n][i] != SKIPPED for n in names) < 2]
     if len(names) > 1 and alone:
         print(f"FAILED: {len(alone)} cases that fewer than two bindings answered, e.g. {cases[alone[0]]['id']}")

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use ocmf_core::registry::Registry;
 use ocmf_core::transport::{Extraction, extract_bytes};
-use ocmf_core::{Checker, KeyInput, Lang, Profile};
+use ocmf_core::{Backend, Checker, KeyInput, Lang, Profile};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +34,11 @@ struct Cli {
 
 fn parse_profile(s: &str) -> Result<Profile, String> {
     Profile::parse(s).ok_or_else(|| format!("unknown profile {s:?} (strict, interop, reference)"))
+}
+
+fn parse_backend(s: &str) -> Result<Backend, String> {
+    Backend::from_name(s)
+        .map_err(|_| format!("unknown backend {s:?} (auto, pure-rust, native, reference)"))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -64,6 +69,20 @@ struct Common {
     /// Worker threads for many records (0: one per core)
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// Group arithmetic: auto, pure-rust, native or reference (same verdicts)
+    #[arg(
+        long,
+        value_parser = parse_backend,
+        default_value = "auto",
+        long_help = "Group arithmetic that verifies the signatures: auto, pure-rust, native \
+                     or reference. The verdicts are the same on every backend. auto, \
+                     pure-rust and native are variable-time, which is safe for \
+                     verification (its inputs are public). reference is RustCrypto's own \
+                     ECDSA verification, for a policy that asks for it; it uses \
+                     variable-time routines too. Signing is the constant-time part \
+                     (docs/constant-time.md)."
+    )]
+    backend: Backend,
 }
 
 #[derive(clap::Args)]
@@ -167,6 +186,7 @@ struct Setup {
     registry: Option<Registry>,
     profile: Profile,
     threads: usize,
+    backend: Backend,
 }
 
 impl Setup {
@@ -204,6 +224,7 @@ impl Setup {
             registry,
             profile: c.profile,
             threads: c.threads,
+            backend: c.backend,
         })
     }
 
@@ -213,6 +234,7 @@ impl Setup {
             .profile(self.profile)
             .registry(self.registry.as_ref())
             .threads(self.threads)
+            .backend(self.backend)
     }
 
     /// The user's key as the core takes it (blank text or an empty file is

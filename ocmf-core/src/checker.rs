@@ -53,6 +53,43 @@ use crate::registry::{Registry, check_resolved};
 use crate::session::{self, SessionContext, SessionRecord, SessionReport};
 use crate::transport::{Extraction, GroupReport};
 
+impl Backend {
+    /// Every backend, in the order of [`Backend::as_str`]'s names.
+    pub const ALL: &'static [Backend] = &[
+        Backend::Auto,
+        Backend::PureRust,
+        Backend::Native,
+        Backend::Reference,
+    ];
+
+    /// The stable name every binding takes: `auto`, `pure-rust`, `native`,
+    /// `reference`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Backend::Auto => "auto",
+            Backend::PureRust => "pure-rust",
+            Backend::Native => "native",
+            Backend::Reference => "reference",
+        }
+    }
+
+    /// The backend of a stable name ([`Backend::as_str`]; case-sensitive,
+    /// surrounding white space ignored).
+    ///
+    /// # Errors
+    /// [`ErrorCode::InvalidArgument`](crate::ErrorCode::InvalidArgument) with
+    /// field `backend` for any other name (never a silent [`Backend::Auto`]).
+    pub fn from_name(name: &str) -> Result<Backend, Error> {
+        let name = name.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|b| b.as_str() == name)
+            .ok_or(Error::new(crate::ErrorCode::InvalidArgument).field("backend"))
+    }
+}
+
 /// A public key as a caller has it.
 #[derive(Debug, Clone, Copy, Default)]
 pub enum KeyInput<'k> {
@@ -227,9 +264,9 @@ pub const CHUNK_PER_THREAD: usize = 4096;
 /// thread count. Cheap to build and to copy; build one per call or keep it.
 #[derive(Debug, Clone, Copy)]
 pub struct Checker<'r> {
+    /// Profile, limits and the backend (`options.backend`).
     options: Options,
     registry: Option<&'r Registry>,
-    backend: Backend,
     threads: usize,
 }
 
@@ -248,9 +285,9 @@ impl<'r> Checker<'r> {
             options: Options {
                 profile: Profile::Interop,
                 limits: Limits::DEFAULT,
+                backend: Backend::Auto,
             },
             registry: None,
-            backend: Backend::Auto,
             threads: 1,
         }
     }
@@ -284,16 +321,19 @@ impl<'r> Checker<'r> {
         Checker {
             options: self.options,
             registry,
-            backend: self.backend,
             threads: self.threads,
         }
     }
 
-    /// The same checker with another group arithmetic for the keys it
-    /// decodes (the verdicts never depend on it).
+    /// The same checker with another group arithmetic (the verdicts never
+    /// depend on it): every signature it checks is verified with `backend`,
+    /// whichever key it is under (given as text, bytes or decoded, carried,
+    /// the record's own, from the registry). [`Backend::Auto`], the default,
+    /// leaves a decoded key's own backend. See `docs/constant-time.md` for
+    /// what [`Backend::Reference`] is for.
     #[must_use]
     pub const fn backend(mut self, backend: Backend) -> Self {
-        self.backend = backend;
+        self.options.backend = backend;
         self
     }
 
@@ -322,7 +362,7 @@ impl<'r> Checker<'r> {
     /// The backend.
     #[must_use]
     pub const fn backend_kind(&self) -> Backend {
-        self.backend
+        self.options.backend
     }
 
     /// The thread count (see [`Checker::threads`]).
@@ -340,7 +380,7 @@ impl<'r> Checker<'r> {
         record: &'a (impl AsRef<[u8]> + ?Sized),
         key: KeyInput<'_>,
     ) -> Report<'a> {
-        let key = key.decode(self.backend);
+        let key = key.decode(self.options.backend);
         self.verify_decoded(
             record.as_ref(),
             key.as_ref().map(|r| r.as_deref().map_err(|e| *e)),
@@ -443,7 +483,7 @@ impl<'r> Checker<'r> {
         records: &[SessionRecord<'a>],
         key: KeyInput<'_>,
     ) -> Result<SessionReport<'a>, Error> {
-        let key = key.decode(self.backend).transpose()?;
+        let key = key.decode(self.options.backend).transpose()?;
         Ok(session::evaluate(
             records,
             &self.session_context(key.as_deref()),
@@ -461,7 +501,7 @@ impl<'r> Checker<'r> {
         extraction: &'e Extraction,
         key: KeyInput<'_>,
     ) -> Result<Vec<GroupReport<'e>>, Error> {
-        let key = key.decode(self.backend).transpose()?;
+        let key = key.decode(self.options.backend).transpose()?;
         Ok(extraction.sessions(&self.session_context(key.as_deref())))
     }
 
@@ -512,6 +552,35 @@ impl PublicKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backend_names_round_trip_and_unknown_names_are_typed_errors() {
+        let names: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
+        assert_eq!(names, ["auto", "pure-rust", "native", "reference"]);
+        for &b in Backend::ALL {
+            assert_eq!(Backend::from_name(b.as_str()), Ok(b));
+            assert_eq!(
+                Backend::from_name(&alloc::format!(" {} ", b.as_str())),
+                Ok(b)
+            );
+        }
+        for bad in ["", "Reference", "pure_rust", "constant-time", "auto2"] {
+            let e = Backend::from_name(bad).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::InvalidArgument, "{bad:?}");
+            assert_eq!(e.field, Some("backend"));
+        }
+    }
+
+    #[test]
+    fn the_backend_is_part_of_the_options_and_survives_other_settings() {
+        let c = Checker::new()
+            .backend(Backend::Reference)
+            .profile(Profile::Strict)
+            .registry(None);
+        assert_eq!(c.backend_kind(), Backend::Reference);
+        assert_eq!(c.options_ref().backend, Backend::Reference);
+        assert_eq!(Checker::new().backend_kind(), Backend::Auto);
+    }
 
     #[test]
     fn too_large_extraction_is_what_extract_answers() {

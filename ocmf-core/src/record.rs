@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use sha2::{Digest, Sha256};
 
+use crate::Backend;
 use crate::algorithm::Algorithm;
 use crate::envelope::{self, Envelope, Limits};
 use crate::error::{Error, ErrorCode, Span, Verdict};
@@ -23,6 +24,11 @@ pub struct Options {
     pub profile: Profile,
     /// Limits against hostile input.
     pub limits: Limits,
+    /// The group arithmetic every signature of the check is verified with,
+    /// whatever key it is (given, carried, the record's own, from a
+    /// registry). [`Backend::Auto`] (the default): each key's own backend
+    /// ([`PublicKey::with_backend`]), which is `Auto` unless chosen.
+    pub backend: Backend,
 }
 
 impl Options {
@@ -32,6 +38,7 @@ impl Options {
         Self {
             profile,
             limits: Limits::default(),
+            backend: Backend::Auto,
         }
     }
 }
@@ -462,7 +469,7 @@ pub(crate) fn check_parsed_key<'a>(
     let outcome = alg.map(|i| i.algorithm).and_then(|a| {
         let sig = rec.signature_bytes(a)?;
         signature_findings(sig.shape, profile, &mut findings);
-        verify_with(&rec, key?, &mut report, &mut findings)
+        verify_with(&rec, key?, options.backend, &mut report, &mut findings)
     });
     if report.signature_valid == Some(true) {
         lint::reference_transaction_check(&rec, profile, &mut findings);
@@ -575,14 +582,23 @@ fn choose_key<'k>(
     Ok(key)
 }
 
-/// Verifies with `key`, recording whether the signature verified.
+/// Verifies with `key` on `backend` (`Auto`: the key's own), recording
+/// whether the signature verified.
 fn verify_with(
     rec: &Unverified<'_>,
     key: &PublicKey,
+    backend: Backend,
     report: &mut Report<'_>,
     findings: &mut Vec<Finding>,
 ) -> Result<(), Error> {
     let profile = report.profile;
+    let rebacked;
+    let key = if backend == Backend::Auto || key.backend() == backend {
+        key
+    } else {
+        rebacked = key.clone().with_backend(backend);
+        &rebacked
+    };
     match rec.verify(key) {
         Ok(v) => {
             report.signature_valid = Some(true);

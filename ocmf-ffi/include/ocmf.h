@@ -32,7 +32,9 @@
  *    `threads` 0 (and up to four other thread counts) they use pools kept
  *    for the life of the process.
  *  - Enum parameters (`ocmf_profile`, `ocmf_lang`) are passed as uint32_t;
- *    a value outside the enum is OCMF_RESULT_INVALID_ARGUMENT.
+ *    a value outside the enum is OCMF_RESULT_INVALID_ARGUMENT. The `profile`
+ *    of every verifying call may have one `ocmf_backend` OR-ed into it
+ *    (`OCMF_PROFILE_INTEROP | OCMF_BACKEND_REFERENCE`; none: AUTO).
  */
 
 #ifndef OCMF_H
@@ -348,6 +350,35 @@ typedef uint32_t ocmf_profile;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The group arithmetic that verifies the signatures, OR-ed into the
+// `profile` argument of every verifying call (`OCMF_PROFILE_STRICT |
+// OCMF_BACKEND_REFERENCE`); without one, `OCMF_BACKEND_AUTO`. The verdicts
+// are the same on every backend. None is constant-time, nor needs to be
+// (verification inputs are public); `REFERENCE` is RustCrypto's own ECDSA
+// verification, for a policy that asks for it: see `docs/constant-time.md`.
+// Any other bits are `OCMF_RESULT_INVALID_ARGUMENT`.
+enum ocmf_backend
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Default: the fastest measured (our engine, native for a key's first use).
+  OCMF_BACKEND_AUTO = 0,
+  // Our pure-Rust engine with per-key tables.
+  OCMF_BACKEND_PURE_RUST = 256,
+  // AWS-LC where the build has it for the curve (P-256, P-384), else `PURE_RUST`.
+  OCMF_BACKEND_NATIVE = 512,
+  // Plain RustCrypto `ecdsa` verification, no tables.
+  OCMF_BACKEND_REFERENCE = 768,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ocmf_backend ocmf_backend;
+#else
+typedef uint32_t ocmf_backend;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Language of messages, passed as a `uint32_t` (any other value is `OCMF_RESULT_INVALID_ARGUMENT`).
 enum ocmf_lang
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -474,6 +505,18 @@ extern "C" {
 // A number that is not an `ocmf_result` gives `"unknown code"`; a language
 // that is not an `ocmf_lang` gives the English text.
 const char *ocmf_result_message(uint32_t code, ocmf_lang lang);
+
+// Looks a backend up by its name, as the other bindings take it: `auto`,
+// `pure-rust`, `native` or `reference` (surrounding white space ignored).
+// On success `*out` receives the `ocmf_backend` flag to OR into a verifying
+// call's `profile`. Returns `OCMF_RESULT_INVALID_ARGUMENT` (702) for any
+// other name (nothing is written), NULL `out`, or NULL `name` with a
+// non-zero length.
+//
+// # Safety
+// `name` must be NULL (with `len == 0`) or point to `len` readable bytes;
+// `out` must be NULL or valid for one write.
+ocmf_result ocmf_backend_from_name(const uint8_t *name, size_t len, ocmf_backend *out);
 
 // The library version, e.g. `"0.1.0"`: a static NUL-terminated string
 // (never free it), equal to `OCMF_VERSION_MAJOR.MINOR.PATCH`.

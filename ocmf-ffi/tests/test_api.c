@@ -257,6 +257,40 @@ static void test_threads(void) {
     ocmf_key_free(k);
 }
 
+static void test_backend_names(void) {
+    static const struct {
+        const char *name;
+        uint32_t flag;
+    } names[] = {{"auto", OCMF_BACKEND_AUTO},
+                 {"pure-rust", OCMF_BACKEND_PURE_RUST},
+                 {"native", OCMF_BACKEND_NATIVE},
+                 {" reference\n", OCMF_BACKEND_REFERENCE}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        ocmf_backend b = 12345;
+        CHECK_EQ_U(ocmf_backend_from_name((const uint8_t *)names[i].name, strlen(names[i].name), &b),
+                   OCMF_RESULT_OK);
+        CHECK_EQ_U(b, names[i].flag);
+    }
+    static const char *bad[] = {"", "Reference", "pure_rust", "constant-time", "\xff"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ocmf_backend b = 12345;
+        CHECK_EQ_U(ocmf_backend_from_name((const uint8_t *)bad[i], strlen(bad[i]), &b),
+                   OCMF_RESULT_INVALID_ARGUMENT);
+        CHECK_EQ_U(b, 12345);
+    }
+    CHECK_EQ_U(ocmf_backend_from_name((const uint8_t *)"auto", 4, NULL), OCMF_RESULT_INVALID_ARGUMENT);
+    CHECK_EQ_U(ocmf_backend_from_name(NULL, 3, &(ocmf_backend){0}), OCMF_RESULT_INVALID_ARGUMENT);
+    /* A flag outside the enum is refused by the verifying call itself. */
+    ocmf_verdict v = 99;
+    const char *rec = "OCMF|{}|{}";
+    CHECK_EQ_U(ocmf_verify((const uint8_t *)rec, strlen(rec), NULL, OCMF_PROFILE_INTEROP | 0x400u, &v),
+               OCMF_RESULT_INVALID_ARGUMENT);
+    CHECK_EQ_U(v, 99);
+    CHECK(ocmf_verify((const uint8_t *)rec, strlen(rec), NULL, OCMF_PROFILE_STRICT | OCMF_BACKEND_REFERENCE, &v) <
+          700);
+    CHECK_EQ_U(v, OCMF_VERDICT_MALFORMED);
+}
+
 int main(void) {
     test_hostile();
     test_messages_and_version();
@@ -264,5 +298,6 @@ int main(void) {
     test_sign_verify_round_trip();
     test_buffers_and_precedence();
     test_threads();
+    test_backend_names();
     return check_summary("test_api");
 }

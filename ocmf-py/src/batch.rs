@@ -102,14 +102,15 @@ fn per_record_keys(
     Ok(Some(v))
 }
 
-/// verify_chunk(records, key=None, keys=None, profile="interop", threads=1, registry=None) -> Columns
+/// verify_chunk(records, key=None, keys=None, profile="interop", threads=1, registry=None, *, backend="auto") -> Columns
 ///
 /// Checks a list of records without the GIL on `threads` worker threads;
 /// `key` is one key for every record, `keys` one per record (overrides
 /// `key`). With a registry they are the keys carried with the records and
 /// the columns include the trust decisions.
 #[pyfunction]
-#[pyo3(signature = (records, key=None, keys=None, profile="interop", threads=1, registry=None))]
+#[pyo3(signature = (records, key=None, keys=None, profile="interop", threads=1, registry=None, *, backend="auto"))]
+#[allow(clippy::too_many_arguments, reason = "the Python signature")]
 pub(crate) fn verify_chunk(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
@@ -118,8 +119,9 @@ pub(crate) fn verify_chunk(
     profile: &str,
     threads: usize,
     registry: Option<&Bound<'_, Registry>>,
+    backend: &str,
 ) -> PyResult<Columns> {
-    let checker = checker(py, profile)?
+    let checker = checker(py, profile, backend)?
         .registry(registry.map(|r| r.get().inner()))
         .threads(threads);
     if threads == 0 {

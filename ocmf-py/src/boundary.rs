@@ -8,7 +8,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use ocmf_core::{Checker, Error, ErrorCode, Lang, Profile};
+use ocmf_core::{Backend, Checker, Error, ErrorCode, Lang, Profile};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
@@ -81,12 +81,29 @@ pub(crate) fn lang(py: Python<'_>, lang: &str) -> PyResult<Lang> {
     })
 }
 
-/// A checker with the profile named by `name` (no registry yet).
+/// The backend named by `name` (the core's names: `auto`, `pure-rust`,
+/// `native`, `reference`).
 ///
 /// # Errors
-/// As [`profile`].
-pub(crate) fn checker(py: Python<'_>, name: &str) -> PyResult<Checker<'static>> {
-    Ok(Checker::new().profile(profile(py, name)?))
+/// `InvalidArgumentError` (702) for an unknown name.
+pub(crate) fn backend(py: Python<'_>, name: &str) -> PyResult<Backend> {
+    Backend::from_name(name).map_err(|e| {
+        py_error(
+            py,
+            e.code,
+            &format!("unknown backend {name:?} (expected auto, pure-rust, native or reference)"),
+        )
+    })
+}
+
+/// A checker with the profile and the backend named (no registry yet).
+///
+/// # Errors
+/// As [`profile`] and [`backend`].
+pub(crate) fn checker(py: Python<'_>, profile: &str, backend: &str) -> PyResult<Checker<'static>> {
+    Ok(Checker::new()
+        .profile(self::profile(py, profile)?)
+        .backend(self::backend(py, backend)?))
 }
 
 /// The bytes of a `str`: its UTF-8, or for a `str` with lone surrogates

@@ -69,6 +69,7 @@ fn _ocmf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CodeInfo>()?;
     m.add_function(wrap_pyfunction!(verify::verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify::parse, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::backend_name, m)?)?;
     m.add_function(wrap_pyfunction!(batch::verify_chunk, m)?)?;
     m.add_function(wrap_pyfunction!(session::evaluate_session, m)?)?;
     m.add_function(wrap_pyfunction!(transport::extract, m)?)?;
@@ -77,6 +78,13 @@ fn _ocmf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(code_info, m)?)?;
     m.add("MAX_INPUT_BYTES", ocmf_core::transport::MAX_INPUT_BYTES)?;
     m.add("TRANSPORTS", transport::transport_names())?;
+    m.add(
+        "BACKENDS",
+        ocmf_core::Backend::ALL
+            .iter()
+            .map(|b| b.as_str())
+            .collect::<Vec<_>>(),
+    )?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

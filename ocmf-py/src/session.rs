@@ -48,9 +48,10 @@ impl SessionArgs {
         key: Option<&Bound<'_, PyAny>>,
         profile: &str,
         lang: &str,
+        backend: &str,
     ) -> PyResult<Self> {
         Ok(Self {
-            checker: checker(py, profile)?,
+            checker: checker(py, profile, backend)?,
             lang: self::lang(py, lang)?,
             key: KeyArg::from_py(py, key)?,
         })
@@ -95,14 +96,14 @@ fn parallel<'py>(
 }
 
 /// evaluate_session(records, carried=None, labels=None, key=None, registry=None,
-/// profile="interop", lang="en") -> SessionOutcome
+/// profile="interop", lang="en", *, backend="auto") -> SessionOutcome
 ///
 /// `records` are `str` or UTF-8 `bytes` (other bytes raise code 102 with
 /// the record's index); `carried` holds the key carried with each record
 /// (`str`, `bytes`, `ocmf.Key` or None), `labels` a label (`str` or None)
 /// per record; `key` is a key for every record.
 #[pyfunction]
-#[pyo3(signature = (records, carried=None, labels=None, key=None, registry=None, profile="interop", lang="en"))]
+#[pyo3(signature = (records, carried=None, labels=None, key=None, registry=None, profile="interop", lang="en", *, backend="auto"))]
 #[allow(clippy::too_many_arguments, reason = "the Python signature")]
 pub(crate) fn evaluate_session(
     py: Python<'_>,
@@ -113,8 +114,9 @@ pub(crate) fn evaluate_session(
     registry: Option<&Bound<'_, Registry>>,
     profile: &str,
     lang: &str,
+    backend: &str,
 ) -> PyResult<SessionOutcome> {
-    let args = SessionArgs::from_py(py, key, profile, lang)?;
+    let args = SessionArgs::from_py(py, key, profile, lang, backend)?;
     let records: Vec<Bound<'_, PyAny>> = records.try_iter()?.collect::<PyResult<_>>()?;
     let carried = parallel(py, carried, "carried keys", records.len())?;
     let labels = parallel(py, labels, "labels", records.len())?;

@@ -175,10 +175,10 @@ impl Extraction {
     fn with_sessions<R: Send>(
         &self,
         py: Python<'_>,
-        (key, registry, profile, lang): SessionsArgs<'_, '_>,
+        (key, registry, profile, lang, backend): SessionsArgs<'_, '_>,
         f: impl FnOnce(&[GroupReport<'_>], ocmf_core::Lang) -> R + Send,
     ) -> PyResult<R> {
-        let args = SessionArgs::from_py(py, key, profile, lang)?;
+        let args = SessionArgs::from_py(py, key, profile, lang, backend)?;
         let checker = args.checker.registry(registry.map(|r| r.get().inner()));
         let out = guarded(py, || {
             checker
@@ -195,6 +195,7 @@ type SessionsArgs<'a, 'py> = (
     Option<&'a Bound<'py, Registry>>,
     &'a str,
     &'a str,
+    &'a str,
 );
 
 #[pymethods]
@@ -203,6 +204,13 @@ impl Extraction {
     #[getter]
     fn format(&self) -> &'static str {
         self.inner.format.as_str()
+    }
+
+    /// Whether the input started with a UTF-8 byte-order mark (the core's
+    /// `byte_order_mark`; the values' spans still count it).
+    #[getter]
+    fn byte_order_mark(&self) -> bool {
+        self.inner.byte_order_mark
     }
 
     /// How many duplicate values were dropped.
@@ -247,7 +255,7 @@ impl Extraction {
     }
 
     /// Every group evaluated as one session.
-    #[pyo3(signature = (key=None, registry=None, profile="interop", lang="en"))]
+    #[pyo3(signature = (key=None, registry=None, profile="interop", lang="en", *, backend="auto"))]
     fn sessions(
         &self,
         py: Python<'_>,
@@ -255,8 +263,10 @@ impl Extraction {
         registry: Option<&Bound<'_, Registry>>,
         profile: &str,
         lang: &str,
+        backend: &str,
     ) -> PyResult<Vec<GroupSession>> {
-        let checked = self.with_sessions(py, (key, registry, profile, lang), |groups, lang| {
+        let args = (key, registry, profile, lang, backend);
+        let checked = self.with_sessions(py, args, |groups, lang| {
             groups
                 .iter()
                 .map(|g| {
@@ -278,7 +288,7 @@ impl Extraction {
     }
 
     /// `{extraction, sessions}` as canonical JSON (the CLI's `extract --json`).
-    #[pyo3(signature = (key=None, registry=None, profile="interop", lang="en"))]
+    #[pyo3(signature = (key=None, registry=None, profile="interop", lang="en", *, backend="auto"))]
     fn sessions_json(
         &self,
         py: Python<'_>,
@@ -286,8 +296,10 @@ impl Extraction {
         registry: Option<&Bound<'_, Registry>>,
         profile: &str,
         lang: &str,
+        backend: &str,
     ) -> PyResult<String> {
-        self.with_sessions(py, (key, registry, profile, lang), |groups, lang| {
+        let args = (key, registry, profile, lang, backend);
+        self.with_sessions(py, args, |groups, lang| {
             self.inner.json_with_sessions(groups, lang).to_string()
         })
     }

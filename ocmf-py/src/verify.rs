@@ -75,13 +75,13 @@ impl VerifyOutcome {
     }
 }
 
-/// verify(record, key=None, profile="interop", lang="en", registry=None) -> VerifyOutcome
+/// verify(record, key=None, profile="interop", lang="en", registry=None, *, backend="auto") -> VerifyOutcome
 ///
 /// Never raises for a bad record; raises only for a bad argument type,
-/// profile or language. With a registry `key` is the carried key and the
-/// JSON has the trust members.
+/// profile, language or backend. With a registry `key` is the carried key
+/// and the JSON has the trust members.
 #[pyfunction]
-#[pyo3(signature = (record, key=None, profile="interop", lang="en", registry=None))]
+#[pyo3(signature = (record, key=None, profile="interop", lang="en", registry=None, *, backend="auto"))]
 pub(crate) fn verify(
     py: Python<'_>,
     record: &Bound<'_, PyAny>,
@@ -89,8 +89,10 @@ pub(crate) fn verify(
     profile: &str,
     lang: &str,
     registry: Option<&Bound<'_, Registry>>,
+    backend: &str,
 ) -> PyResult<VerifyOutcome> {
-    let checker: Checker<'_> = checker(py, profile)?.registry(registry.map(|r| r.get().inner()));
+    let checker: Checker<'_> =
+        checker(py, profile, backend)?.registry(registry.map(|r| r.get().inner()));
     let lang = self::lang(py, lang)?;
     let record = record_bytes(py, record)?;
     let key = KeyArg::from_py(py, key)?;
@@ -101,6 +103,14 @@ pub(crate) fn verify(
             json: report.to_json_string(lang),
         }
     })
+}
+
+/// backend_name(name) -> str: the core's name of a backend (`auto`,
+/// `pure-rust`, `native`, `reference`); raises `InvalidArgumentError` (702)
+/// for any other name.
+#[pyfunction]
+pub(crate) fn backend_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    crate::boundary::backend(py, name).map(ocmf_core::Backend::as_str)
 }
 
 /// parse(record) -> str: the payload as canonical JSON text; raises for

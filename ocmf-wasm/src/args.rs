@@ -12,12 +12,12 @@ use std::rc::Rc;
 
 use js_sys::{JSON, JsString, Reflect, Uint8Array};
 use ocmf_core::registry::Registry;
-use ocmf_core::{Checker, KeyInput, Lang, Limits, Options, Profile, PublicKey};
+use ocmf_core::{Backend, Checker, KeyInput, Lang, Limits, Options, Profile, PublicKey};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::boundary::{arg_error, internal_error, usage_error};
+use crate::boundary::{arg_error, internal_error, to_js_error, usage_error};
 use crate::key::KeyData;
 
 /// Whether a value is `undefined` or `null` (an absent option).
@@ -136,7 +136,7 @@ pub(crate) fn read_key(k: &JsValue, field: &'static str) -> Result<KeyArg, JsVal
 
 // ---------------------------------------------------------------- options
 
-/// The options every check takes: `{ key, registry, profile, lang }`.
+/// The options every check takes: `{ key, registry, profile, lang, backend }`.
 pub(crate) struct CheckArgs {
     pub(crate) key: KeyArg,
     pub(crate) registry: Option<Rc<Registry>>,
@@ -162,6 +162,11 @@ impl CheckArgs {
         if let Some(p) = get(options, "profile", "profile")? {
             let s = p.as_string().ok_or_else(|| arg_error("profile"))?;
             args.options.profile = Profile::parse(&s).ok_or_else(|| usage_error("profile"))?;
+        }
+        if let Some(b) = get(options, "backend", "backend")? {
+            let s = b.as_string().ok_or_else(|| arg_error("backend"))?;
+            // The core's names; an unknown one is its 702 (`backend`).
+            args.options.backend = Backend::from_name(&s).map_err(|e| to_js_error(&e))?;
         }
         args.lang = read_lang(get(options, "lang", "lang")?)?;
         if let Some(k) = get(options, "key", "key")? {

@@ -50,6 +50,16 @@ impl JsExtraction {
         run(|| self.member("errors"))
     }
 
+    /// Whether the input started with a UTF-8 byte-order mark (read as if
+    /// it were absent; the JSON's `byte_order_mark`).
+    ///
+    /// # Errors
+    /// As `values`.
+    #[wasm_bindgen(getter, js_name = byteOrderMark)]
+    pub fn byte_order_mark(&self) -> Result<bool, JsValue> {
+        run(|| Ok(self.inner.byte_order_mark))
+    }
+
     /// How many duplicate values (same station and record) were dropped.
     ///
     /// # Errors

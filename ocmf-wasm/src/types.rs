@@ -29,6 +29,8 @@ export interface GroupSession extends GroupSessionData {
   toJSON(): unknown;
 }
 export type Lang = "en" | "de";
+/** The group arithmetic of a check (see `backend` in the options). */
+export type Backend = "auto" | "pure-rust" | "native" | "reference";
 /** Options of `verify` / `verifyJson`. */
 export interface VerifyOptions {
   /**
@@ -41,6 +43,14 @@ export interface VerifyOptions {
   profile?: Profile | null;
   /** Language of messages (default `en`). */
   lang?: Lang | null;
+  /**
+   * Group arithmetic that verifies every signature (default `auto`): the
+   * answers are the same on all four. None is constant-time, nor needs to
+   * be (verification inputs are public); `reference` is RustCrypto's own
+   * ECDSA verification, for a policy that asks for it (docs/constant-time.md).
+   * An unknown name throws `OcmfError` 702.
+   */
+  backend?: Backend | null;
   /**
    * Trusted keys: the key registered for the record's meter is used, and
    * the report gains `trust`, `keyFingerprint`, ... (`TrustedVerifyReport`).
@@ -61,6 +71,14 @@ export interface VerifyManyOptions {
   profile?: Profile | null;
   /** Language of messages in `reports` / `json` (default `en`). */
   lang?: Lang | null;
+  /**
+   * Group arithmetic that verifies every signature (default `auto`): the
+   * answers are the same on all four. None is constant-time, nor needs to
+   * be (verification inputs are public); `reference` is RustCrypto's own
+   * ECDSA verification, for a policy that asks for it (docs/constant-time.md).
+   * An unknown name throws `OcmfError` 702.
+   */
+  backend?: Backend | null;
   /** Also return `reports`: one full `VerifyReport` per record. */
   reports?: boolean | null;
   /** Also return `json`: one canonical JSON text per record (as `verifyJson`). */
@@ -164,6 +182,14 @@ export interface SessionOptions {
   profile?: Profile | null;
   /** Language of `message`, `explanation` and the record reports (findings carry both). */
   lang?: Lang | null;
+  /**
+   * Group arithmetic that verifies every signature (default `auto`): the
+   * answers are the same on all four. None is constant-time, nor needs to
+   * be (verification inputs are public); `reference` is RustCrypto's own
+   * ECDSA verification, for a policy that asks for it (docs/constant-time.md).
+   * An unknown name throws `OcmfError` 702.
+   */
+  backend?: Backend | null;
 }
 /** One record of a session as received. */
 export interface SessionRecordInput {

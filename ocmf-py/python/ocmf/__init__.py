@@ -120,6 +120,8 @@ def verify(
     profile: str = "interop",
     lang: str = "en",
     registry: Optional[Registry] = None,
+    *,
+    backend: str = "auto",
 ) -> VerifyResult:
     """Checks one record and returns its verdict; never raises for a bad record.
 
@@ -129,7 +131,13 @@ def verify(
     is ``unsupported`` with code 500). ``bytes`` records are checked for size
     and UTF-8 first (code 102 for non-UTF-8). Raises
     :class:`InvalidArgumentError` (702) only for a wrong argument type or an
-    unknown ``profile``/``lang``.
+    unknown ``profile``/``lang``/``backend``.
+
+    ``backend`` is the group arithmetic every signature is verified with:
+    ``"auto"`` (default), ``"pure-rust"``, ``"native"`` or ``"reference"``
+    (RustCrypto's own ECDSA verification). The answer is the same on all four;
+    none is constant-time, nor needs to be, as the inputs are public (see
+    ``docs/constant-time.md``).
 
     With ``registry`` (an :class:`ocmf.Registry`) the record is verified
     with the key registered for its meter; ``key`` (else a key in the
@@ -141,7 +149,7 @@ def verify(
     ``carried_key_fingerprint``, ``carried_key_error``, ``record_time_ms``),
     as ``ocmf verify --json --keys`` prints it.
     """
-    out = _ocmf.verify(record, key, profile, lang, native_registry(registry))
+    out = _ocmf.verify(record, key, profile, lang, native_registry(registry), backend=backend)
     return VerifyResult(out.verdict, out.code, out.signature_valid, out.algorithm, out.json)
 
 
@@ -150,13 +158,15 @@ def verify_strict(
     key: KeyInput = None,
     profile: str = "interop",
     registry: Optional[Registry] = None,
+    *,
+    backend: str = "auto",
 ) -> VerifyResult:
     """Like :func:`verify`, but raises unless the verdict is ``valid``
     (:class:`SignatureError` for a signature that does not verify).
 
     With ``registry`` only the signature is judged; check
     ``result.trust.is_trusted`` for the key decision."""
-    return verify(record, key, profile, registry=registry).raise_for_verdict()
+    return verify(record, key, profile, registry=registry, backend=backend).raise_for_verdict()
 
 
 def parse(record: RecordInput) -> dict[str, Any]:

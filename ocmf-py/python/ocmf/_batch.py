@@ -138,6 +138,7 @@ def _column_chunks(
     threads: Optional[int],
     chunk_size: int,
     registry: Optional[Registry],
+    backend: str,
 ) -> Iterator[list[list[Any]]]:
     """One list of columns per chunk: ``COLUMNS``, or ``TRUSTED_COLUMNS`` with a registry."""
     workers = _check_args(threads, chunk_size)
@@ -152,7 +153,7 @@ def _column_chunks(
         chunk_keys = None
         if key_iter is not None:
             chunk_keys = [_decode_once(k, cache) for k in islice(key_iter, len(chunk))]
-        columns = _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers, registry=native)
+        columns = _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers, registry=native, backend=backend)
         yield [getattr(columns, name) for name in names]
     if key_iter is not None and next(key_iter, _END) is not _END:
         raise InvalidArgumentError("more keys than records", 702)
@@ -168,6 +169,7 @@ def iter_verify(
     chunk_size: int = 65536,
     *,
     registry: None = None,
+    backend: str = "auto",
 ) -> Iterator[BatchRow]: ...
 @overload
 def iter_verify(
@@ -179,6 +181,7 @@ def iter_verify(
     chunk_size: int = 65536,
     *,
     registry: Registry,
+    backend: str = "auto",
 ) -> Iterator[TrustedBatchRow]: ...
 @overload
 def iter_verify(
@@ -190,6 +193,7 @@ def iter_verify(
     chunk_size: int = 65536,
     *,
     registry: Optional[Registry],
+    backend: str = "auto",
 ) -> Iterator[Union[BatchRow, TrustedBatchRow]]: ...
 def iter_verify(
     records: Any,
@@ -200,10 +204,12 @@ def iter_verify(
     chunk_size: int = 65536,
     *,
     registry: Optional[Registry] = None,
+    backend: str = "auto",
 ) -> Iterator[Union[BatchRow, TrustedBatchRow]]:
     """Yields one :class:`BatchRow` per record, verifying chunk by chunk (a
     generator); with ``registry`` one :class:`TrustedBatchRow` (see :func:`verify_many`)."""
-    return _rows(_column_chunks(records, key, keys, profile, threads, chunk_size, registry), registry)
+    backend = _ocmf.backend_name(backend)
+    return _rows(_column_chunks(records, key, keys, profile, threads, chunk_size, registry, backend), registry)
 
 
 def _rows(parts: Iterator[list[list[Any]]], registry: Optional[Registry]) -> Iterator[Any]:
@@ -224,6 +230,7 @@ def verify_many(
     as_: Optional[str] = None,
     *,
     registry: Optional[Registry] = None,
+    backend: str = "auto",
 ) -> Any:
     """Verifies many records; returns the columns ``verdict``, ``code``,
     ``signature_valid``, ``algorithm`` (and with ``registry`` also ``trust``
@@ -248,7 +255,13 @@ def verify_many(
     ``key_fingerprint`` (the key verified with, or None); ``"list"`` then
     gives :class:`TrustedBatchRow` objects. Without a registry the output is
     what it always was.
+
+    ``backend``: the group arithmetic (``"auto"``, ``"pure-rust"``,
+    ``"native"``, ``"reference"``), as for :func:`ocmf.verify`; the rows are
+    the same on every backend. An unknown name raises
+    :class:`InvalidArgumentError` (702) before any record is read.
     """
+    backend = _ocmf.backend_name(backend)
     if as_ is None:
         try:
             importlib.import_module("pyarrow")
@@ -258,7 +271,7 @@ def verify_many(
             as_ = "arrow"
     if as_ not in ("arrow", "pandas", "list"):
         raise InvalidArgumentError(f"as_ must be 'arrow', 'pandas' or 'list', not {as_!r}", 702)
-    parts = _column_chunks(records, key, keys, profile, threads, chunk_size, registry)
+    parts = _column_chunks(records, key, keys, profile, threads, chunk_size, registry, backend)
     names = COLUMNS if registry is None else TRUSTED_COLUMNS
     if as_ == "list":
         return list(_rows(parts, registry))

@@ -5,7 +5,9 @@ from typing import Iterable, Optional, Union, final
 __version__: str
 MAX_INPUT_BYTES: int
 TRANSPORTS: list[str]
+BACKENDS: list[str]
 __all__ = [
+    "BACKENDS",
     "CodeInfo",
     "Columns",
     "Entry",
@@ -22,6 +24,7 @@ __all__ = [
     "Value",
     "VerifyOutcome",
     "__version__",
+    "backend_name",
     "code_info",
     "evaluate_session",
     "extract",
@@ -218,6 +221,8 @@ class Extraction:
     def format(self) -> str: ...
     @property
     def duplicates(self) -> int: ...
+    @property
+    def byte_order_mark(self) -> bool: ...
     def values(self) -> list[Value]: ...
     def errors(self) -> list[Issue]: ...
     def groups(self) -> list[GroupInfo]: ...
@@ -229,6 +234,8 @@ class Extraction:
         registry: Optional[Registry] = None,
         profile: str = "interop",
         lang: str = "en",
+        *,
+        backend: str = "auto",
     ) -> list[GroupSession]: ...
     def sessions_json(
         self,
@@ -236,6 +243,8 @@ class Extraction:
         registry: Optional[Registry] = None,
         profile: str = "interop",
         lang: str = "en",
+        *,
+        backend: str = "auto",
     ) -> str: ...
 
 @final
@@ -264,6 +273,8 @@ def verify(
     profile: str = "interop",
     lang: str = "en",
     registry: Optional[Registry] = None,
+    *,
+    backend: str = "auto",
 ) -> VerifyOutcome: ...
 def verify_chunk(
     records: Iterable[Union[str, bytes, None]],
@@ -272,6 +283,8 @@ def verify_chunk(
     profile: str = "interop",
     threads: int = 1,
     registry: Optional[Registry] = None,
+    *,
+    backend: str = "auto",
 ) -> Columns:
     """The columns of the records (the core's `Checker::verify_all`; with a
     registry `key`/`keys` are the carried keys)."""
@@ -283,9 +296,13 @@ def evaluate_session(
     registry: Optional[Registry] = None,
     profile: str = "interop",
     lang: str = "en",
+    *,
+    backend: str = "auto",
 ) -> SessionOutcome: ...
 def extract(data: Union[str, bytes, bytearray]) -> Extraction: ...
 def to_xml(values: Iterable[object]) -> str: ...
 def parse(record: Union[str, bytes, None]) -> str: ...
+def backend_name(name: str) -> str:
+    """The core's name of a backend; `InvalidArgumentError` (702) for an unknown one."""
 def sign(payload: str, secret_hex: str, algorithm: Optional[str] = None) -> Signed: ...
 def code_info(code: int) -> Optional[CodeInfo]: ...

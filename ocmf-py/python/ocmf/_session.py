@@ -399,6 +399,8 @@ def evaluate_session(
     registry: Optional[Registry] = None,
     profile: str = "interop",
     lang: str = "en",
+    *,
+    backend: str = "auto",
 ) -> SessionResult:
     """Checks the records of one charging session against each other.
 
@@ -413,10 +415,17 @@ def evaluate_session(
     records (the verdict says what happened); raises
     :class:`InvalidArgumentError` for a wrong argument, :class:`InvalidKeyError`
     for an unreadable ``key`` and :class:`MalformedRecordError` (102) for a
-    ``bytes`` record that is not UTF-8.
+    ``bytes`` record that is not UTF-8. ``backend`` as for :func:`ocmf.verify`.
     """
     items = _session_items(records)
     out = _ocmf.evaluate_session(
-        items.records, items.carried, items.labels, key, native_registry(registry), profile, lang
+        items.records,
+        items.carried,
+        items.labels,
+        key,
+        native_registry(registry),
+        profile,
+        lang,
+        backend=backend,
     )
     return SessionResult(out.verdict, out.code, out.json)

@@ -181,10 +181,11 @@ def _group(g: _ocmf.GroupInfo) -> Group:
 class Extraction:
     """Everything :func:`extract` found: the detected ``format``, the signed
     ``values`` in input order, the ``errors`` (one :class:`ExtractionIssue`
-    per thing that could not be read) and the number of ``duplicates`` dropped.
+    per thing that could not be read), the number of ``duplicates`` dropped
+    and whether the input started with a UTF-8 ``byte_order_mark``.
     """
 
-    __slots__ = ("_native", "format", "values", "errors", "duplicates")
+    __slots__ = ("_native", "format", "values", "errors", "duplicates", "byte_order_mark")
 
     format: str
     """``ocmf-text``, ``hex-text``, ``ocpp-message``, ``ocpp-log``, ``tps-xml``, ``ptb-json``, ``ocpi-cdr``,
@@ -192,11 +193,14 @@ class Extraction:
     values: Tuple[SignedValue, ...]
     errors: Tuple[ExtractionIssue, ...]
     duplicates: int
+    byte_order_mark: bool
+    """True when the input started with a UTF-8 byte-order mark (read as without it)."""
 
     def __init__(self, native: _ocmf.Extraction) -> None:
         self._native = native
         self.format = native.format
         self.duplicates = native.duplicates
+        self.byte_order_mark = native.byte_order_mark
         self.values = tuple(
             SignedValue(
                 record=v.record,
@@ -234,14 +238,16 @@ class Extraction:
         registry: Optional[Registry] = None,
         profile: str = "interop",
         lang: str = "en",
+        *,
+        backend: str = "auto",
     ) -> list[GroupSession]:
         """Every group evaluated as one charging session (each value's carried
         key goes with it; its OCPP message id is the record label).
 
-        ``key`` and ``registry`` as for :func:`ocmf.evaluate_session`.
+        ``key``, ``registry`` and ``backend`` as for :func:`ocmf.evaluate_session`.
         """
         out = []
-        for g in self._native.sessions(key, native_registry(registry), profile, lang):
+        for g in self._native.sessions(key, native_registry(registry), profile, lang, backend=backend):
             group, session = g.group, g.session
             out.append(
                 GroupSession(
@@ -263,9 +269,11 @@ class Extraction:
         registry: Optional[Registry] = None,
         profile: str = "interop",
         lang: str = "en",
+        *,
+        backend: str = "auto",
     ) -> str:
         """``{"extraction": …, "sessions": […]}``: the core's JSON, as ``ocmf extract --json`` prints it."""
-        return self._native.sessions_json(key, native_registry(registry), profile, lang)
+        return self._native.sessions_json(key, native_registry(registry), profile, lang, backend=backend)
 
     def to_xml(self) -> str:
         """The values as the reference transparency software's XML (which :func:`extract` reads back)."""
