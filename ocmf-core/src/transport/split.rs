@@ -320,6 +320,12 @@ impl BlockSplitter {
         (cut, pieces)
     }
 
+    /// The lines of the input before the text the last call left.
+    #[must_use]
+    pub const fn lines(&self) -> usize {
+        self.lines
+    }
+
     /// The start of the last line of `held` past its first (and not
     /// searched before) that opens a record; 0 when there is none.
     fn cut(&self, held: &str) -> usize {
