@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Read, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -220,7 +222,7 @@ impl<W: Write> Stream<'_, '_, W> {
             }
             held.drain(..cut);
             offset += cut as u64;
-            self.progress.update(self.records, offset);
+            self.progress.bytes(offset, self.records);
             if last {
                 return Ok(());
             }
@@ -243,14 +245,14 @@ impl<W: Write> Stream<'_, '_, W> {
                 Slot::Unreadable(_) => None,
             })
             .collect();
-        let (render, first) = (self.render, self.records + 1);
+        let (render, first, progress) = (self.render, self.records + 1, self.progress);
         let lines = self.checker.verify_map(&items, |i, report| {
+            progress.record();
             (report.verdict, render.lines(first + i, &report))
         });
         drop(items);
         self.records += lines.len();
         let mut lines = lines.into_iter();
-        let progress = self.progress;
         let write = || -> Result<(), Stop> {
             for slot in slots {
                 match slot {
@@ -277,52 +279,103 @@ impl<W: Write> Stream<'_, '_, W> {
 }
 
 /// The progress bar on standard error: shown only when standard error is a
-/// terminal, without `--quiet`, once the work has taken a second.
+/// terminal, without `--quiet`, once the work has taken a second. Workers
+/// count each record as it is done; a ticker thread draws.
 pub(crate) struct Progress {
-    enabled: bool,
-    size: Option<u64>,
-    start: Instant,
-    bar: std::cell::OnceCell<ProgressBar>,
+    shared: Option<Arc<Shared>>,
+    ticker: Option<std::thread::JoinHandle<()>>,
     /// Standard output is the same terminal: lines are written with the
     /// bar hidden.
     stdout_tty: bool,
+}
+
+/// What the workers and the ticker share.
+struct Shared {
+    records: AtomicU64,
+    /// Input consumed by the blocks done, and their records.
+    bytes: AtomicU64,
+    block_records: AtomicU64,
+    done: AtomicBool,
+    bar: OnceLock<ProgressBar>,
 }
 
 impl Progress {
     /// After this long, a bar is shown.
     const AFTER: Duration = Duration::from_secs(1);
 
+    /// A bar in bytes of a `size`-byte input (with an ETA), else a count.
     pub(crate) fn new(quiet: bool, size: Option<u64>) -> Self {
+        let enabled = !quiet && io::stderr().is_terminal();
+        let shared = enabled.then(|| {
+            Arc::new(Shared {
+                records: AtomicU64::new(0),
+                bytes: AtomicU64::new(0),
+                block_records: AtomicU64::new(0),
+                done: AtomicBool::new(false),
+                bar: OnceLock::new(),
+            })
+        });
+        let ticker = shared.clone().map(|sh| {
+            let start = Instant::now();
+            std::thread::spawn(move || {
+                while !sh.done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if start.elapsed() >= Self::AFTER && !sh.done.load(Ordering::Relaxed) {
+                        draw(&sh, start, size);
+                    }
+                }
+            })
+        });
         Self {
-            enabled: !quiet && io::stderr().is_terminal(),
-            size,
-            start: Instant::now(),
-            bar: std::cell::OnceCell::new(),
+            shared,
+            ticker,
             stdout_tty: io::stdout().is_terminal(),
         }
     }
 
-    /// `records` checked and `bytes` of input consumed so far.
-    pub(crate) fn update(&self, records: usize, bytes: u64) {
-        if !self.enabled || (self.bar.get().is_none() && self.start.elapsed() < Self::AFTER) {
-            return;
+    /// One more record done (called on the workers).
+    pub(crate) fn record(&self) {
+        if let Some(sh) = &self.shared {
+            sh.records.fetch_add(1, Ordering::Relaxed);
         }
-        let bar = self.bar.get_or_init(|| self.make());
-        let secs = self.start.elapsed().as_secs_f64().max(1e-3);
-        #[allow(clippy::cast_precision_loss)]
-        let rate = records as f64 / secs;
-        bar.set_message(format!("{records} records, {rate:.0} records/s"));
-        bar.set_position(if self.size.is_some() {
-            bytes
-        } else {
-            records as u64
-        });
     }
 
-    fn make(&self) -> ProgressBar {
-        // With a known size the bar is the bytes read, with an ETA; on a
-        // pipe, a spinner with the count.
-        let (bar, template) = match self.size {
+    /// `bytes` of input consumed by the blocks done, which held `records`.
+    pub(crate) fn bytes(&self, bytes: u64, records: usize) {
+        if let Some(sh) = &self.shared {
+            sh.bytes.store(bytes, Ordering::Relaxed);
+            sh.block_records.store(records as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// Runs `f` (which writes to standard output) with the bar hidden when
+    /// both share the terminal.
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match self.shared.as_ref().and_then(|sh| sh.bar.get()) {
+            Some(bar) if self.stdout_tty => bar.suspend(f),
+            _ => f(),
+        }
+    }
+
+    /// Stops the ticker and removes the bar.
+    pub(crate) fn finish(&mut self) {
+        if let Some(sh) = &self.shared {
+            sh.done.store(true, Ordering::Relaxed);
+        }
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        if let Some(bar) = self.shared.as_ref().and_then(|sh| sh.bar.get()) {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Draws the bar (made at its first draw): records done, their rate, and
+/// with a known size the bytes read and an ETA.
+fn draw(sh: &Shared, start: Instant, size: Option<u64>) {
+    let bar = sh.bar.get_or_init(|| {
+        let (bar, template) = match size {
             Some(n) => (
                 ProgressBar::new(n),
                 "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}, ETA {eta}",
@@ -332,29 +385,31 @@ impl Progress {
                 "{spinner} [{elapsed_precise}] {msg}",
             ),
         };
+        let bar = bar.with_elapsed(start.elapsed());
         bar.set_draw_target(ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style);
         }
-        bar.enable_steady_tick(Duration::from_millis(200));
         bar
-    }
-
-    /// Runs `f` (which writes to standard output) with the bar hidden when
-    /// both share the terminal.
-    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
-        match self.bar.get() {
-            Some(bar) if self.stdout_tty => bar.suspend(f),
-            _ => f(),
+    });
+    let records = sh.records.load(Ordering::Relaxed);
+    #[allow(clippy::cast_precision_loss)]
+    let rate = records as f64 / start.elapsed().as_secs_f64().max(1e-3);
+    bar.set_message(format!("{records} records, {rate:.0} records/s"));
+    // With a size: the bytes of the records done, at the blocks' mean
+    // record length (the bar moves within a block, for a steady ETA).
+    let position = match size {
+        Some(n) => {
+            let (bytes, at) = (
+                sh.bytes.load(Ordering::Relaxed),
+                sh.block_records.load(Ordering::Relaxed),
+            );
+            let mean = bytes.checked_div(at).unwrap_or(0);
+            bytes.max(records.saturating_mul(mean)).min(n)
         }
-    }
-
-    /// Removes the bar.
-    pub(crate) fn finish(&self) {
-        if let Some(bar) = self.bar.get() {
-            bar.finish_and_clear();
-        }
-    }
+        None => records,
+    };
+    bar.set_position(position);
 }
 
 #[cfg(test)]

@@ -105,7 +105,7 @@ pub(crate) fn run(c: &OneInput, inspect: bool) -> u8 {
     let streamed = streamed(&held, input.eof);
     // Progress in bytes of a file that is streamed; else in records.
     let size = input.size.filter(|_| streamed);
-    let progress = Progress::new(c.common.quiet, size);
+    let mut progress = Progress::new(c.common.quiet, size);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let code = if streamed {
@@ -190,9 +190,7 @@ fn whole(
         if written.is_ok() {
             written = progress.suspend(|| out.write_all(&render.lines(n, &report)));
         }
-        if n % 4096 == 0 {
-            progress.update(n, 0);
-        }
+        progress.record();
     });
     if written.and_then(|()| out.flush()).is_err() {
         return EXIT_IO;
