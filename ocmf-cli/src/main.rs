@@ -11,6 +11,7 @@
 mod extract;
 mod output;
 mod sign;
+mod stream;
 mod verify;
 
 use std::io::{self, Read};
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ocmf_core::registry::Registry;
-use ocmf_core::transport::{Extraction, extract_bytes};
+use ocmf_core::transport::{Extraction, MAX_INPUT_BYTES, extract_bytes};
 use ocmf_core::{Backend, Checker, KeyInput, Lang, Profile};
 
 #[derive(Parser)]
@@ -83,6 +84,10 @@ struct Common {
                      (docs/constant-time.md)."
     )]
     backend: Backend,
+    /// No progress bar (it is shown on a terminal only, for work that
+    /// takes more than a second)
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -161,9 +166,23 @@ fn read_input(path: &str) -> io::Result<Vec<u8>> {
     }
 }
 
+/// Reads at most `MAX_INPUT_BYTES + 1` bytes of a file or standard input:
+/// the transport layer answers `too_large` for anything longer, whatever
+/// the bytes, so the rest is never needed.
+fn read_capped(path: &str) -> io::Result<Vec<u8>> {
+    let cap = u64::try_from(MAX_INPUT_BYTES).map_or(u64::MAX, |n| n + 1);
+    let mut s = Vec::new();
+    if path == "-" {
+        io::stdin().lock().take(cap).read_to_end(&mut s)?;
+    } else {
+        std::fs::File::open(path)?.take(cap).read_to_end(&mut s)?;
+    }
+    Ok(s)
+}
+
 /// Reads and extracts one input; prints the I/O error and returns the exit code on failure.
 fn load(path: &str) -> Result<Extraction, u8> {
-    match read_input(path) {
+    match read_capped(path) {
         Ok(bytes) => Ok(extract_bytes(&bytes)),
         Err(e) => {
             eprintln!("ocmf: cannot read {path}: {e}");

@@ -9,21 +9,6 @@ use ocmf_core::{Lang, Report, Severity, Text, Verdict};
 
 use crate::{EXIT_INVALID, EXIT_MALFORMED};
 
-/// 2 when any record is malformed or unsupported, else 1 when any signature
-/// does not verify, else 0.
-pub(crate) fn exit_for(verdicts: &[Verdict]) -> u8 {
-    if verdicts
-        .iter()
-        .any(|v| matches!(v, Verdict::Malformed | Verdict::Unsupported))
-    {
-        EXIT_MALFORMED
-    } else if verdicts.contains(&Verdict::InvalidSignature) {
-        EXIT_INVALID
-    } else {
-        0
-    }
-}
-
 /// 0 for a valid session, 1 for an invalid one, else 2.
 pub(crate) fn session_exit(v: SessionVerdict) -> u8 {
     match v {

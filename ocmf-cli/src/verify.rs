@@ -1,14 +1,15 @@
-//! `ocmf verify` and `ocmf inspect`: one report per record, the records of
-//! a file checked as one batch.
+//! `ocmf verify` and `ocmf inspect`: one report per record. Record text is
+//! streamed (see [`crate::stream`]); any other input is read whole.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 use ocmf_core::transport::{self, InputFormat, PieceKind, TransportError};
-use ocmf_core::{Error, ErrorCode, Item, Report, Verdict};
+use ocmf_core::{Error, ErrorCode, Item, KeyInput, Report, Verdict};
 
-use crate::output::{exit_for, print_errors, print_human, print_table};
-use crate::{EXIT_IO, EXIT_MALFORMED, OneInput, Setup, read_input};
+use crate::output::print_errors;
+use crate::stream::{BLOCK, Input, Progress, Render, Stop, Stream, Tally};
+use crate::{EXIT_IO, EXIT_MALFORMED, OneInput, Setup};
 
 /// The records of an input, each with the key carried with it, and what
 /// could not be read.
@@ -57,36 +58,116 @@ fn records(bytes: &[u8]) -> Records<'_> {
     r
 }
 
+/// The first bytes read: enough to tell record text (streamed) from any
+/// other input (read whole, as the transport layer needs it).
+const HEAD: usize = 1 << 20;
+
+/// Whether the input whose first bytes are `head` is streamed: record
+/// text, i.e. the format the transport layer detects for the whole input
+/// is `OcmfText` (its first non-blank characters are `OCMF|`: they are in
+/// the head unless the input ends first). A head that is not UTF-8 (but
+/// for a character cut at its end) is read whole, so that the whole
+/// input gets today's `not_utf8` answer.
+fn streamed(head: &[u8], eof: bool) -> bool {
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) if e.error_len().is_none() && !eof => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    transport::detect(text) == InputFormat::OcmfText
+}
+
 /// `verify` (one verdict line per record) or `inspect` (a table per record).
 pub(crate) fn run(c: &OneInput, inspect: bool) -> u8 {
     let setup = match Setup::new(&c.common) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let lang = setup.lang;
-    let json = c.common.json;
-    let bytes = match read_input(&c.file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("ocmf: cannot read {}: {e}", c.file);
-            return EXIT_IO;
-        }
+    let cannot_read = |e: io::Error| {
+        eprintln!("ocmf: cannot read {}: {e}", c.file);
+        EXIT_IO
     };
-    let input = records(&bytes);
+    let mut input = match Input::open(&c.file) {
+        Ok(i) => i,
+        Err(e) => return cannot_read(e),
+    };
+    let mut held = Vec::new();
+    if let Err(e) = input.fill(&mut held, HEAD) {
+        return cannot_read(e);
+    }
+    let render = Render {
+        json: c.common.json,
+        inspect,
+        lang: setup.lang,
+    };
+    let streamed = streamed(&held, input.eof);
+    // Progress in bytes of a file that is streamed; else in records.
+    let size = input.size.filter(|_| streamed);
+    let mut progress = Progress::new(c.common.quiet, size);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut verdicts = Vec::new();
-    match print_errors(&input.errors, &c.file, json, &mut out) {
-        Ok(true) => verdicts.push(Verdict::Malformed),
+    let code = if streamed {
+        let checker = setup.checker();
+        // The user's key, decoded once for the whole run (an undecodable
+        // key is passed on: each record then reports why).
+        let decoded = setup.key().decode(checker.backend_kind());
+        let key = match &decoded {
+            Some(Ok(k)) => KeyInput::Decoded(k),
+            _ => setup.key(),
+        };
+        let mut stream = Stream {
+            checker,
+            key,
+            render,
+            path: &c.file,
+            out: &mut out,
+            progress: &progress,
+            tally: Tally::default(),
+            records: 0,
+        };
+        match stream.run(&mut input, held, BLOCK) {
+            Ok(()) => stream.tally.exit(),
+            Err(Stop::Read(e)) => {
+                let _ = out.flush();
+                cannot_read(e)
+            }
+            Err(Stop::Write) => EXIT_IO,
+        }
+    } else {
+        match input.fill_all(&mut held) {
+            Ok(()) => whole(c, &setup, &held, render, &mut out, &progress),
+            Err(e) => cannot_read(e),
+        }
+    };
+    progress.finish();
+    code
+}
+
+/// Any other input, read whole: the transport layer's records (or the
+/// record text's pieces) checked as one stream of batches.
+fn whole(
+    c: &OneInput,
+    setup: &Setup,
+    bytes: &[u8],
+    render: Render,
+    out: &mut impl Write,
+    progress: &Progress,
+) -> u8 {
+    let input = records(bytes);
+    let mut tally = Tally::default();
+    match print_errors(&input.errors, &c.file, render.json, out) {
+        Ok(true) => tally.add(Verdict::Malformed),
         Ok(false) => {}
         Err(_) => return EXIT_IO,
     }
     if input.items.is_empty() {
-        if json && input.errors.is_empty() {
+        if render.json && input.errors.is_empty() {
             // Every outcome has its JSON answer: nothing to check is `malformed`.
             let profile = setup.checker().options_ref().profile;
             let report = Report::from_error(Error::new(ErrorCode::EmptyInput), profile);
-            if writeln!(out, "{}", report.to_json_string(lang)).is_err() {
+            if writeln!(out, "{}", report.to_json_string(render.lang)).is_err() {
                 return EXIT_IO;
             }
         }
@@ -105,19 +186,14 @@ pub(crate) fn run(c: &OneInput, inspect: bool) -> u8 {
     let mut written = Ok(());
     setup.checker().verify_each(items, |_, report| {
         n += 1;
-        verdicts.push(report.verdict);
+        tally.add(report.verdict);
         if written.is_ok() {
-            written = if json {
-                writeln!(out, "{}", report.to_json_string(lang))
-            } else if inspect {
-                print_table(&mut out, n, &report, lang)
-            } else {
-                print_human(&mut out, n, &report, lang)
-            };
+            written = progress.suspend(|| out.write_all(&render.lines(n, &report)));
         }
+        progress.record();
     });
     if written.and_then(|()| out.flush()).is_err() {
         return EXIT_IO;
     }
-    exit_for(&verdicts)
+    tally.exit()
 }

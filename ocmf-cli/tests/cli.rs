@@ -633,3 +633,56 @@ fn keba_ocpp201_with_its_key_container_is_a_valid_session() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// A long run whose standard error is a pipe prints no progress (nor
+/// anything else) there, with or without `--quiet`; the records are all
+/// answered in order. (On a terminal the bar shows: scripts/check-progress.)
+#[test]
+fn no_progress_bytes_on_a_pipe() {
+    let record = sample().trim().to_owned();
+    let n = 20_000;
+    let (dir, file) = temp_file("pipe", "records.txt", &format!("{record}\n").repeat(n));
+    for extra in [&[][..], &["--quiet"], &["-q", "--json"]] {
+        let start = std::time::Instant::now();
+        let o = ocmf(
+            &[
+                &[
+                    "verify",
+                    "--threads",
+                    "2",
+                    "--key-file",
+                    "examples/keba-p256.key",
+                ],
+                extra,
+                &[&file],
+            ]
+            .concat(),
+            None,
+        );
+        let took = start.elapsed();
+        assert_eq!(o.status.code(), Some(0));
+        assert!(
+            o.stderr.is_empty(),
+            "{extra:?}: {:?}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = String::from_utf8(o.stdout).unwrap();
+        if extra.contains(&"--json") {
+            assert_eq!(
+                out.lines()
+                    .filter(|l| l.contains(r#""verdict":"valid""#))
+                    .count(),
+                n
+            );
+        } else {
+            let last = out
+                .lines()
+                .filter(|l| l.starts_with("record "))
+                .last()
+                .unwrap();
+            assert!(last.starts_with(&format!("record {n}: valid — ")), "{last}");
+        }
+        eprintln!("{extra:?}: {n} records in {took:?} (the bar is due after 1 s)");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -38,10 +38,20 @@ type Keys<'a> = BTreeMap<KeyRef<'a>, Result<PublicKey, Error>>;
 /// one replaces builds none. A registered key keeps its tables for later
 /// calls.
 pub(crate) fn verify_all<'a>(checker: &Checker<'_>, items: &[Item<'a>]) -> Vec<Report<'a>> {
+    verify_map(checker, items, |_, report| report)
+}
+
+/// [`Checker::verify_map`]: [`verify_all`], each report handed to `map` with
+/// its index on the worker that made it.
+pub(crate) fn verify_map<'a, R: Send>(
+    checker: &Checker<'_>,
+    items: &[Item<'a>],
+    map: impl Fn(usize, Report<'a>) -> R + Sync,
+) -> Vec<R> {
     let registry = checker.registry_ref();
     let keys = decode_keys(items, checker.backend_kind(), registry.is_none());
     let uses = Uses::default();
-    run(items, checker.thread_count(), |item: &Item<'a>| {
+    run(items, checker.thread_count(), |i, item: &Item<'a>| {
         let key = resolve(item.key, &keys);
         let report = checker.verify_decoded(item.record, key);
         if let (Some(registry), Some(trust)) = (registry, report.trust.as_ref()) {
@@ -62,7 +72,7 @@ pub(crate) fn verify_all<'a>(checker: &Checker<'_>, items: &[Item<'a>]) -> Vec<R
                 uses.note(k);
             }
         }
-        report
+        map(i, report)
     })
 }
 
@@ -115,13 +125,23 @@ fn resolve<'k>(key: KeyInput<'k>, keys: &'k Keys<'_>) -> Option<Result<&'k Publi
     }
 }
 
-/// Maps `one` over `items` in order, on `threads` workers (see
-/// [`Checker::threads`]).
-fn run<T: Sync, R: Send>(items: &[T], threads: usize, one: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// Maps `one` over `items` (with their index) in order, on `threads`
+/// workers (see [`Checker::threads`]).
+fn run<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    one: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
     #[cfg(feature = "rayon")]
     if threads != 1 && items.len() > 1 {
         use rayon::prelude::*;
-        let par = || items.par_iter().map(&one).collect();
+        let par = || {
+            items
+                .par_iter()
+                .enumerate()
+                .map(|(i, t)| one(i, t))
+                .collect()
+        };
         if threads == 0 {
             return par();
         }
@@ -133,7 +153,7 @@ fn run<T: Sync, R: Send>(items: &[T], threads: usize, one: impl Fn(&T) -> R + Sy
     }
     #[cfg(not(feature = "rayon"))]
     let _ = threads;
-    items.iter().map(one).collect()
+    items.iter().enumerate().map(|(i, t)| one(i, t)).collect()
 }
 
 /// A pool of `threads` workers, kept for the next batch of that size (a
@@ -228,7 +248,7 @@ pub(crate) fn verify_digests(
     cases: &[([u8; 32], &[u8])],
 ) -> Vec<Result<(crate::SignatureShape, bool), Error>> {
     prepare_busy_key(key, cases.len());
-    run(cases, checker.thread_count(), |(digest, sig)| {
+    run(cases, checker.thread_count(), |_, (digest, sig)| {
         crate::record::verify_digest(algorithm, key, digest, sig)
     })
 }
@@ -458,6 +478,35 @@ mod tests {
         }
         assert!(seen.iter().any(|s| s.1 == crate::Verdict::Valid));
         assert!(seen.iter().any(|s| s.1 != crate::Verdict::Valid));
+    }
+
+    #[test]
+    fn verify_map_hands_each_report_with_its_index() {
+        let owned: Vec<(String, String)> = (0..40u8)
+            .map(|i| {
+                let (mut rec, key) = signed(i, 6, Curve::P256);
+                if i % 6 == 1 {
+                    rec = rec.replacen("\"MS\"", "\"mS\"", 1);
+                }
+                (rec, key)
+            })
+            .collect();
+        let items: Vec<Item<'_>> = owned
+            .iter()
+            .map(|(r, k)| Item::new(r).key(KeyInput::Text(k)))
+            .collect();
+        for threads in [1, 2, 0] {
+            let checker = Checker::new().threads(threads);
+            let all = checker.verify_all(&items);
+            let mapped = checker.verify_map(&items, |i, r| (i, r.verdict, r.code()));
+            let want: Vec<_> = all
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (i, r.verdict, r.code()))
+                .collect();
+            assert_eq!(mapped, want, "{threads}");
+            assert!(all.iter().any(Report::is_valid) && !all.iter().all(Report::is_valid));
+        }
     }
 
     #[test]

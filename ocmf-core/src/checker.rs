@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | [`Checker::verify`] | one record (text or bytes) and a [`KeyInput`] | [`Report`] |
 //! | [`Checker::verify_all`] | a slice of [`Item`]s | one [`Report`] per item, in order |
+//! | [`Checker::verify_map`] | a slice of [`Item`]s and a map | one mapped [`Report`] per item, mapped on the workers, in order |
 //! | [`Checker::verify_each`] | any iterator of items | [`Report`]s to a callback, in order, in bounded memory |
 //! | [`Checker::session`] | the records of one charging session | [`SessionReport`] |
 //! | [`Checker::sessions`] | an [`Extraction`] (OCPP log, XML, …) | one [`GroupReport`] per session |
@@ -421,6 +422,18 @@ impl<'r> Checker<'r> {
     #[must_use]
     pub fn verify_all<'a>(&self, items: &[Item<'a>]) -> Vec<Report<'a>> {
         batch::verify_all(self, items)
+    }
+
+    /// [`Checker::verify_all`], each report handed to `map` with its index
+    /// on the worker thread that made it (to render it or keep only what is
+    /// needed, in parallel); the answers in input order. `verify_all` is
+    /// `verify_map(items, |_, report| report)`.
+    pub fn verify_map<'a, R: Send>(
+        &self,
+        items: &[Item<'a>],
+        map: impl Fn(usize, Report<'a>) -> R + Sync,
+    ) -> Vec<R> {
+        batch::verify_map(self, items, map)
     }
 
     /// Test hook (issue 17: every engine path under Wycheproof and the edge

@@ -201,7 +201,7 @@ use crate::decimal::ExactDecimal;
 use crate::error::ErrorCode;
 
 pub use sessions::GroupReport;
-pub use split::{PieceKind, RecordPiece, SplitRecords, split_records};
+pub use split::{BlockSplitter, PieceKind, RecordPiece, SplitRecords, split_records};
 pub use xml::to_xml;
 
 /// Largest input [`extract`] reads (64 MiB).

@@ -250,6 +250,102 @@ impl<'a> Iterator for SplitRecords<'a> {
     }
 }
 
+/// [`split_records`] for text that arrives in blocks (a file or a pipe read
+/// piece by piece): each call gives the pieces of the text so far that no
+/// later text can change, with their lines counted from the start of the
+/// input, so that the pieces of all calls are exactly those
+/// `split_records` gives for the whole text at once.
+///
+/// A block is cut at the start of its last line (not its first) whose text
+/// after leading white space starts with `OCMF`: such a line closes
+/// whatever record is open and opens a new one, whatever came before, so
+/// the text before it splits alone as it splits within the whole. Text with
+/// no such line stays with the caller until more arrives (or the input
+/// ends): memory is bounded by the longest stretch without a record start.
+///
+/// ```
+/// use ocmf_core::transport::{BlockSplitter, split_records};
+///
+/// let text = "OCMF|{}|{}\nOCMF|{\n \"a\": 1\n}|{}\n\nstray\nOCMF|{}|{}\n";
+/// let whole: Vec<_> = split_records(text).collect();
+/// let (mut splitter, mut pieces, mut held) = (BlockSplitter::new(), Vec::new(), String::new());
+/// for block in text.as_bytes().chunks(7) {
+///     held.push_str(core::str::from_utf8(block).unwrap());
+///     let (cut, block_pieces) = splitter.split(&held, false);
+///     pieces.extend(block_pieces.map(|p| (p.text.to_owned(), p.line, p.kind)));
+///     held.drain(..cut);
+/// }
+/// let (_, last) = splitter.split(&held, true);
+/// pieces.extend(last.map(|p| (p.text.to_owned(), p.line, p.kind)));
+/// let whole: Vec<_> = whole.iter().map(|p| (p.text.to_owned(), p.line, p.kind)).collect();
+/// assert_eq!(pieces, whole);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct BlockSplitter {
+    /// Lines before the held text.
+    lines: usize,
+    /// Line starts of the held text before this offset are no cut.
+    searched: usize,
+}
+
+impl BlockSplitter {
+    /// A splitter at the start of the input.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            lines: 0,
+            searched: 0,
+        }
+    }
+
+    /// Splits `held`: the text the previous call left (`held[cut..]` of
+    /// that call), followed by the text read since; at the first call, the
+    /// start of the input. Returns `cut`, how many bytes of `held` the
+    /// pieces cover (the caller drops them and passes the rest again, with
+    /// more text), and the pieces. With `last` (the input ends with
+    /// `held`), `cut` is `held.len()`.
+    pub fn split<'a>(&mut self, held: &'a str, last: bool) -> (usize, SplitRecords<'a>) {
+        let cut = if last { held.len() } else { self.cut(held) };
+        let text = held.get(..cut).unwrap_or_default();
+        let pieces = SplitRecords {
+            input: text,
+            offset: 0,
+            line: self.lines,
+            open: None,
+            pending: None,
+        };
+        self.lines += text.bytes().filter(|&b| b == b'\n').count();
+        // The first line start not yet searched, relative to the rest.
+        self.searched = held.rfind('\n').map_or(0, |i| i + 1).saturating_sub(cut);
+        (cut, pieces)
+    }
+
+    /// The lines of the input before the text the last call left.
+    #[must_use]
+    pub const fn lines(&self) -> usize {
+        self.lines
+    }
+
+    /// The start of the last line of `held` past its first (and not
+    /// searched before) that opens a record; 0 when there is none.
+    fn cut(&self, held: &str) -> usize {
+        let mut end = held.len();
+        while let Some(nl) = held.get(..end).and_then(|h| h.rfind('\n')) {
+            let start = nl + 1;
+            if start < self.searched {
+                break;
+            }
+            let line = held.get(start..).unwrap_or_default();
+            let line = line.find('\n').map_or(line, |i| &line[..i]);
+            if line.trim_start().starts_with("OCMF") {
+                return start;
+            }
+            end = nl;
+        }
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
