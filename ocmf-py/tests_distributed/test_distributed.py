@@ -73,10 +73,16 @@ def _check(name: str, rows: list[dict[str, Any]], out: Path, driver: int) -> Non
 
 def test_spark_local_2_matches_verify(input_rows: list[dict[str, Any]], input_file: Path, tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
-    out = tmp_path / "spark.jsonl"
-    driver, printed = _run_example("spark_verify.py", input_file, out, "--master", "local[2]")
+    out, saved = tmp_path / "spark.jsonl", tmp_path / "spark.parquet"
+    driver, printed = _run_example("spark_verify.py", input_file, out, "--master", "local[2]", "--save", str(saved))
     assert f"spark: {len(input_rows)} records" in printed and ", 0 differences" in printed
     _check("spark", input_rows, out, driver)
+    # What the executors wrote (--save) is the same rows.
+    pq = pytest.importorskip("pyarrow.parquet")
+    with open(out, encoding="utf-8") as f:
+        collected = sorted((json.loads(line) for line in f), key=lambda r: r["id"])
+    written = sorted(pq.read_table(saved).to_pylist(), key=lambda r: r["id"])
+    assert written == collected
 
 
 def test_dask_local_cluster_of_processes_matches_verify(
