@@ -79,16 +79,16 @@ def verifier(with_json: bool) -> Any:
     return verify_batches
 
 
-def run(spark: SparkSession, path: str, with_json: bool, partitions: int, save: Optional[str]) -> pa.Table:
-    """Verifies the file on the cluster; returns the collected results. With
-    ``save``, the executors also write them as Parquet there (what a job on a
-    real cluster does instead of collecting everything on the driver)."""
+def run(spark: SparkSession, path: str, with_json: bool, partitions: int, save: Optional[str]) -> Any:
+    """The verified DataFrame of the file. With ``save``, the executors write
+    it as Parquet there first (what a job on a real cluster does instead of
+    collecting everything on the driver)."""
     df = spark.read.schema(INPUT_SCHEMA).json(path).repartition(partitions)
     out = df.mapInArrow(verifier(with_json), OUTPUT_DDL)
     if save:
         out = out.cache()
         out.write.mode("overwrite").parquet(save)
-    return out.toArrow()
+    return out
 
 
 def differences(path: str, result: pa.Table, with_json: bool) -> int:
@@ -144,27 +144,33 @@ def main(argv: list[str]) -> int:
         .config("spark.sql.shuffle.partitions", str(args.partitions))
         .getOrCreate()
     )
+    local = "://" not in args.path  # a URL (hdfs://, s3a://, ...) is read by the executors only
     try:
-        path = args.path if "://" in args.path else os.path.abspath(args.path)
-        result = run(spark, path, args.json, args.partitions, args.save)
+        out = run(spark, os.path.abspath(args.path) if local else args.path, args.json, args.partitions, args.save)
+        if args.save and not (local or args.out):
+            # The results stay on the cluster's storage: only counts come back.
+            counts = {r["verdict"]: r["count"] for r in out.groupBy("verdict").count().collect()}
+            print(", ".join(f"{k}: {n}" for k, n in sorted(counts.items())))
+            print(f"spark: {sum(counts.values())} records written to {args.save} (not compared)")
+            return 0
+        result = out.toArrow()
     finally:
         spark.stop()
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             for row in result.to_pylist():
                 f.write(json.dumps(row) + "\n")
-    counts: dict[str, int] = {}
+    verdicts: dict[str, int] = {}
     for v in result.column("verdict").to_pylist():
-        counts[v] = counts.get(v, 0) + 1
-    print(", ".join(f"{k}: {n}" for k, n in sorted(counts.items())))
+        verdicts[v] = verdicts.get(v, 0) + 1
+    print(", ".join(f"{k}: {n}" for k, n in sorted(verdicts.items())))
     pids = set(result.column("pid").to_pylist())
-    if "://" in args.path:  # not a local file: the driver cannot read it to compare
+    if not local:  # the driver cannot read the input to compare
         print(f"spark: {result.num_rows} records in {len(pids)} worker processes (not compared)")
         return 0
     diffs = differences(args.path, result, args.json)
     print(f"spark: {result.num_rows} records in {len(pids)} worker processes, {diffs} differences")
     return 1 if diffs else 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
