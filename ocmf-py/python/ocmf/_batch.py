@@ -7,6 +7,9 @@ without the GIL, on ``threads`` worker threads. A key given as text or bytes
 is decoded once into a :class:`Key` here, so that its precomputed tables
 serve every chunk; a key that signs 32 or more records of a chunk gets the
 wide tables before the chunk is checked.
+
+``progress`` (a callable, or a ``tqdm`` bar) hears about the work at chunk
+boundaries only, never per record, so it costs nothing measurable.
 """
 
 from __future__ import annotations
@@ -15,16 +18,38 @@ import importlib
 import os
 import sys
 from itertools import islice
-from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Union, overload
+from typing import Any, Callable, Iterable, Iterator, List, NamedTuple, Optional, Protocol, Union, overload
 
 from . import _ocmf
 from ._errors import InvalidArgumentError, OcmfError
 from ._ocmf import Key
 from ._registry import Registry, native_registry
 
-__all__ = ["BatchRow", "TrustedBatchRow", "iter_verify", "verify_many", "COLUMNS", "TRUSTED_COLUMNS"]
+__all__ = [
+    "BatchRow",
+    "TrustedBatchRow",
+    "iter_verify",
+    "verify_many",
+    "COLUMNS",
+    "TRUSTED_COLUMNS",
+    "Progress",
+    "ProgressBar",
+]
 
 KeyInput = Union[str, bytes, Key, None]
+
+
+class ProgressBar(Protocol):
+    """What ``progress=`` uses of a bar such as ``tqdm``: ``update(n)`` (and,
+    when there, a ``total`` attribute that is None until known, and ``refresh()``)."""
+
+    def update(self, n: int) -> object: ...
+
+
+Progress = Union[Callable[[int, Optional[int]], object], ProgressBar, None]
+"""A ``progress=`` argument: ``callback(done, total)`` (``total`` None while
+the number of records is unknown), or a :class:`ProgressBar` such as a
+``tqdm`` bar."""
 _END = object()
 
 
@@ -120,6 +145,43 @@ def _decode_once(key: Any, cache: dict[Any, Any]) -> Any:
     return key  # the native layer raises InvalidArgumentError
 
 
+def _total(records: Any) -> Optional[int]:
+    """The number of records when the input knows it (a list, Series, Arrow array), else None."""
+    try:
+        return len(records)
+    except TypeError:  # a generator or iterator
+        return None
+
+
+def _reporter(progress: Progress) -> Optional[Callable[[int, Optional[int]], object]]:
+    """``report(done, total)`` for a ``progress=`` argument: the callable itself,
+    or the updates of a ``tqdm``-like bar (whose ``total`` is set when it has
+    none and the total is known; several calls can share one bar)."""
+    if progress is None or callable(progress):
+        return progress
+    update = getattr(progress, "update", None)
+    if not callable(update):
+        raise InvalidArgumentError(
+            "progress must be a callable (done, total) or have an update(n) method (a tqdm bar), "
+            f"not {type(progress).__name__}",
+            702,
+        )
+    shown = 0
+
+    def bar(done: int, total: Optional[int]) -> None:
+        nonlocal shown
+        if total is not None and getattr(progress, "total", 0) is None:
+            setattr(progress, "total", total)  # noqa: B010 - not every bar has the attribute
+            refresh = getattr(progress, "refresh", None)
+            if callable(refresh):
+                refresh()
+        if done > shown:
+            update(done - shown)
+            shown = done
+
+    return bar
+
+
 def _check_args(threads: Optional[int], chunk_size: int) -> int:
     if not isinstance(chunk_size, int) or chunk_size < 1:
         raise InvalidArgumentError("chunk_size must be a positive int", 702)
@@ -139,9 +201,15 @@ def _column_chunks(
     chunk_size: int,
     registry: Optional[Registry],
     backend: str,
+    progress: Progress = None,
 ) -> Iterator[list[list[Any]]]:
-    """One list of columns per chunk: ``COLUMNS``, or ``TRUSTED_COLUMNS`` with a registry."""
+    """One list of columns per chunk: ``COLUMNS``, or ``TRUSTED_COLUMNS`` with a registry.
+
+    ``progress`` is told ``(0, total)`` first, ``(done, total)`` after each
+    chunk, and, when the total was unknown, ``(done, done)`` at the end."""
     workers = _check_args(threads, chunk_size)
+    total = _total(records)
+    report = _reporter(progress)
     native = native_registry(registry)
     names = COLUMNS if native is None else TRUSTED_COLUMNS
     cache: dict[Any, Any] = {}
@@ -149,14 +217,22 @@ def _column_chunks(
     key_iter: Optional[Iterator[Any]] = None
     if keys is not None:
         key_iter = (k for part in _chunks(keys, chunk_size) for k in part)
+    done = 0
+    if report is not None:
+        report(0, total)
     for chunk in _chunks(records, chunk_size):
         chunk_keys = None
         if key_iter is not None:
             chunk_keys = [_decode_once(k, cache) for k in islice(key_iter, len(chunk))]
         columns = _ocmf.verify_chunk(chunk, shared, chunk_keys, profile, workers, registry=native, backend=backend)
+        done += len(chunk)
+        if report is not None:
+            report(done, total)
         yield [getattr(columns, name) for name in names]
     if key_iter is not None and next(key_iter, _END) is not _END:
         raise InvalidArgumentError("more keys than records", 702)
+    if report is not None and total is None:
+        report(done, done)
 
 
 @overload
@@ -170,6 +246,7 @@ def iter_verify(
     *,
     registry: None = None,
     backend: str = "auto",
+    progress: Progress = None,
 ) -> Iterator[BatchRow]: ...
 @overload
 def iter_verify(
@@ -182,6 +259,7 @@ def iter_verify(
     *,
     registry: Registry,
     backend: str = "auto",
+    progress: Progress = None,
 ) -> Iterator[TrustedBatchRow]: ...
 @overload
 def iter_verify(
@@ -194,6 +272,7 @@ def iter_verify(
     *,
     registry: Optional[Registry],
     backend: str = "auto",
+    progress: Progress = None,
 ) -> Iterator[Union[BatchRow, TrustedBatchRow]]: ...
 def iter_verify(
     records: Any,
@@ -205,11 +284,15 @@ def iter_verify(
     *,
     registry: Optional[Registry] = None,
     backend: str = "auto",
+    progress: Progress = None,
 ) -> Iterator[Union[BatchRow, TrustedBatchRow]]:
     """Yields one :class:`BatchRow` per record, verifying chunk by chunk (a
-    generator); with ``registry`` one :class:`TrustedBatchRow` (see :func:`verify_many`)."""
+    generator); with ``registry`` one :class:`TrustedBatchRow`; ``backend`` and
+    ``progress`` as for :func:`verify_many` (``progress`` is called when a chunk
+    is verified, before its rows are yielded)."""
     backend = _ocmf.backend_name(backend)
-    return _rows(_column_chunks(records, key, keys, profile, threads, chunk_size, registry, backend), registry)
+    parts = _column_chunks(records, key, keys, profile, threads, chunk_size, registry, backend, progress)
+    return _rows(parts, registry)
 
 
 def _rows(parts: Iterator[list[list[Any]]], registry: Optional[Registry]) -> Iterator[Any]:
@@ -231,6 +314,7 @@ def verify_many(
     *,
     registry: Optional[Registry] = None,
     backend: str = "auto",
+    progress: Progress = None,
 ) -> Any:
     """Verifies many records; returns the columns ``verdict``, ``code``,
     ``signature_valid``, ``algorithm`` (and with ``registry`` also ``trust``
@@ -260,6 +344,15 @@ def verify_many(
     ``"native"``, ``"reference"``), as for :func:`ocmf.verify`; the rows are
     the same on every backend. An unknown name raises
     :class:`InvalidArgumentError` (702) before any record is read.
+
+    ``progress``: ``callback(done, total)``, called at chunk boundaries (never
+    per record): ``(0, total)`` first, then after each verified chunk; ``total``
+    is ``len(records)``, or None for an input without a length (a generator),
+    in which case a last call ``(done, done)`` follows the last chunk. So the
+    last call always has ``done == total``. Or an object with ``update(n)``,
+    such as a ``tqdm`` bar: it is advanced by each chunk's records (and its
+    ``total`` set when known). An exception raised by the callback stops the
+    batch and propagates.
     """
     backend = _ocmf.backend_name(backend)
     if as_ is None:
@@ -271,7 +364,7 @@ def verify_many(
             as_ = "arrow"
     if as_ not in ("arrow", "pandas", "list"):
         raise InvalidArgumentError(f"as_ must be 'arrow', 'pandas' or 'list', not {as_!r}", 702)
-    parts = _column_chunks(records, key, keys, profile, threads, chunk_size, registry, backend)
+    parts = _column_chunks(records, key, keys, profile, threads, chunk_size, registry, backend, progress)
     names = COLUMNS if registry is None else TRUSTED_COLUMNS
     if as_ == "list":
         return list(_rows(parts, registry))
