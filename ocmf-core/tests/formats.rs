@@ -87,7 +87,10 @@ fn every_sample_gives_its_independent_verdict() {
         }
     }
     println!("{}", rows.join("\n"));
-    assert!(failures.is_empty(), "differ from independent_check: {failures:?}");
+    assert!(
+        failures.is_empty(),
+        "differ from independent_check: {failures:?}"
+    );
     assert_eq!(rows.len(), 40);
 }
 
@@ -101,7 +104,11 @@ fn bump_digit_after(text: &str, anchor: &str, then: &str) -> String {
     let start = at + text[at..].find(|c: char| c.is_ascii_digit()).unwrap();
     let end = start + text[start..].find(|c: char| !c.is_ascii_digit()).unwrap();
     let mut b = text.as_bytes().to_vec();
-    b[end - 1] = if b[end - 1] == b'9' { b'8' } else { b[end - 1] + 1 };
+    b[end - 1] = if b[end - 1] == b'9' {
+        b'8'
+    } else {
+        b[end - 1] + 1
+    };
     String::from_utf8(b).unwrap()
 }
 
@@ -126,7 +133,10 @@ fn bump_sml_value(text: &str, obis: &[u8]) -> String {
         data_encoding::BASE64.decode(compact.as_bytes()).unwrap()
     };
     let o = bytes.windows(6).position(|w| w == obis).unwrap();
-    let u = o + bytes[o..].windows(3).position(|w| w == [0x62, 0x1e, 0x52]).unwrap();
+    let u = o + bytes[o..]
+        .windows(3)
+        .position(|w| w == [0x62, 0x1e, 0x52])
+        .unwrap();
     let tl = bytes[u + 4];
     let last = u + 4 + usize::from(tl & 0x0f) - 1;
     bytes[last] ^= 1;
@@ -153,7 +163,11 @@ fn tamper_signed(s: &Sample) -> String {
                 [1, 0, 1, 0x11, 0, 0xff]
             };
             let b64_edl = !v.trim_start().starts_with("1b") && !v.trim_start().starts_with("1B");
-            let obis = if b64_edl { [1, 0, 1, 0x11, 0, 0xff] } else { obis };
+            let obis = if b64_edl {
+                [1, 0, 1, 0x11, 0, 0xff]
+            } else {
+                obis
+            };
             bump_sml_value(v, &obis)
         }
         "ISA_EDL40" => bump_sml_value(v, &[1, 0, 1, 8, 0, 0xff]),
@@ -210,8 +224,16 @@ fn changes_outside_the_signed_part() {
             "EDL40" | "ISA_EDL40" => {
                 let t = v.trim_end();
                 let mut b = t.as_bytes().to_vec();
-                let i = if t.ends_with('=') { t.len() - 3 } else { t.len() - 1 };
-                b[i] = if b[i] == b'A' || b[i] == b'a' { b'B' } else { b'A' };
+                let i = if t.ends_with('=') {
+                    t.len() - 3
+                } else {
+                    t.len() - 1
+                };
+                b[i] = if b[i] == b'A' || b[i] == b'a' {
+                    b'B'
+                } else {
+                    b'A'
+                };
                 if s.format == "EDL40" && t.ends_with('=') {
                     // base64: keep the bit-length valid, change a CRC bit.
                     b[i] = if b[i] == b'A' { b'E' } else { b'A' };
@@ -228,7 +250,10 @@ fn changes_outside_the_signed_part() {
                 let mut json: Value = serde_json::from_str(v).unwrap();
                 let shown = &mut json["value"]["measuredValue"]["value"];
                 *shown = Value::from(shown.as_i64().unwrap() + 1);
-                (serde_json::to_string_pretty(&json).unwrap(), Some("unsigned_field_differs"))
+                (
+                    serde_json::to_string_pretty(&json).unwrap(),
+                    Some("unsigned_field_differs"),
+                )
             }
             other => panic!("{other}"),
         };
@@ -239,7 +264,11 @@ fn changes_outside_the_signed_part() {
         let (original, _) = verify(&s, v);
         let before: Vec<&str> = original.findings.iter().map(|f| f.code).collect();
         match expect_finding {
-            Some(code) => assert!(codes.contains(&code) && !before.contains(&code), "{}: {codes:?}", s.id),
+            Some(code) => assert!(
+                codes.contains(&code) && !before.contains(&code),
+                "{}: {codes:?}",
+                s.id
+            ),
             None => assert_eq!(codes, before, "{}", s.id),
         }
     }
@@ -302,7 +331,10 @@ fn typed_errors_for_bad_input() {
     assert_eq!(kind(&edl[..edl.len() / 2]), FormatErrorKind::Sml);
     // Alfen: bad base32, and a data set of the wrong length.
     let alfen = get("alfen-000");
-    assert_eq!(kind(&alfen.replacen("BJKG", "BJ1G", 1)), FormatErrorKind::Encoding);
+    assert_eq!(
+        kind(&alfen.replacen("BJKG", "BJ1G", 1)),
+        FormatErrorKind::Encoding
+    );
     let fields: Vec<&str> = alfen.split(';').collect();
     let short = alfen.replacen(fields[4], "AAAAAAAA", 1);
     assert_eq!(kind(&short), FormatErrorKind::Length);
@@ -310,11 +342,18 @@ fn typed_errors_for_bad_input() {
     let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><signedMeterValue><publicKey>&lol3;</publicKey></signedMeterValue>"#;
     assert_eq!(kind(bomb), FormatErrorKind::Xml);
     // Deep nesting.
-    let deep = format!("<ChargingProcess>{}{}</ChargingProcess>", "<a>".repeat(20_000), "</a>".repeat(20_000));
+    let deep = format!(
+        "<ChargingProcess>{}{}</ChargingProcess>",
+        "<a>".repeat(20_000),
+        "</a>".repeat(20_000)
+    );
     assert_eq!(kind(&deep), FormatErrorKind::Xml);
     // Bad hex in a Mennekes key, bad JSON, nothing recognisable.
     let men = get("edl_mennekes-045");
-    assert_eq!(kind(&men.replacen("6DACB9", "6DXCB9", 1)), FormatErrorKind::Encoding);
+    assert_eq!(
+        kind(&men.replacen("6DACB9", "6DXCB9", 1)),
+        FormatErrorKind::Encoding
+    );
     assert_eq!(kind("{\"additionalValues\": [1,"), FormatErrorKind::Json);
     let e = formats::read(b"hello").unwrap_err();
     assert_eq!(e.kind, FormatErrorKind::Unrecognised);
@@ -397,7 +436,9 @@ fn readers_are_total() {
     }
     for _ in 0..2000 {
         let n = rng.below(400);
-        let mut b: Vec<u8> = (0..n).map(|_| u8::try_from(rng.next() & 0xff).unwrap()).collect();
+        let mut b: Vec<u8> = (0..n)
+            .map(|_| u8::try_from(rng.next() & 0xff).unwrap())
+            .collect();
         if rng.below(2) == 0 {
             let mut framed = vec![0x1b, 0x1b, 0x1b, 0x1b, 1, 1, 1, 1];
             framed.append(&mut b);

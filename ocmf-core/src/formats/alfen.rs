@@ -8,8 +8,8 @@ use alloc::{string::String, vec, vec::Vec};
 
 use super::codec::{base32, le, obis, scaled, to_hex};
 use super::{
-    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatReading,
-    FormatTime, FormatValue, ReadingKind, SignedPart,
+    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatReading, FormatTime,
+    FormatValue, ReadingKind, SignedPart,
 };
 use crate::algorithm::Curve;
 use crate::grammar::TimeStatus;

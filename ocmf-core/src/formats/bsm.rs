@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use super::codec;
 use super::{
-    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatReading,
-    FormatTime, FormatValue, ReadingKind, SignedPart,
+    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatReading, FormatTime,
+    FormatValue, ReadingKind, SignedPart,
 };
 use crate::algorithm::Curve;
 use crate::grammar::TimeStatus;
@@ -60,14 +60,22 @@ fn point<'v>(values: &'v [Value], name: &str) -> Option<&'v Value> {
         .and_then(|p| p.get("measuredValue"))
 }
 
-fn push_number(out: &mut Vec<u8>, mv: &Value, unit: u8, name: &'static str) -> Result<Number, FormatError> {
+fn push_number(
+    out: &mut Vec<u8>,
+    mv: &Value,
+    unit: u8,
+    name: &'static str,
+) -> Result<Number, FormatError> {
     let bad = FormatError::new(K::BadField, F, name);
     let value = mv.get("value").and_then(Value::as_i64).ok_or(bad.clone())?;
     // u32 or i32 (two's complement): both fit 32 bits.
     let word: u32 = u32::try_from(value)
         .or_else(|_| i32::try_from(value).map(|i| u32::from_be_bytes(i.to_be_bytes())))
         .map_err(|_| bad.clone())?;
-    let scale = mv.get("scale").map_or(Some(0), Value::as_i64).ok_or(bad.clone())?;
+    let scale = mv
+        .get("scale")
+        .map_or(Some(0), Value::as_i64)
+        .ok_or(bad.clone())?;
     let scale = i8::try_from(scale).map_err(|_| bad.clone())?;
     let unit = match mv.get("unitEncoded") {
         Some(u) => u.as_u64().and_then(|u| u8::try_from(u).ok()).ok_or(bad)?,
@@ -114,7 +122,11 @@ pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
             .and_then(Value::as_str)
             .ok_or(FormatError::new(K::MissingField, F, name))
     };
-    let key = codec::hex(text("/meterInfo/publicKey", "meterInfo.publicKey")?, F, "meterInfo.publicKey")?;
+    let key = codec::hex(
+        text("/meterInfo/publicKey", "meterInfo.publicKey")?,
+        F,
+        "meterInfo.publicKey",
+    )?;
     let signature = codec::hex(text("/signature", "signature")?, F, "signature")?;
     let mut signed = Vec::new();
     let mut numbers = Vec::new();
@@ -167,15 +179,27 @@ pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
     };
     let mut findings = Vec::new();
     // The unsigned mirrors: top-level value (RCR), measurementId, meterId, time.
-    let shown = v.pointer("/value/measuredValue/value").and_then(Value::as_i64);
-    let shown_scale = v.pointer("/value/measuredValue/scale").and_then(Value::as_i64);
-    if shown.is_some_and(|s| s != rcr.value) || shown_scale.is_some_and(|s| s != i64::from(rcr.scale)) {
+    let shown = v
+        .pointer("/value/measuredValue/value")
+        .and_then(Value::as_i64);
+    let shown_scale = v
+        .pointer("/value/measuredValue/scale")
+        .and_then(Value::as_i64);
+    if shown.is_some_and(|s| s != rcr.value)
+        || shown_scale.is_some_and(|s| s != i64::from(rcr.scale))
+    {
         differs(&mut findings, "value");
     }
-    if v.get("measurementId").and_then(Value::as_i64).is_some_and(|m| m != rcnt.value) {
+    if v.get("measurementId")
+        .and_then(Value::as_i64)
+        .is_some_and(|m| m != rcnt.value)
+    {
         differs(&mut findings, "measurementId");
     }
-    if v.pointer("/meterInfo/meterId").and_then(Value::as_str).is_some_and(|m| m != serial) {
+    if v.pointer("/meterInfo/meterId")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m != serial)
+    {
         differs(&mut findings, "meterInfo.meterId");
     }
     if let Some(t) = v.get("time").and_then(Value::as_str) {
@@ -186,9 +210,15 @@ pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
     Ok(FormatValue {
         format: F,
         meter_serial: serial,
-        readings: vec![reading(total, "1-0:1.8.0*255"), reading(rcr, "1-0:1.8.0*198")],
+        readings: vec![
+            reading(total, "1-0:1.8.0*255"),
+            reading(rcr, "1-0:1.8.0*198"),
+        ],
         transaction: None,
-        contract: v.pointer("/contract/id").and_then(Value::as_str).map(String::from),
+        contract: v
+            .pointer("/contract/id")
+            .and_then(Value::as_str)
+            .map(String::from),
         carried_key: Some(key),
         signed: vec![SignedPart {
             label: "value",

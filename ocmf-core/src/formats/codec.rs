@@ -15,7 +15,11 @@ const XML_NODES_LIMIT: u32 = 10_000;
 pub(super) const XML_MAX_BYTES: usize = 1 << 20;
 
 /// Strict RFC 4648 base32 (upper case, `=` padding to a multiple of 8).
-pub(super) fn base32(text: &str, format: Format, field: &'static str) -> Result<Vec<u8>, FormatError> {
+pub(super) fn base32(
+    text: &str,
+    format: Format,
+    field: &'static str,
+) -> Result<Vec<u8>, FormatError> {
     BASE32
         .decode(text.as_bytes())
         .map_err(|_| FormatError::new(FormatErrorKind::Encoding, format, field))
@@ -30,7 +34,11 @@ pub(super) fn hex(text: &str, format: Format, field: &'static str) -> Result<Vec
 }
 
 /// Base64 (padded or not), white space anywhere ignored.
-pub(super) fn base64(text: &str, format: Format, field: &'static str) -> Result<Vec<u8>, FormatError> {
+pub(super) fn base64(
+    text: &str,
+    format: Format,
+    field: &'static str,
+) -> Result<Vec<u8>, FormatError> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     BASE64
         .decode(compact.as_bytes())
@@ -146,10 +154,9 @@ pub(super) fn iso_time(text: &str) -> Option<(i64, i32)> {
     let t = text.trim().as_bytes();
     let num = |r: core::ops::Range<usize>| -> Option<i64> {
         let s = t.get(r)?;
-        s.iter().all(u8::is_ascii_digit).then(|| {
-            s.iter()
-                .fold(0i64, |a, &d| a * 10 + i64::from(d - b'0'))
-        })
+        s.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s.iter().fold(0i64, |a, &d| a * 10 + i64::from(d - b'0')))
     };
     if t.len() < 20 || t[4] != b'-' || t[7] != b'-' || !matches!(t[10], b'T' | b' ') {
         return None;

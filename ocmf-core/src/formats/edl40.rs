@@ -13,8 +13,8 @@ use super::block::{CONTRACT_LEN, Edl40Block, LEN};
 use super::codec::{obis, scaled, to_hex};
 use super::sml::{self, Entry, Node, SmlTime};
 use super::{
-    CurveRule, Format, FormatError, FormatErrorKind as K, FormatReading, FormatTime,
-    FormatValue, ReadingKind, SignedPart,
+    CurveRule, Format, FormatError, FormatErrorKind as K, FormatReading, FormatTime, FormatValue,
+    ReadingKind, SignedPart,
 };
 use crate::algorithm::Curve;
 use crate::grammar::TimeStatus;
@@ -40,9 +40,13 @@ const ISA_PAGINATION: &[u8] = &[0x81, 0x80, 0xC7, 0xF0, 0x40, 0xFF];
 pub(super) fn read(frame: &[u8]) -> Result<FormatValue, FormatError> {
     let payload = sml::unframe(frame, Format::Edl40)?;
     let messages = sml::messages(&payload, Format::Edl40)?;
-    let res = sml::get_list_res(&messages)
-        .ok_or(FormatError::new(K::Sml, Format::Edl40, "GetList.Res"))?;
-    let entries = sml::entries(&res[4]).ok_or(FormatError::new(K::Sml, Format::Edl40, "valList"))?;
+    let res = sml::get_list_res(&messages).ok_or(FormatError::new(
+        K::Sml,
+        Format::Edl40,
+        "GetList.Res",
+    ))?;
+    let entries =
+        sml::entries(&res[4]).ok_or(FormatError::new(K::Sml, Format::Edl40, "valList"))?;
     let server_id: [u8; 10] = res[1]
         .octets()
         .and_then(|s| s.try_into().ok())
@@ -97,14 +101,24 @@ fn emoc_status(s: u64) -> u8 {
         .fold(0u8, |acc, &(dst, _)| acc | (1 << dst))
 }
 
-fn edl40(server_id: [u8; 10], entries: &[Entry<'_>], list_sig: &[u8]) -> Result<FormatValue, FormatError> {
+fn edl40(
+    server_id: [u8; 10],
+    entries: &[Entry<'_>],
+    list_sig: &[u8],
+) -> Result<FormatValue, FormatError> {
     const F: Format = Format::Edl40;
     let value = entries
         .iter()
         .find(|e| SIGNED_VALUE.contains(&e.name))
-        .ok_or(FormatError::new(K::MissingField, F, "signed value 1.17.0 / 1.8.0"))?;
+        .ok_or(FormatError::new(
+            K::MissingField,
+            F,
+            "signed value 1.17.0 / 1.8.0",
+        ))?;
     let (unit, scaler, meter) = energy(value, F)?;
-    let time = value.time.ok_or(FormatError::new(K::MissingField, F, "valTime"))?;
+    let time = value
+        .time
+        .ok_or(FormatError::new(K::MissingField, F, "valTime"))?;
     let raw_status = value.status.unwrap_or(0);
     let status = if list_sig.len() == 66 {
         emoc_status(raw_status)
@@ -133,7 +147,9 @@ fn edl40(server_id: [u8; 10], entries: &[Entry<'_>], list_sig: &[u8]) -> Result<
         value: meter,
         log: [list_sig[n - 2], list_sig[n - 1]],
         contract: contract_id.to_vec(),
-        contract_time: contract.and_then(|e| e.time).map_or(0, SmlTime::local_epoch),
+        contract_time: contract
+            .and_then(|e| e.time)
+            .map_or(0, SmlTime::local_epoch),
         historical: i64::try_from(int_of(find(entries, HISTORICAL))).unwrap_or(0),
         historical_compensated: i64::try_from(int_of(find(entries, HISTORICAL_COMP))).unwrap_or(0),
         line_resistance: u16::try_from(int_of(find(entries, LINE_RESISTANCE))).unwrap_or(0),
@@ -171,7 +187,10 @@ fn isa_time(t: SmlTime) -> FormatTime {
     )
 }
 
-fn isa_reading(e: &Entry<'_>, kind: ReadingKind) -> Result<(FormatReading, u8, i8, i64), FormatError> {
+fn isa_reading(
+    e: &Entry<'_>,
+    kind: ReadingKind,
+) -> Result<(FormatReading, u8, i8, i64), FormatError> {
     let (unit, scaler, value) = energy(e, Format::IsaEdl40)?;
     let reading = FormatReading {
         kind,
@@ -207,7 +226,10 @@ fn isa(
     let missing = |f| FormatError::new(K::MissingField, F, f);
     let start = find(entries, ISA_START).ok_or(missing("start counter"))?;
     let actual = find(entries, ISA_ACTUAL).ok_or(missing("actual counter"))?;
-    let name = list_name.octets().filter(|n| n.len() == 6).ok_or(missing("listName"))?;
+    let name = list_name
+        .octets()
+        .filter(|n| n.len() == 6)
+        .ok_or(missing("listName"))?;
     let kind = match name.get(4) {
         Some(0) => ReadingKind::Start,
         Some(1) => ReadingKind::Intermediate,
@@ -217,10 +239,18 @@ fn isa(
     let (start_reading, su, ss, sv) = isa_reading(start, ReadingKind::Start)?;
     let (mut actual_reading, au, asc, av) = isa_reading(actual, kind)?;
     let value_sig = actual.signature.unwrap_or(&[]);
-    let contract = find(entries, CONTRACT).and_then(|e| e.value.octets()).unwrap_or(&[]);
-    let esth = find(entries, ISA_ESTH).and_then(|e| e.value.octets()).unwrap_or(&[]);
+    let contract = find(entries, CONTRACT)
+        .and_then(|e| e.value.octets())
+        .unwrap_or(&[]);
+    let esth = find(entries, ISA_ESTH)
+        .and_then(|e| e.value.octets())
+        .unwrap_or(&[]);
     if value_sig.len() > 66 || contract.len() > CONTRACT_LEN || esth.len() > 20 {
-        return Err(FormatError::new(K::Length, F, "valueSignature / contract / ESTH"));
+        return Err(FormatError::new(
+            K::Length,
+            F,
+            "valueSignature / contract / ESTH",
+        ));
     }
     let pagination = to_u32(int_of(find(entries, ISA_PAGINATION)));
     actual_reading.pagination = Some(u64::from(pagination));

@@ -55,7 +55,11 @@ fn fixed<const N: usize>(text: &str, name: &'static str) -> Result<[u8; N], Form
 
 pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
     let bad = |name| FormatError::new(K::BadField, F, name);
-    let key = codec::hex(str_at(v, &["meterInfo", "publicKey"], "meterInfo.publicKey")?, F, "meterInfo.publicKey")?;
+    let key = codec::hex(
+        str_at(v, &["meterInfo", "publicKey"], "meterInfo.publicKey")?,
+        F,
+        "meterInfo.publicKey",
+    )?;
     let sig = codec::hex(str_at(v, &["signature"], "signature")?, F, "signature")?;
     if key.len() != 48 || sig.len() != 48 {
         return Err(FormatError::new(K::Length, F, "publicKey / signature"));
@@ -64,26 +68,48 @@ pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
     if contract.len() > CONTRACT_LEN {
         return Err(FormatError::new(K::Length, F, "contract.id"));
     }
-    let (local_time, offset) = local(v, &["measuredValue", "timestampLocal"], "measuredValue.timestampLocal")?;
-    let status = u8::from_str_radix(str_at(v, &["additionalInfo", "status"], "additionalInfo.status")?, 16)
-        .map_err(|_| bad("additionalInfo.status"))?;
+    let (local_time, offset) = local(
+        v,
+        &["measuredValue", "timestampLocal"],
+        "measuredValue.timestampLocal",
+    )?;
+    let status = u8::from_str_radix(
+        str_at(v, &["additionalInfo", "status"], "additionalInfo.status")?,
+        16,
+    )
+    .map_err(|_| bad("additionalInfo.status"))?;
     let pagination = u32::from_str_radix(str_at(v, &["measurementId"], "measurementId")?, 16)
         .map_err(|_| bad("measurementId"))?;
     let block = Edl40Block {
-        server_id: fixed(str_at(v, &["meterInfo", "meterId"], "meterInfo.meterId")?, "meterInfo.meterId")?,
+        server_id: fixed(
+            str_at(v, &["meterInfo", "meterId"], "meterInfo.meterId")?,
+            "meterInfo.meterId",
+        )?,
         local_time,
         status,
         seconds_index: u32::try_from(int_at(v, &["additionalInfo", "indexes", "timer"], "timer")?)
             .map_err(|_| bad("timer"))?,
         pagination,
-        obis: fixed(str_at(v, &["measurand", "id"], "measurand.id")?, "measurand.id")?,
+        obis: fixed(
+            str_at(v, &["measurand", "id"], "measurand.id")?,
+            "measurand.id",
+        )?,
         unit: u8::try_from(int_at(v, &["measuredValue", "unitEncoded"], "unitEncoded")?)
             .map_err(|_| bad("unitEncoded"))?,
-        scaler: i8::try_from(int_at(v, &["measuredValue", "scale"], "scale")?).map_err(|_| bad("scale"))?,
+        scaler: i8::try_from(int_at(v, &["measuredValue", "scale"], "scale")?)
+            .map_err(|_| bad("scale"))?,
         value: int_at(v, &["measuredValue", "value"], "measuredValue.value")?,
-        log: fixed(str_at(v, &["additionalInfo", "indexes", "logBook"], "logBook")?, "logBook")?,
+        log: fixed(
+            str_at(v, &["additionalInfo", "indexes", "logBook"], "logBook")?,
+            "logBook",
+        )?,
         contract: contract.as_bytes().to_vec(),
-        contract_time: local(v, &["contract", "timestampLocal"], "contract.timestampLocal").map_or(0, |t| t.0),
+        contract_time: local(
+            v,
+            &["contract", "timestampLocal"],
+            "contract.timestampLocal",
+        )
+        .map_or(0, |t| t.0),
         ..Edl40Block::default()
     };
     let transaction = v

@@ -10,8 +10,8 @@ use roxmltree::Node;
 use super::block::{CONTRACT_LEN, Edl40Block};
 use super::codec;
 use super::{
-    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatValue,
-    ReadingKind, SignedPart,
+    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatValue, ReadingKind,
+    SignedPart,
 };
 use crate::algorithm::Curve;
 
@@ -39,8 +39,10 @@ fn number<T: core::str::FromStr>(n: Node<'_, '_>, name: &'static str) -> Result<
 }
 
 fn local_epoch(n: Node<'_, '_>, name: &'static str) -> Result<(u32, i32), FormatError> {
-    let (utc, off) = codec::iso_time(text(n, name)?).ok_or(FormatError::new(K::BadField, F, name))?;
-    let local = u32::try_from(utc + i64::from(off) * 60).map_err(|_| FormatError::new(K::BadField, F, name))?;
+    let (utc, off) =
+        codec::iso_time(text(n, name)?).ok_or(FormatError::new(K::BadField, F, name))?;
+    let local = u32::try_from(utc + i64::from(off) * 60)
+        .map_err(|_| FormatError::new(K::BadField, F, name))?;
     Ok((local, off))
 }
 

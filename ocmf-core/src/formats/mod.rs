@@ -452,7 +452,10 @@ fn read_json(t: &str) -> Result<FormatValue, FormatError> {
         format: None,
         field: "",
     })?;
-    if let Some(items) = v.get("signedMeterValues").and_then(serde_json::Value::as_array) {
+    if let Some(items) = v
+        .get("signedMeterValues")
+        .and_then(serde_json::Value::as_array)
+    {
         // A chargeIT container: every snapshot, as one value.
         let mut out: Option<FormatValue> = None;
         for item in items {
@@ -540,9 +543,10 @@ impl FormatValue {
         for part in &self.signed {
             let curve = match part.curve {
                 CurveRule::Fixed(c) => c,
-                CurveRule::P192OrP256 => match key.curves().find(|c| {
-                    matches!(c, Curve::P192 | Curve::P256)
-                }) {
+                CurveRule::P192OrP256 => match key
+                    .curves()
+                    .find(|c| matches!(c, Curve::P192 | Curve::P256))
+                {
                     Some(c) => c,
                     None => {
                         report.verdict = Verdict::Unsupported;

@@ -8,8 +8,8 @@ use alloc::{string::String, vec, vec::Vec};
 
 use super::codec;
 use super::{
-    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatReading,
-    FormatTime, FormatValue, ReadingKind, SignedPart,
+    CurveRule, Format, FormatError, FormatErrorKind as K, FormatFinding, FormatReading, FormatTime,
+    FormatValue, ReadingKind, SignedPart,
 };
 use crate::algorithm::Curve;
 use crate::grammar::TimeStatus;
@@ -26,13 +26,16 @@ fn fields(body: &str) -> Result<Vec<(&str, &str)>, FormatError> {
     let mut out = Vec::new();
     let mut rest = body;
     while !rest.is_empty() {
-        let inner = rest
-            .strip_prefix('(')
+        let inner =
+            rest.strip_prefix('(')
+                .ok_or(FormatError::new(K::BadField, F, "field syntax"))?;
+        let end = inner
+            .find(')')
             .ok_or(FormatError::new(K::BadField, F, "field syntax"))?;
-        let end = inner.find(')').ok_or(FormatError::new(K::BadField, F, "field syntax"))?;
-        let (name, value) = inner[..end]
-            .split_once(':')
-            .ok_or(FormatError::new(K::BadField, F, "field syntax"))?;
+        let (name, value) =
+            inner[..end]
+                .split_once(':')
+                .ok_or(FormatError::new(K::BadField, F, "field syntax"))?;
         out.push((name, value));
         rest = &inner[end + 1..];
     }
@@ -79,7 +82,9 @@ pub(super) fn read(input: &str) -> Result<FormatValue, FormatError> {
     let t = input.trim();
     let t = t.strip_prefix('\u{2}').unwrap_or(t);
     let t = t.strip_suffix('\u{3}').unwrap_or(t).trim_end();
-    let at = t.find("(SG:").ok_or(FormatError::new(K::MissingField, F, "SG"))?;
+    let at = t
+        .find("(SG:")
+        .ok_or(FormatError::new(K::MissingField, F, "SG"))?;
     let (signed, sg) = t.split_at(at);
     let body = signed
         .strip_prefix("128.8.0")
@@ -112,7 +117,10 @@ pub(super) fn read(input: &str) -> Result<FormatValue, FormatError> {
     let mut si = get("SI")?.splitn(3, '*');
     let (id_tag, _id_type, tx) = (si.next(), si.next(), si.next());
     let mut findings = Vec::new();
-    for (field, code) in [("BV", "pcdf_not_billable"), ("SP", "pcdf_stop_data_missing")] {
+    for (field, code) in [
+        ("BV", "pcdf_not_billable"),
+        ("SP", "pcdf_stop_data_missing"),
+    ] {
         if get(field)? != "1" {
             findings.push(FormatFinding {
                 code,

@@ -28,7 +28,12 @@ pub(super) fn read(text: &str) -> Result<FormatValue, FormatError> {
             .children()
             .find(|c| c.is_element() && c.tag_name().name() == name)
             .ok_or(FormatError::new(K::MissingField, F, name))?;
-        codec::by_name(node.attribute("encoding"), node.text().unwrap_or(""), F, name)
+        codec::by_name(
+            node.attribute("encoding"),
+            node.text().unwrap_or(""),
+            F,
+            name,
+        )
     };
     let key = field("publicKey")?;
     let sig = field("meterValueSignature")?;
@@ -44,7 +49,11 @@ pub(super) fn read(text: &str) -> Result<FormatValue, FormatError> {
         None => CurveRule::P192OrP256,
         Some(_) => return Err(FormatError::new(K::BadField, F, "signatureMethod")),
     };
-    let block = Edl40Block::from_bytes(&bytes).ok_or(FormatError::new(K::Length, F, "encodedMeterValue"))?;
+    let block = Edl40Block::from_bytes(&bytes).ok_or(FormatError::new(
+        K::Length,
+        F,
+        "encodedMeterValue",
+    ))?;
     let signature = match sig.len() {
         48 | 64 => sig,
         50 | 66 => sig[..sig.len() - 2].to_vec(),

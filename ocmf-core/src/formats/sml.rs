@@ -76,7 +76,11 @@ fn err(format: Format, field: &'static str) -> FormatError {
 /// The payload of a transport frame, with the `1b1b1b1b` escapes undone.
 pub(super) fn unframe(input: &[u8], format: Format) -> Result<Vec<u8>, FormatError> {
     if input.len() > MAX_BYTES {
-        return Err(FormatError::new(FormatErrorKind::Length, format, "sml size"));
+        return Err(FormatError::new(
+            FormatErrorKind::Length,
+            format,
+            "sml size",
+        ));
     }
     let body = input
         .strip_prefix(ESCAPE_START)
@@ -194,9 +198,7 @@ pub(super) fn get_list_res(messages: &[Node]) -> Option<&[Node]> {
     messages.iter().find_map(|m| {
         let body = m.list()?.get(3)?.list()?;
         match body {
-            [tag, content] if tag.uint() == Some(0x0701) => {
-                content.list().filter(|l| l.len() == 7)
-            }
+            [tag, content] if tag.uint() == Some(0x0701) => content.list().filter(|l| l.len() == 7),
             _ => None,
         }
     })
