@@ -448,3 +448,29 @@ fn readers_are_total() {
     }
     assert!(read_ok > 0 && errors > 0, "{read_ok} read, {errors} errors");
 }
+
+/// The newer EMH eHZ fills bytes 173-196 of the EDL40 block (historical
+/// values, line resistance, stopwatch): they are signed. A verifier that
+/// zeroes them (Chargy fills bytes 0-172 only) fails these meters; hashing
+/// the whole rebuilt block verifies them.
+#[test]
+fn edl40_extended_fields_are_signed() {
+    let mut extended = Vec::new();
+    for s in samples()
+        .into_iter()
+        .filter(|s| s.format == "EDL40" && s.check == "valid")
+    {
+        let (mut value, report) = verify(&s, &s.value);
+        assert_eq!(report.verdict, Verdict::Valid, "{}", s.id);
+        let block = &mut value.signed[0].signed_bytes;
+        assert_eq!(block.len(), 320);
+        if block[173..].iter().all(|&b| b == 0) {
+            continue;
+        }
+        extended.push(s.id.clone());
+        block[173..].fill(0);
+        let zeroed = value.verify_key_text(s.key.as_deref());
+        assert_eq!(zeroed.verdict, Verdict::InvalidSignature, "{}", s.id);
+    }
+    assert_eq!(extended, ["edl40-025", "edl40-026"]);
+}

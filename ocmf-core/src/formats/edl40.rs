@@ -205,9 +205,8 @@ fn isa_reading(
     Ok((reading, unit, scaler, value))
 }
 
-/// Writes one counter (time, status, OBIS, unit, scaler, value) at `at`;
-/// `time_first`: the actual counter has its time before the status, the
-/// start counter after the ESTH field.
+/// Writes one counter of the ISA block at `at`: status (lowest byte),
+/// OBIS, unit, scaler, value.
 fn put_counter(b: &mut [u8], at: usize, e: &Entry<'_>, unit: u8, scaler: i8, value: i64) {
     b[at] = e.status.unwrap_or(0).to_le_bytes()[0];
     b[at + 1..at + 7].copy_from_slice(&e.name[..6]);

@@ -416,10 +416,12 @@ pub fn read(input: &[u8]) -> Result<FormatValue, FormatError> {
         Some(t) if pcdf::looks_like(t) => pcdf::read(t),
         Some(t) if t.starts_with('<') || t.starts_with("&lt;") => read_xml(t),
         Some(t) if t.starts_with('{') => read_json(t),
-        Some(t) => {
-            let bytes = codec::sml_text(t).ok_or(unrecognised)?;
-            edl40::read(&bytes)
-        }
+        Some(t) => match codec::sml_text(t) {
+            Some(bytes) => edl40::read(&bytes),
+            // A binary frame that happens to be valid UTF-8.
+            None if input.starts_with(sml::ESCAPE_START) => edl40::read(input),
+            None => Err(unrecognised),
+        },
         None if input.starts_with(sml::ESCAPE_START) => edl40::read(input),
         None => Err(unrecognised),
     }

@@ -8,7 +8,7 @@
 
 use alloc::{vec, vec::Vec};
 
-use super::block::{Edl40Block, LEN};
+use super::block::Edl40Block;
 use super::codec;
 use super::{
     CurveRule, Format, FormatError, FormatErrorKind as K, FormatValue, ReadingKind, SignedPart,
@@ -59,7 +59,6 @@ pub(super) fn read(text: &str) -> Result<FormatValue, FormatError> {
         50 | 66 => sig[..sig.len() - 2].to_vec(),
         _ => return Err(FormatError::new(K::Length, F, "meterValueSignature")),
     };
-    debug_assert_eq!(bytes.len(), LEN);
     Ok(FormatValue {
         format: F,
         meter_serial: block.serial(),
