@@ -16,6 +16,7 @@ mod decimal;
 mod envelope;
 mod error;
 mod finding;
+pub mod formats;
 mod grammar;
 mod json;
 mod key;
