@@ -32,6 +32,7 @@ use crate::key::PublicKey;
 mod alfen;
 mod block;
 mod bsm;
+mod check;
 mod codec;
 mod edl40;
 mod emh;
@@ -39,6 +40,8 @@ mod mennekes;
 mod pcdf;
 mod sig_only;
 mod sml;
+
+pub use check::FormatCheck;
 
 /// The formats this module reads, in the order [`read`] tries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -176,6 +179,8 @@ pub enum KeyOrigin {
     Caller,
     /// Carried inside the value (proves integrity, not origin).
     Carried,
+    /// The registry's key for the value's meter.
+    Registry,
 }
 
 impl KeyOrigin {
@@ -185,6 +190,7 @@ impl KeyOrigin {
         match self {
             Self::Caller => "caller",
             Self::Carried => "carried",
+            Self::Registry => "registry",
         }
     }
 }
@@ -274,7 +280,7 @@ pub struct FormatReport {
 }
 
 impl FormatReport {
-    fn new(verdict: Verdict, code: &'static str) -> Self {
+    pub(crate) const fn new(verdict: Verdict, code: &'static str) -> Self {
         Self {
             verdict,
             code,
@@ -379,14 +385,7 @@ impl FormatError {
 
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(format) = self.format {
-            write!(f, "{format}: ")?;
-        }
-        f.write_str(self.message(Lang::En))?;
-        if !self.field.is_empty() {
-            write!(f, " ({})", self.field)?;
-        }
-        Ok(())
+        check::DisplayIn(self, Lang::En).fmt(f)
     }
 }
 
@@ -521,20 +520,18 @@ impl FormatValue {
     /// the value (the finding's code, `signature_verified` stays true).
     #[must_use]
     pub fn verify(&self, key: Option<&PublicKey>) -> FormatReport {
-        let carried;
-        let (key, origin) = match (key, &self.carried_key) {
-            (Some(k), _) => (k, KeyOrigin::Caller),
+        match (key, &self.carried_key) {
+            (Some(k), _) => self.verify_as(k, KeyOrigin::Caller),
             (None, Some(bytes)) => match PublicKey::from_bytes(bytes) {
-                Ok(k) => {
-                    carried = k;
-                    (&carried, KeyOrigin::Carried)
-                }
-                Err(e) => return FormatReport::new(Verdict::Malformed, e.code.name()),
+                Ok(k) => self.verify_as(&k, KeyOrigin::Carried),
+                Err(e) => FormatReport::new(Verdict::Malformed, e.code.name()),
             },
-            (None, None) => {
-                return FormatReport::new(Verdict::Unsupported, ErrorCode::KeyMissing.name());
-            }
-        };
+            (None, None) => FormatReport::new(Verdict::Unsupported, ErrorCode::KeyMissing.name()),
+        }
+    }
+
+    /// [`FormatValue::verify`] under `key`, reported as coming from `origin`.
+    pub(crate) fn verify_as(&self, key: &PublicKey, origin: KeyOrigin) -> FormatReport {
         let mut report = FormatReport::new(Verdict::Valid, "ok");
         report.key = Some((key.sec1_hex(), origin));
         if self.signed.is_empty() {

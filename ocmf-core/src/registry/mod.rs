@@ -64,7 +64,7 @@ mod entry;
 mod error;
 mod index;
 mod json;
-mod trust;
+pub(crate) mod trust;
 
 use alloc::{borrow::ToOwned, collections::BTreeMap, string::String, vec::Vec};
 

@@ -311,7 +311,7 @@ pub(crate) fn record_time(rec: &Unverified<'_>) -> Option<i64> {
 }
 
 /// A registry entry with its index.
-type Candidate<'r> = (usize, &'r KeyEntry);
+pub(crate) type Candidate<'r> = (usize, &'r KeyEntry);
 
 /// A record checked against a registry (the [`Checker`](crate::Checker) with
 /// a registry, and every record of a session): `carried` is the key that
@@ -374,15 +374,45 @@ pub(crate) fn check_resolved<'a>(
     };
     out.carried_key_error = carried_error;
     out.carried_key_fingerprint = carried_key.map(|k| key_fingerprint_on(k, curve));
+    let Some((i, trust)) = choose(&candidates, at, carried_key, curve, |k| {
+        rec.verify(k).is_ok()
+    }) else {
+        report = check_parsed(rec, None, options);
+        return with_trust(report, out);
+    };
+    let Some(entry) = registry.and_then(|r| r.entries.get(i)) else {
+        report = check_parsed(rec, None, options);
+        return with_trust(report, out);
+    };
+    out.trust = trust;
+    report = check_parsed(rec, Some(&entry.key), options);
+    out.key_fingerprint = Some(key_fingerprint_on(&entry.key, curve));
+    with_trust(report, out)
+}
+
+/// The registry entry a value is verified with, among the `candidates` of
+/// its meter, and the trust that gives: the entry equal to the `carried` key
+/// (as used on `curve`) inside its validity window at `at`, else one outside
+/// it (`expired`), else the first entry valid at `at` (or, with none, any)
+/// whose key `verifies` the value (else the first), which is a `mismatch`
+/// when a key was carried. `None` without candidates. The one rule for
+/// OCMF records and the other formats.
+pub(crate) fn choose(
+    candidates: &[Candidate<'_>],
+    at: Option<i64>,
+    carried: Option<&PublicKey>,
+    curve: Option<Curve>,
+    verifies: impl Fn(&PublicKey) -> bool,
+) -> Option<(usize, Trust)> {
     let (in_window, outside): (Vec<Candidate<'_>>, Vec<Candidate<'_>>) =
         candidates.iter().partition(|(_, e)| e.valid_at(at));
-    // With one candidate there is nothing to choose: `check` verifies once.
+    // With one candidate there is nothing to choose: the caller verifies once.
     let first_verifying = |set: &[Candidate<'_>]| -> Option<usize> {
         if let [(i, _)] = set {
             return Some(*i);
         }
         set.iter()
-            .find(|(_, e)| rec.verify(&e.key).is_ok())
+            .find(|(_, e)| verifies(&e.key))
             .or_else(|| set.first())
             .map(|(i, _)| *i)
     };
@@ -396,34 +426,33 @@ pub(crate) fn check_resolved<'a>(
     } else {
         &in_window
     };
-    let chosen: Option<(usize, bool, bool)> = match carried_key {
-        // (index, in window, equal to the carried key)
+    // (index, in window, equal to the carried key)
+    let (i, valid, equal) = match carried {
         Some(ck) => same(&in_window, ck)
             .map(|i| (i, true, true))
             .or_else(|| same(&outside, ck).map(|i| (i, false, true)))
             .or_else(|| first_verifying(fallback).map(|i| (i, !in_window.is_empty(), false))),
         None => first_verifying(fallback).map(|i| (i, !in_window.is_empty(), true)),
+    }?;
+    let source = || {
+        candidates
+            .iter()
+            .find(|(j, _)| *j == i)
+            .map(|(_, e)| e.source.clone())
+            .unwrap_or_default()
     };
-    let Some(entry) = chosen.and_then(|(i, _, _)| registry.and_then(|r| r.entries.get(i))) else {
-        report = check_parsed(rec, None, options);
-        return with_trust(report, out);
+    let trust = match (valid, equal) {
+        (_, false) => Trust::Mismatch { registered: i },
+        (true, true) => Trust::Trusted {
+            source: source(),
+            key_index: i,
+        },
+        (false, true) => Trust::Expired {
+            source: source(),
+            key_index: i,
+        },
     };
-    if let Some((i, valid, equal)) = chosen {
-        out.trust = match (valid, equal) {
-            (_, false) => Trust::Mismatch { registered: i },
-            (true, true) => Trust::Trusted {
-                source: entry.source.clone(),
-                key_index: i,
-            },
-            (false, true) => Trust::Expired {
-                source: entry.source.clone(),
-                key_index: i,
-            },
-        };
-    }
-    report = check_parsed(rec, Some(&entry.key), options);
-    out.key_fingerprint = Some(key_fingerprint_on(&entry.key, curve));
-    with_trust(report, out)
+    Some((i, trust))
 }
 
 /// The report with its key decision.
