@@ -279,3 +279,74 @@ pub(crate) fn print_session(
     }
     Ok(())
 }
+
+/// One value in another format: its verdict line (format, key and where it
+/// came from, trust), and with `table` its readings and findings.
+pub(crate) fn print_format(
+    out: &mut impl Write,
+    check: &ocmf_core::formats::FormatCheck,
+    table: bool,
+    lang: Lang,
+) -> io::Result<()> {
+    let de = lang == Lang::De;
+    let format = check.format.map_or("?", |f| f.as_str());
+    let msg = check.error.as_ref().map_or_else(
+        || check.verdict().explain(lang).to_owned(),
+        |e| e.message(lang).to_owned(),
+    );
+    writeln!(
+        out,
+        "{format}: {} ({}) — {msg}",
+        check.verdict(),
+        check.code()
+    )?;
+    if let Some(e) = &check.error {
+        if !e.field.is_empty() {
+            writeln!(out, "  {}: {}", if de { "Feld" } else { "field" }, e.field)?;
+        }
+    }
+    if let Some((sec1, origin)) = &check.report.key {
+        let curve = check.report.curve.map_or("?", |c| c.name());
+        let key = if de { "Schlüssel" } else { "key" };
+        writeln!(out, "  {key} ({}, {curve}): {sec1}", origin.as_str())?;
+    }
+    if let Some(t) = &check.trust {
+        writeln!(
+            out,
+            "  trust: {} — {}",
+            t.trust.as_str(),
+            t.trust.explain(lang)
+        )?;
+    }
+    let Some(value) = &check.value else {
+        return Ok(());
+    };
+    if !table {
+        return Ok(());
+    }
+    let meter = if de { "Zähler" } else { "meter" };
+    writeln!(out, "  {meter}: {}", value.meter_serial)?;
+    if let Some(t) = &value.transaction {
+        writeln!(out, "  transaction: {t}")?;
+    }
+    for r in &value.readings {
+        let time = r.time.map_or_else(
+            || "-".to_owned(),
+            |t| format!("{} UTC s ({})", t.utc_seconds, t.status.letter()),
+        );
+        let signed = if r.signed { "" } else { " [not signed]" };
+        let obis = r.obis.as_deref().unwrap_or("-");
+        writeln!(
+            out,
+            "  {:12} {time:28} {obis:16} {} {}{signed}",
+            r.kind.as_str(),
+            r.value,
+            r.unit
+        )?;
+    }
+    for f in &value.findings {
+        let how = if f.rejects { "error" } else { "note" };
+        writeln!(out, "  [{how}] {}: {}", f.code, f.detail)?;
+    }
+    Ok(())
+}

@@ -155,6 +155,9 @@ fn whole(
     out: &mut impl Write,
     progress: &Progress,
 ) -> u8 {
+    if let Some(code) = other_format(setup, bytes, render, out) {
+        return code;
+    }
     let input = records(bytes);
     let mut tally = Tally::default();
     match print_errors(&input.errors, &c.file, render.json, out) {
@@ -196,4 +199,32 @@ fn whole(
         return EXIT_IO;
     }
     tally.exit()
+}
+
+/// A signed value in one of the other formats (Alfen, EDL40, ...; issue
+/// 19): an input without any `OCMF|` that the core's format detection
+/// recognises. Its one answer is written (JSON, or a verdict line with the
+/// readings for `inspect`) and the exit code returned; `None` leaves the
+/// input to the OCMF path, so that every OCMF input keeps its answers.
+fn other_format(setup: &Setup, bytes: &[u8], render: Render, out: &mut impl Write) -> Option<u8> {
+    if bytes.windows(5).any(|w| w == b"OCMF|") {
+        return None;
+    }
+    let check = setup.checker().verify_format(bytes, setup.key());
+    // Nothing recognised (no format named): the OCMF path answers.
+    check.format?;
+    let mut tally = Tally::default();
+    tally.add(check.verdict());
+    let mut text = Vec::new();
+    if render.json {
+        text.extend_from_slice(check.to_json_string(render.lang).as_bytes());
+        text.push(b'\n');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = crate::output::print_format(&mut text, &check, render.inspect, render.lang);
+    }
+    if out.write_all(&text).and_then(|()| out.flush()).is_err() {
+        return Some(EXIT_IO);
+    }
+    Some(tally.exit())
 }

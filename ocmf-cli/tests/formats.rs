@@ -1,0 +1,162 @@
+//! `ocmf verify` and `ocmf inspect` on the other formats (issue 19): every
+//! shared sample as a user has it in a file, with the key given where the
+//! value does not carry one. The JSON line is the core's FormatCheck JSON,
+//! byte for byte; the exit code follows the verdict as for OCMF.
+
+use std::process::{Command, Output};
+
+use ocmf_core::registry::Registry;
+use ocmf_core::{Checker, KeyInput, Lang, PublicKey, Verdict};
+use serde_json::Value;
+
+const SAMPLES: &str = include_str!("../../ocmf-core/tests/data/formats/samples.jsonl");
+
+fn ocmf(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ocmf"))
+        .args(args)
+        .output()
+        .expect("run ocmf")
+}
+
+struct Sample {
+    id: String,
+    value: String,
+    key: Option<String>,
+}
+
+fn samples() -> Vec<Sample> {
+    SAMPLES
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["format"] != "CHARGEPOINT")
+        .map(|v| Sample {
+            id: v["id"].as_str().unwrap().to_owned(),
+            value: v["signed_value"].as_str().unwrap().to_owned(),
+            key: v["public_key"].as_str().map(str::to_owned),
+        })
+        .collect()
+}
+
+fn exit_for(v: Verdict) -> i32 {
+    match v {
+        Verdict::Valid => 0,
+        Verdict::InvalidSignature => 1,
+        _ => 2,
+    }
+}
+
+fn dir(test: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ocmf-cli-formats-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn verify_json_is_the_cores_answer_for_every_sample() {
+    let d = dir("samples");
+    let mut n = 0;
+    for s in samples() {
+        let file = d.join(&s.id);
+        std::fs::write(&file, &s.value).unwrap();
+        let file = file.to_str().unwrap();
+        let mut args = vec!["verify", "--json", file];
+        if let Some(k) = &s.key {
+            args.extend(["--key", k.as_str()]);
+        }
+        let out = ocmf(&args);
+        let core =
+            Checker::new().verify_format(s.value.as_bytes(), KeyInput::text(s.key.as_deref()));
+        let line = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(line, core.to_json_string(Lang::En) + "\n", "{}", s.id);
+        assert_eq!(
+            out.status.code(),
+            Some(exit_for(core.verdict())),
+            "{}",
+            s.id
+        );
+
+        // The text answer names the format and the verdict; inspect adds
+        // the readings.
+        let text = ocmf(
+            &args[..1]
+                .iter()
+                .chain(&args[2..])
+                .copied()
+                .collect::<Vec<_>>(),
+        );
+        let text = String::from_utf8(text.stdout).unwrap();
+        let head = format!(
+            "{}: {} ({})",
+            core.format.unwrap(),
+            core.verdict(),
+            core.code()
+        );
+        assert!(text.starts_with(&head), "{}: {text}", s.id);
+        let mut inspect = vec!["inspect"];
+        inspect.extend(&args[2..]);
+        let table = String::from_utf8(ocmf(&inspect).stdout).unwrap();
+        let value = core.value.as_ref().unwrap();
+        assert!(table.contains(&value.meter_serial), "{}: {table}", s.id);
+        for r in &value.readings {
+            assert!(
+                table.contains(&r.value),
+                "{}: reading {} in {table}",
+                s.id,
+                r.value
+            );
+        }
+        n += 1;
+    }
+    assert_eq!(n, 40);
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn a_registry_makes_a_carried_key_trusted_for_its_meter_only() {
+    let d = dir("registry");
+    let s = samples().into_iter().find(|s| s.id == "alfen-000").unwrap();
+    let file = d.join("alfen");
+    std::fs::write(&file, &s.value).unwrap();
+    let file = file.to_str().unwrap();
+    let plain = Checker::new().verify_format(s.value.as_bytes(), KeyInput::None);
+    let value = plain.value.unwrap();
+    let key = PublicKey::from_bytes(value.carried_key.as_ref().unwrap()).unwrap();
+    for (meter, status) in [
+        (value.meter_serial.as_str(), "trusted"),
+        ("OTHER", "untrusted"),
+    ] {
+        let csv = format!("meter_serial,public_key\n{meter},{}\n", key.sec1_hex());
+        let reg = d.join(format!("keys-{status}.csv"));
+        std::fs::write(&reg, &csv).unwrap();
+        let out = ocmf(&["verify", "--json", "--keys", reg.to_str().unwrap(), file]);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["trust"]["status"], status);
+        assert_eq!(json["verdict"], "valid");
+        let registry = Registry::load(&csv).unwrap();
+        let core = Checker::new()
+            .registry(Some(&registry))
+            .verify_format(s.value.as_bytes(), KeyInput::None);
+        assert_eq!(json, core.to_json(Lang::En));
+    }
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn a_broken_value_of_a_known_format_is_malformed_not_invalid() {
+    let d = dir("broken");
+    let file = d.join("broken");
+    std::fs::write(&file, "AP;0;3;NOT-BASE32;;;").unwrap();
+    let out = ocmf(&["verify", "--json", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdict"], "malformed");
+    assert_eq!(json["format"], "ALFEN");
+    assert!(json["code"].as_str().unwrap().starts_with("format_"));
+    // Input that is no format at all keeps the OCMF path's answer.
+    std::fs::write(&file, "hello").unwrap();
+    let out = ocmf(&["verify", "--json", file.to_str().unwrap()]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json.get("format").is_none(), "{json}");
+    std::fs::remove_dir_all(d).unwrap();
+}
