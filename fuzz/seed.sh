@@ -156,6 +156,12 @@ for n in (16, 32, 64, 128, 256):
     for _ in range(8):
         put("engine_differential", bytes(rng.getrandbits(8) for _ in range(n)))
 
+# formats: every shared sample of the other formats, as users have them.
+with open("../ocmf-core/tests/data/formats/samples.jsonl", encoding="utf-8") as f:
+    for line in f:
+        if line.strip():
+            put("formats", json.loads(line)["signed_value"])
+
 for t in sorted(counts):
     print(f"seed: {t}: {counts[t]} files")
 PY

@@ -22,12 +22,15 @@
 
 #[path = "harness/engine.rs"]
 mod engine;
+#[path = "harness/formats.rs"]
+mod formats;
 #[path = "harness/structured.rs"]
 mod structured;
 #[path = "harness/transport.rs"]
 mod transport;
 
 pub use engine::*;
+pub use formats::*;
 pub use structured::*;
 pub use transport::*;
 

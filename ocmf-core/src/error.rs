@@ -168,6 +168,18 @@ mod snake {
     pub(super) const TransportFormat: &str = "transport_format";
     pub(super) const XmlFormat: &str = "xml_format";
     pub(super) const UnsupportedEncoding: &str = "unsupported_encoding";
+    pub(super) const FormatUnrecognised: &str = "format_unrecognised";
+    pub(super) const FormatBadEncoding: &str = "format_bad_encoding";
+    pub(super) const FormatWrongLength: &str = "format_wrong_length";
+    pub(super) const FormatBadSml: &str = "format_bad_sml";
+    pub(super) const FormatBadXml: &str = "format_bad_xml";
+    pub(super) const FormatBadJson: &str = "format_bad_json";
+    pub(super) const FormatMissingField: &str = "format_missing_field";
+    pub(super) const FormatBadField: &str = "format_bad_field";
+    pub(super) const FormatNoSignature: &str = "format_no_signature";
+    pub(super) const FormatMeterDiffers: &str = "meter_differs";
+    pub(super) const PcdfNotBillable: &str = "pcdf_not_billable";
+    pub(super) const PcdfStopDataMissing: &str = "pcdf_stop_data_missing";
 }
 
 error_codes! {
@@ -279,6 +291,31 @@ error_codes! {
     XmlFormat = 806, "xml file cannot be read", "xml-datei kann nicht gelesen werden";
     /// A charge detail record carries its signed values in an encoding other than OCMF.
     UnsupportedEncoding = 807, "the signed values are in an encoding other than OCMF, which is not checked", "die signierten werte liegen in einer anderen kodierung als OCMF vor, die nicht geprüft wird";
+
+    /// The input is none of the other signed-value formats (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH, BAUER).
+    FormatUnrecognised = 900, "not a signed meter value in any known format (tried ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A)", "kein signierter messwert in einem bekannten format (versucht: ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A)";
+    /// A value of another format has bad base32, base64 or hex text.
+    FormatBadEncoding = 901, "bad base32, base64 or hex text", "fehlerhafter base32-, base64- oder hex-text";
+    /// A field of a value of another format has the wrong length.
+    FormatWrongLength = 902, "a field has the wrong length", "ein feld hat die falsche länge";
+    /// The SML data of an EDL40 value is truncated or inconsistent.
+    FormatBadSml = 903, "the sml data is truncated or inconsistent", "die sml-daten sind abgeschnitten oder widersprüchlich";
+    /// The XML of a value of another format cannot be read (or holds a DTD).
+    FormatBadXml = 904, "the xml cannot be read (dtds are refused)", "das xml kann nicht gelesen werden (dtds werden abgelehnt)";
+    /// The JSON of a value of another format cannot be read.
+    FormatBadJson = 905, "the json cannot be read", "das json kann nicht gelesen werden";
+    /// A required field of a value of another format is missing.
+    FormatMissingField = 906, "a required field is missing", "ein pflichtfeld fehlt";
+    /// A field of a value of another format has a value the format does not allow.
+    FormatBadField = 907, "a field has a value the format does not allow", "ein feld hat einen wert, den das format nicht erlaubt";
+    /// A value of another format has no signature.
+    FormatNoSignature = 908, "the value has no signature", "der wert hat keine signatur";
+    /// The snapshots or measurements of one value name different meters or keys.
+    FormatMeterDiffers = 909, "the parts of the value name different meters or keys", "die teile des werts nennen verschiedene zähler oder schlüssel";
+    /// A PCDF value says it is not billable (`BV` is not 1); its signature verifies.
+    PcdfNotBillable = 910, "the meter marks this value as not billable (PCDF BV)", "der zähler kennzeichnet diesen wert als nicht abrechnungsrelevant (PCDF BV)";
+    /// A PCDF value says its stop data is missing (`SP` is not 1); its signature verifies.
+    PcdfStopDataMissing = 911, "the meter marks the stop data as missing (PCDF SP)", "der zähler kennzeichnet die stoppdaten als fehlend (PCDF SP)";
 }
 
 impl fmt::Display for ErrorCode {

@@ -14,6 +14,7 @@ use alloc::string::String;
 use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
+use crate::formats::check::FormatCheckJson;
 use crate::json::{ExtractionJson, ReportJson};
 use crate::session::json::SessionJson;
 use crate::transport::sessions::{GroupReportJson, SessionsJson};
@@ -30,6 +31,7 @@ pub fn document() -> Value {
     let session = generator.subschema_for::<SessionJson<'static>>();
     let group = generator.subschema_for::<GroupReportJson<'static>>();
     let with_sessions = generator.subschema_for::<SessionsJson<'static>>();
+    let format = generator.subschema_for::<FormatCheckJson<'static>>();
     let defs: serde_json::Map<String, Value> =
         generator.take_definitions(true).into_iter().collect();
     json!({
@@ -44,6 +46,7 @@ pub fn document() -> Value {
             "SessionReport": session,
             "GroupSession": group,
             "ExtractionWithSessions": with_sessions,
+            "FormatCheck": format,
         },
         "$defs": defs,
     })
@@ -70,6 +73,36 @@ macro_rules! word_list {
     };
 }
 
+word_list!(
+    /// `ALFEN`, `EDL40`, … ([`crate::formats::Format`]).
+    FormatWord,
+    "FormatName",
+    crate::formats::Format::ALL
+        .iter()
+        .map(|f| f.as_str().into())
+        .collect()
+);
+word_list!(
+    /// `caller`, `carried`, `registry` ([`crate::formats::KeyOrigin`]).
+    FormatKeySourceWord,
+    "FormatKeySource",
+    {
+        use crate::formats::KeyOrigin::{Caller, Carried, Registry};
+        [Caller, Carried, Registry].iter().map(|k| k.as_str().into()).collect()
+    }
+);
+word_list!(
+    /// `start`, `stop`, `intermediate`, `unknown` ([`crate::formats::ReadingKind`]).
+    ReadingKindWord,
+    "FormatReadingKind",
+    {
+        use crate::formats::ReadingKind::{Intermediate, Start, Stop, Unknown};
+        [Start, Stop, Intermediate, Unknown]
+            .iter()
+            .map(|k| k.as_str().into())
+            .collect()
+    }
+);
 word_list!(
     /// `valid`, `invalid-signature`, `malformed`, `unsupported`.
     VerdictWord,

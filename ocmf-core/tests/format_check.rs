@@ -185,6 +185,13 @@ fn what_cannot_be_read_is_malformed_with_its_format_code_in_every_case() {
             assert!(!json["message"].as_str().unwrap().is_empty());
         }
     }
+    // Over the record size limit: too_large, before any reader runs.
+    let big = format!("AP;{}", "A".repeat(70 * 1024));
+    let out = checker.verify_format(big.as_bytes(), KeyInput::None);
+    assert_eq!(
+        (out.verdict(), out.code()),
+        (Verdict::Malformed, "too_large")
+    );
     // A caller's key that cannot be read is the key's error, not the value's.
     let (_, value, _) = &carried_valid()[0];
     let out = checker.verify_format(value.as_bytes(), KeyInput::text(Some("04ABCD")));

@@ -32,6 +32,7 @@ const TARGETS: &[&str] = &[
     "session",
     "batch",
     "engine_differential",
+    "formats",
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -150,6 +151,11 @@ fn transport_extract() {
 #[test]
 fn xml() {
     replay("xml", |_, d| harness::xml(d));
+}
+
+#[test]
+fn formats() {
+    replay("formats", |_, d| harness::formats(d));
 }
 
 #[test]

@@ -169,6 +169,30 @@ enum ocmf_result
   OCMF_RESULT_XML_FORMAT = 806,
   // A charge detail record carries its signed values in an encoding other than OCMF.
   OCMF_RESULT_UNSUPPORTED_ENCODING = 807,
+  // The input is none of the other signed-value formats.
+  OCMF_RESULT_FORMAT_UNRECOGNISED = 900,
+  // A value of another format has bad base32, base64 or hex text.
+  OCMF_RESULT_FORMAT_BAD_ENCODING = 901,
+  // A field of a value of another format has the wrong length.
+  OCMF_RESULT_FORMAT_WRONG_LENGTH = 902,
+  // The SML data of an EDL40 value is truncated or inconsistent.
+  OCMF_RESULT_FORMAT_BAD_SML = 903,
+  // The XML of a value of another format cannot be read (or holds a DTD).
+  OCMF_RESULT_FORMAT_BAD_XML = 904,
+  // The JSON of a value of another format cannot be read.
+  OCMF_RESULT_FORMAT_BAD_JSON = 905,
+  // A required field of a value of another format is missing.
+  OCMF_RESULT_FORMAT_MISSING_FIELD = 906,
+  // A field of a value of another format has a value the format does not allow.
+  OCMF_RESULT_FORMAT_BAD_FIELD = 907,
+  // A value of another format has no signature.
+  OCMF_RESULT_FORMAT_NO_SIGNATURE = 908,
+  // The parts of a value name different meters or keys.
+  OCMF_RESULT_FORMAT_METER_DIFFERS = 909,
+  // A PCDF value is marked not billable (`BV`); its signature verifies.
+  OCMF_RESULT_PCDF_NOT_BILLABLE = 910,
+  // A PCDF value's stop data is marked missing (`SP`); its signature verifies.
+  OCMF_RESULT_PCDF_STOP_DATA_MISSING = 911,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -970,6 +994,43 @@ ocmf_result ocmf_to_xml(const uint8_t *input_data,
                         char *buf,
                         size_t cap,
                         size_t *out_len);
+
+// Reads and verifies a signed meter value in one of the formats other
+// than OCMF (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF,
+// EMH chargeIT, BAUER BSM-WS36A), detecting which, and writes the core's
+// canonical JSON answer (one line, the same bytes as `ocmf verify --json`
+// and every other binding) plus a NUL into `buf`.
+//
+// `key` is the caller's key, or NULL for the key the value carries. With a
+// `registry` its key for the value's meter is used and the JSON's `trust`
+// says whether the carried or given key is that key. `profile` carries the
+// `ocmf_backend` flags (the profile itself does not apply to these
+// formats); `lang` is an `ocmf_lang`.
+//
+// Returns the answer's code, as `ocmf_verify` does: `OCMF_RESULT_OK` for a
+// valid value, `OCMF_RESULT_INVALID_SIGNATURE` 600, a key code (5xx), or a
+// value that cannot be read or that the format rejects (900-911,
+// `OCMF_RESULT_FORMAT_*`, `OCMF_RESULT_PCDF_*`); for all of them the JSON
+// was written and `*out_verdict` (when not NULL) holds the verdict.
+// 7xx codes (NULL `out_len`, NULL `input_data` with non-zero length,
+// unknown flags, caught panic) write nothing;
+// `OCMF_RESULT_BUFFER_TOO_SMALL` writes only `*out_len` (the capacity needed).
+//
+// # Safety
+// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+// `key` and `registry` must be NULL or live handles; `out_verdict` must be
+// NULL or valid for one write; `buf` must be NULL or valid for `cap`
+// writes; `out_len` must be valid for one write.
+ocmf_result ocmf_verify_format(const uint8_t *input_data,
+                               size_t len,
+                               const struct ocmf_key *key,
+                               const struct ocmf_registry *registry,
+                               ocmf_profile profile,
+                               ocmf_lang lang,
+                               ocmf_verdict *out_verdict,
+                               char *buf,
+                               size_t cap,
+                               size_t *out_len);
 
 // Signs a payload (a JSON object, used byte for byte as the signed
 // section) with a secret scalar given as hex, deterministically (RFC 6979,

@@ -118,6 +118,30 @@ pub enum ocmf_result {
     XmlFormat = 806,
     /// A charge detail record carries its signed values in an encoding other than OCMF.
     UnsupportedEncoding = 807,
+    /// The input is none of the other signed-value formats.
+    FormatUnrecognised = 900,
+    /// A value of another format has bad base32, base64 or hex text.
+    FormatBadEncoding = 901,
+    /// A field of a value of another format has the wrong length.
+    FormatWrongLength = 902,
+    /// The SML data of an EDL40 value is truncated or inconsistent.
+    FormatBadSml = 903,
+    /// The XML of a value of another format cannot be read (or holds a DTD).
+    FormatBadXml = 904,
+    /// The JSON of a value of another format cannot be read.
+    FormatBadJson = 905,
+    /// A required field of a value of another format is missing.
+    FormatMissingField = 906,
+    /// A field of a value of another format has a value the format does not allow.
+    FormatBadField = 907,
+    /// A value of another format has no signature.
+    FormatNoSignature = 908,
+    /// The parts of a value name different meters or keys.
+    FormatMeterDiffers = 909,
+    /// A PCDF value is marked not billable (`BV`); its signature verifies.
+    PcdfNotBillable = 910,
+    /// A PCDF value's stop data is marked missing (`SP`); its signature verifies.
+    PcdfStopDataMissing = 911,
 }
 
 const ALL_RESULTS: &[ocmf_result] = &[
@@ -171,6 +195,18 @@ const ALL_RESULTS: &[ocmf_result] = &[
     ocmf_result::TransportFormat,
     ocmf_result::XmlFormat,
     ocmf_result::UnsupportedEncoding,
+    ocmf_result::FormatUnrecognised,
+    ocmf_result::FormatBadEncoding,
+    ocmf_result::FormatWrongLength,
+    ocmf_result::FormatBadSml,
+    ocmf_result::FormatBadXml,
+    ocmf_result::FormatBadJson,
+    ocmf_result::FormatMissingField,
+    ocmf_result::FormatBadField,
+    ocmf_result::FormatNoSignature,
+    ocmf_result::FormatMeterDiffers,
+    ocmf_result::PcdfNotBillable,
+    ocmf_result::PcdfStopDataMissing,
 ];
 
 impl ocmf_result {

@@ -1,9 +1,10 @@
 //! Transports: `ocmf_extract` (any supported input → signed values →
 //! sessions, each checked once by the core's `Checker::sessions`) and
-//! `ocmf_to_xml`.
+//! `ocmf_to_xml`; `ocmf_verify_format` (the other signed-value formats).
 
 use core::ffi::c_char;
 
+use ocmf_core::ErrorCode;
 use ocmf_core::transport::{Extraction, GroupReport, extract_bytes};
 
 use crate::boundary::{guard, input, write_text};
@@ -12,6 +13,7 @@ use crate::key::{key_input, ocmf_key};
 use crate::options::{LangArg, ProfileArg, checker, lang_of};
 use crate::registry::{ocmf_registry, registry_ref};
 use crate::session::ocmf_session_verdict;
+use crate::verify::ocmf_verdict;
 
 /// Counts of an `ocmf_extract` call, so that a caller needs no JSON parser
 /// for the headline.
@@ -232,4 +234,66 @@ mod tests {
         // SAFETY: from `ocmf_registry_load`, freed once.
         unsafe { ocmf_registry_free(reg) };
     }
+}
+
+/// Reads and verifies a signed meter value in one of the formats other
+/// than OCMF (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF,
+/// EMH chargeIT, BAUER BSM-WS36A), detecting which, and writes the core's
+/// canonical JSON answer (one line, the same bytes as `ocmf verify --json`
+/// and every other binding) plus a NUL into `buf`.
+///
+/// `key` is the caller's key, or NULL for the key the value carries. With a
+/// `registry` its key for the value's meter is used and the JSON's `trust`
+/// says whether the carried or given key is that key. `profile` carries the
+/// `ocmf_backend` flags (the profile itself does not apply to these
+/// formats); `lang` is an `ocmf_lang`.
+///
+/// Returns the answer's code, as `ocmf_verify` does: `OCMF_RESULT_OK` for a
+/// valid value, `OCMF_RESULT_INVALID_SIGNATURE` 600, a key code (5xx), or a
+/// value that cannot be read or that the format rejects (900-911,
+/// `OCMF_RESULT_FORMAT_*`, `OCMF_RESULT_PCDF_*`); for all of them the JSON
+/// was written and `*out_verdict` (when not NULL) holds the verdict.
+/// 7xx codes (NULL `out_len`, NULL `input_data` with non-zero length,
+/// unknown flags, caught panic) write nothing;
+/// `OCMF_RESULT_BUFFER_TOO_SMALL` writes only `*out_len` (the capacity needed).
+///
+/// # Safety
+/// `input_data` must be NULL (with `len == 0`) or point to `len` readable bytes;
+/// `key` and `registry` must be NULL or live handles; `out_verdict` must be
+/// NULL or valid for one write; `buf` must be NULL or valid for `cap`
+/// writes; `out_len` must be valid for one write.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments, reason = "C ABI: pointer + length pairs")]
+pub unsafe extern "C" fn ocmf_verify_format(
+    input_data: *const u8,
+    len: usize,
+    key: *const ocmf_key,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    lang: LangArg,
+    out_verdict: *mut ocmf_verdict,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        let lang = lang_of(lang)?;
+        // SAFETY: NULL or live handles (the caller's contract).
+        let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
+        let checker = checker(profile)?.registry(registry);
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { input(input_data, len) }?;
+        let check = checker.verify_format(bytes, key);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&check.to_json_string(lang), buf, cap, out_len) }?;
+        if !out_verdict.is_null() {
+            // SAFETY: checked non-null; the caller guarantees validity.
+            unsafe { *out_verdict = ocmf_verdict::from_core(check.verdict()) };
+        }
+        let code = ErrorCode::from_name(check.code()).unwrap_or(ErrorCode::Internal);
+        Ok(ocmf_result::from_core(code))
+    })
 }

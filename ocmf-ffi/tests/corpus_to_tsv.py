@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
-"""Converts vectors/real.jsonl into the length-prefixed file test_corpus.c reads.
+"""Converts a JSON Lines corpus into the length-prefixed file the C tests
+read (tsv.h): per entry a line `id TAB expected TAB value_len TAB key_len`
+(key_len -1 for no key), then the value's bytes, the key's bytes and a
+newline.
 
-The expected verdict is the one of vectors/expected.jsonl (written by
-scripts/expected-verdicts), next to the corpus file.
-Usage: corpus_to_tsv.py vectors/real.jsonl out.tsv
+- vectors/real.jsonl (test_corpus.c): the record is `ocmf`, the expected
+  verdict the one of vectors/expected.jsonl (written by
+  scripts/expected-verdicts) next to it, parse-only for None.
+- --formats ocmf-core/tests/data/formats/samples.jsonl (test_formats.c):
+  the value is `signed_value`, the expected verdict `independent_check`;
+  CHARGEPOINT (not read yet) is left out.
+
+Usage: corpus_to_tsv.py [--formats] in.jsonl out.tsv
 """
 import json
 import os
 import sys
+
 
 def expected_answers(path):
     """vectors/expected.jsonl (scripts/expected-verdicts): id -> verdict, parse-only for None."""
@@ -16,26 +25,38 @@ def expected_answers(path):
     return {r["id"]: r["expected_verdict"] or "parse-only" for r in rows}
 
 
-def main():
-    src, dst = sys.argv[1], sys.argv[2]
-    answers = expected_answers(os.path.join(os.path.dirname(src), "expected.jsonl"))
-    n = 0
-    with open(src, encoding="utf-8") as f, open(dst, "wb") as out:
+def entries(src, formats):
+    """(id, expected, value, key) of every entry of the corpus."""
+    answers = None if formats else expected_answers(os.path.join(os.path.dirname(src), "expected.jsonl"))
+    with open(src, encoding="utf-8") as f:
         for line in f:
             if not line.strip():
                 continue
             v = json.loads(line)
-            rec = v["ocmf"].encode("utf-8")
-            key = v.get("public_key")
+            if formats and v["format"] == "CHARGEPOINT":
+                continue
+            value = v["signed_value" if formats else "ocmf"]
+            expected = v["independent_check"] if formats else answers[v["id"]]
+            yield v["id"], expected, value, v.get("public_key")
+
+
+def main():
+    args = sys.argv[1:]
+    formats = args[:1] == ["--formats"]
+    src, dst = args[1:] if formats else args
+    n = 0
+    with open(dst, "wb") as out:
+        for ident, expected, value, key in entries(src, formats):
+            rec = value.encode("utf-8")
             key = key.encode("utf-8") if isinstance(key, str) else None
-            ident = v["id"]
             assert "\t" not in ident and "\n" not in ident
-            head = f"{ident}\t{answers[ident]}\t{len(rec)}\t{len(key) if key is not None else -1}\n"
+            head = f"{ident}\t{expected}\t{len(rec)}\t{len(key) if key is not None else -1}\n"
             out.write(head.encode("utf-8") + rec + (key or b"") + b"\n")
             n += 1
-    if n != 253:
-        sys.exit(f"corpus size changed: {n} records")
-    print(f"converted {n} records")
+    want = 40 if formats else 253
+    if n != want:
+        sys.exit(f"corpus size changed: {n} entries, not {want}")
+    print(f"converted {n} entries")
 
 
 if __name__ == "__main__":

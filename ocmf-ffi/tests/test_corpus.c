@@ -13,6 +13,7 @@
 
 #include "ocmf.h"
 #include "check.h"
+#include "tsv.h"
 
 static const char *verdict_name(ocmf_verdict v) {
     switch (v) {
@@ -71,20 +72,12 @@ int main(int argc, char **argv) {
     ocmf_batch_item items[1024];
     uint8_t *owned[2048];
     size_t n_items = 0, n_owned = 0;
-    char id[256], expected[64];
-    long rec_len, key_len;
-    while (fscanf(f, "%255[^\t]\t%63[^\t]\t%ld\t%ld\n", id, expected, &rec_len, &key_len) == 4) {
-        uint8_t *rec = malloc((size_t)rec_len + 1);
-        uint8_t *key = key_len >= 0 ? malloc((size_t)key_len + 1) : NULL;
-        if (rec == NULL || fread(rec, 1, (size_t)rec_len, f) != (size_t)rec_len ||
-            (key_len >= 0 && (key == NULL || fread(key, 1, (size_t)key_len, f) != (size_t)key_len)) ||
-            fgetc(f) != '\n') {
-            fprintf(stderr, "%s: truncated corpus file\n", id);
-            free(rec);
-            free(key);
-            fclose(f);
-            return 2;
-        }
+    tsv_entry e;
+    int read_entry;
+    while ((read_entry = tsv_next(f, &e)) == 1) {
+        const char *id = e.id, *expected = e.expected;
+        uint8_t *rec = e.value, *key = e.key;
+        long rec_len = e.value_len, key_len = e.key_len;
         if (strcmp(expected, "parse-only") == 0) {
             /* Records without any key: they must parse (corpus.rs does the same). */
             parse_only++;
@@ -167,6 +160,7 @@ int main(int argc, char **argv) {
         }
     }
     fclose(f);
+    if (read_entry < 0) return 2;
     /* One batch per backend over every checked record: the same answers. */
     static ocmf_batch_result by_default[1024], by_reference[1024];
     CHECK_EQ_U(ocmf_verify_batch_items(items, n_items, OCMF_PROFILE_INTEROP, 2, by_default), OCMF_RESULT_OK);

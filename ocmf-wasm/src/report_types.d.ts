@@ -65,6 +65,74 @@ export interface Finding {
   span: [number, number] | null;
 }
 
+/** The canonical JSON object of a `FormatCheck`. */
+export interface FormatCheck {
+  carriedKeyFingerprint: string | null;
+  code: string;
+  curve: string | null;
+  error: FormatError | null;
+  format: FormatName | null;
+  key: FormatKey | null;
+  keyFingerprint: string | null;
+  message: string;
+  signatureVerified: boolean;
+  trust: TrustInfo | null;
+  value: FormatValue | null;
+  verdict: Verdict;
+}
+
+export interface FormatError {
+  code: string;
+  field: string;
+  message: string;
+}
+
+export interface FormatFinding {
+  code: string;
+  detail: string;
+  rejects: boolean;
+}
+
+export interface FormatKey {
+  sec1: string;
+  source: FormatKeySource;
+}
+
+export type FormatKeySource = "caller" | "carried" | "registry";
+
+export type FormatName = "ALFEN" | "EDL40" | "ISA_EDL40" | "SML_SIGNATURE_ONLY" | "EDL_MENNEKES" | "PCDF" | "EMH_CHARGEIT" | "BSM_WS36A";
+
+export interface FormatReading {
+  kind: FormatReadingKind;
+  obis: string | null;
+  offsetMinutes: number | null;
+  pagination: number | null;
+  signed: boolean;
+  status: number | null;
+  timeStatus: TimeStatus | null;
+  timeUtcS: number | null;
+  unit: string;
+  value: string;
+}
+
+export type FormatReadingKind = "start" | "stop" | "intermediate" | "unknown";
+
+export interface FormatSignature {
+  label: string;
+  signature: string;
+  signedBytes: string;
+}
+
+export interface FormatValue {
+  carriedKey: string | null;
+  contract: string | null;
+  findings: FormatFinding[];
+  meterSerial: string;
+  readings: FormatReading[];
+  signatures: FormatSignature[];
+  transaction: string | null;
+}
+
 /** The JSON object of a `Group`. */
 export interface Group {
   /** The EVSE. */

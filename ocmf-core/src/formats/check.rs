@@ -15,7 +15,7 @@ use super::{
 use crate::Checker;
 use crate::algorithm::Curve;
 use crate::checker::KeyInput;
-use crate::error::{Lang, Verdict};
+use crate::error::{ErrorCode, Lang, Verdict};
 use crate::grammar::TimeStatus;
 use crate::json::TrustJson;
 use crate::key::PublicKey;
@@ -77,10 +77,23 @@ impl Checker<'_> {
     /// the registry (`untrusted`). A carried key proves integrity only.
     ///
     /// Never fails: a value that cannot be read is `malformed` with its
-    /// format's code (`format_*`), never an invalid signature.
+    /// format's code (`format_*`, 900-907), never an invalid signature; a
+    /// value over the checker's record size limit is `malformed` with
+    /// `too_large` before any reader sees it.
     #[must_use]
     pub fn verify_format(&self, input: &[u8], key: KeyInput<'_>) -> FormatCheck {
         let backend = self.backend_kind();
+        // A value is a record: the record size limit bounds what the
+        // readers (XML, JSON, SML) allocate.
+        if input.len() > self.options_ref().limits.max_record_bytes {
+            return FormatCheck {
+                format: None,
+                value: None,
+                error: None,
+                report: FormatReport::new(Verdict::Malformed, ErrorCode::TooLarge.name()),
+                trust: self.registry_ref().map(|_| TrustInfo::unknown()),
+            };
+        }
         let value = match super::read(input) {
             Ok(v) => v,
             Err(e) => {
@@ -174,8 +187,15 @@ impl FormatValue {
 
 /// The canonical JSON object of a [`FormatCheck`].
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FormatCheck"))]
 pub(crate) struct FormatCheckJson<'x> {
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::FormatWord>")
+    )]
     format: Option<&'static str>,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::VerdictWord"))]
     verdict: &'static str,
     code: &'static str,
     message: Cow<'static, str>,
@@ -190,12 +210,20 @@ pub(crate) struct FormatCheckJson<'x> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FormatKey"))]
 struct KeyJson<'x> {
     sec1: &'x str,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::FormatKeySourceWord")
+    )]
     source: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FormatError"))]
 struct ErrorJson {
     code: &'static str,
     field: &'static str,
@@ -203,6 +231,8 @@ struct ErrorJson {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FormatValue"))]
 struct ValueJson<'x> {
     meter_serial: &'x str,
     transaction: Option<&'x str>,
@@ -214,10 +244,17 @@ struct ValueJson<'x> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FormatReading"))]
 struct ReadingJson<'x> {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ReadingKindWord"))]
     kind: &'static str,
     time_utc_s: Option<i64>,
     offset_minutes: Option<i32>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::TimeStatusWord>")
+    )]
     time_status: Option<char>,
     value: &'x str,
     unit: &'static str,
@@ -228,6 +265,8 @@ struct ReadingJson<'x> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FormatSignature"))]
 struct SignedJson {
     label: &'static str,
     signed_bytes: String,
@@ -235,6 +274,8 @@ struct SignedJson {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FormatFinding"))]
 struct FindingJson<'x> {
     code: &'static str,
     rejects: bool,

@@ -94,7 +94,7 @@ fn process(p: Node<'_, '_>, out: &mut FormatValue) -> Result<(), FormatError> {
         out.carried_key = Some(key.clone());
     } else if out.meter_serial != serial || out.carried_key.as_deref() != Some(&key) {
         out.findings.push(FormatFinding {
-            code: "meter_differs",
+            code: crate::ErrorCode::FormatMeterDiffers.name(),
             rejects: true,
             detail: "ServerId / PublicKey".into(),
         });

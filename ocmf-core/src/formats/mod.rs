@@ -32,7 +32,7 @@ use crate::key::PublicKey;
 mod alfen;
 mod block;
 mod bsm;
-mod check;
+pub(crate) mod check;
 mod codec;
 mod edl40;
 mod emh;
@@ -339,47 +339,31 @@ impl FormatError {
         }
     }
 
-    /// Stable code, e.g. `format_bad_base32`.
+    /// The error code (900-907), e.g. [`ErrorCode::FormatBadEncoding`].
     #[must_use]
-    pub const fn code(&self) -> &'static str {
+    pub const fn error_code(&self) -> ErrorCode {
         match self.kind {
-            FormatErrorKind::Unrecognised => "format_unrecognised",
-            FormatErrorKind::Encoding => "format_bad_encoding",
-            FormatErrorKind::Length => "format_wrong_length",
-            FormatErrorKind::Sml => "format_bad_sml",
-            FormatErrorKind::Xml => "format_bad_xml",
-            FormatErrorKind::Json => "format_bad_json",
-            FormatErrorKind::MissingField => "format_missing_field",
-            FormatErrorKind::BadField => "format_bad_field",
+            FormatErrorKind::Unrecognised => ErrorCode::FormatUnrecognised,
+            FormatErrorKind::Encoding => ErrorCode::FormatBadEncoding,
+            FormatErrorKind::Length => ErrorCode::FormatWrongLength,
+            FormatErrorKind::Sml => ErrorCode::FormatBadSml,
+            FormatErrorKind::Xml => ErrorCode::FormatBadXml,
+            FormatErrorKind::Json => ErrorCode::FormatBadJson,
+            FormatErrorKind::MissingField => ErrorCode::FormatMissingField,
+            FormatErrorKind::BadField => ErrorCode::FormatBadField,
         }
     }
 
-    /// The message in `lang` (without the field).
+    /// The stable code name, e.g. `format_bad_encoding`.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        self.error_code().name()
+    }
+
+    /// The message in `lang` (without the field): the code's message.
     #[must_use]
     pub const fn message(&self, lang: Lang) -> &'static str {
-        use FormatErrorKind as K;
-        match (self.kind, lang) {
-            (K::Unrecognised, Lang::En) => {
-                "not a signed meter value in any known format (tried ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A)"
-            }
-            (K::Unrecognised, Lang::De) => {
-                "kein signierter Messwert in einem bekannten Format (versucht: ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A)"
-            }
-            (K::Encoding, Lang::En) => "bad base32, base64 or hex text",
-            (K::Encoding, Lang::De) => "fehlerhafter Base32-, Base64- oder Hex-Text",
-            (K::Length, Lang::En) => "a field has the wrong length",
-            (K::Length, Lang::De) => "ein Feld hat die falsche Länge",
-            (K::Sml, Lang::En) => "the SML data is truncated or inconsistent",
-            (K::Sml, Lang::De) => "die SML-Daten sind abgeschnitten oder widersprüchlich",
-            (K::Xml, Lang::En) => "the XML cannot be read (DTDs are refused)",
-            (K::Xml, Lang::De) => "das XML kann nicht gelesen werden (DTDs werden abgelehnt)",
-            (K::Json, Lang::En) => "the JSON cannot be read",
-            (K::Json, Lang::De) => "das JSON kann nicht gelesen werden",
-            (K::MissingField, Lang::En) => "a required field is missing",
-            (K::MissingField, Lang::De) => "ein Pflichtfeld fehlt",
-            (K::BadField, Lang::En) => "a field has a value the format does not allow",
-            (K::BadField, Lang::De) => "ein Feld hat einen Wert, den das Format nicht erlaubt",
-        }
+        self.error_code().message(lang)
     }
 }
 
@@ -499,7 +483,7 @@ impl FormatValue {
             || other.carried_key != self.carried_key
         {
             self.findings.push(FormatFinding {
-                code: "meter_differs",
+                code: ErrorCode::FormatMeterDiffers.name(),
                 rejects: true,
                 detail: other.meter_serial.clone(),
             });
@@ -536,7 +520,7 @@ impl FormatValue {
         report.key = Some((key.sec1_hex(), origin));
         if self.signed.is_empty() {
             report.verdict = Verdict::Malformed;
-            report.code = "format_no_signature";
+            report.code = ErrorCode::FormatNoSignature.name();
             return report;
         }
         for part in &self.signed {

@@ -118,8 +118,8 @@ pub(super) fn read(input: &str) -> Result<FormatValue, FormatError> {
     let (id_tag, _id_type, tx) = (si.next(), si.next(), si.next());
     let mut findings = Vec::new();
     for (field, code) in [
-        ("BV", "pcdf_not_billable"),
-        ("SP", "pcdf_stop_data_missing"),
+        ("BV", crate::ErrorCode::PcdfNotBillable.name()),
+        ("SP", crate::ErrorCode::PcdfStopDataMissing.name()),
     ] {
         if get(field)? != "1" {
             findings.push(FormatFinding {

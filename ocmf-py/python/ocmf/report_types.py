@@ -10,6 +10,12 @@ except ImportError:  # Python < 3.11
     except ImportError:  # introspection then counts every key as required
         NotRequired = Union  # type: ignore[assignment,misc]
 
+FormatKeySource = Literal["caller", "carried", "registry"]
+
+FormatName = Literal["ALFEN", "EDL40", "ISA_EDL40", "SML_SIGNATURE_ONLY", "EDL_MENNEKES", "PCDF", "EMH_CHARGEIT", "BSM_WS36A"]
+
+FormatReadingKind = Literal["start", "stop", "intermediate", "unknown"]
+
 KeySource = Literal["caller", "record"]
 
 Profile = Literal["strict", "interop", "reference"]
@@ -97,6 +103,81 @@ class FindingDict(TypedDict):
     """The severity under the profile."""
     span: Optional[list[int]]
     """The byte range `[start, end]`."""
+
+
+class FormatCheckDict(TypedDict):
+    """The canonical JSON object of a `FormatCheck`."""
+
+    carried_key_fingerprint: Optional[str]
+    code: str
+    curve: Optional[str]
+    error: Union["FormatErrorDict", None]
+    format: Union[FormatName, None]
+    key: Union["FormatKeyDict", None]
+    key_fingerprint: Optional[str]
+    message: str
+    signature_verified: bool
+    trust: Union["TrustDict", None]
+    value: Union["FormatValueDict", None]
+    verdict: Verdict
+
+
+class FormatErrorDict(TypedDict):
+    """"""
+
+    code: str
+    field: str
+    message: str
+
+
+class FormatFindingDict(TypedDict):
+    """"""
+
+    code: str
+    detail: str
+    rejects: bool
+
+
+class FormatKeyDict(TypedDict):
+    """"""
+
+    sec1: str
+    source: FormatKeySource
+
+
+class FormatReadingDict(TypedDict):
+    """"""
+
+    kind: FormatReadingKind
+    obis: Optional[str]
+    offset_minutes: Optional[int]
+    pagination: Optional[int]
+    signed: bool
+    status: Optional[int]
+    time_status: Union[TimeStatus, None]
+    time_utc_s: Optional[int]
+    unit: str
+    value: str
+
+
+class FormatSignatureDict(TypedDict):
+    """"""
+
+    label: str
+    signature: str
+    signed_bytes: str
+
+
+class FormatValueDict(TypedDict):
+    """"""
+
+    carried_key: Optional[str]
+    contract: Optional[str]
+    findings: list["FormatFindingDict"]
+    meter_serial: str
+    readings: list["FormatReadingDict"]
+    signatures: list["FormatSignatureDict"]
+    transaction: Optional[str]
 
 
 class GroupDict(TypedDict):
@@ -399,4 +480,4 @@ class TrustDict(TypedDict):
     status: TrustStatus
     """`trusted`, `untrusted`, `mismatch`, `expired` or `unknown`."""
 
-__all__ = ["KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "BilledEnergyDict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
+__all__ = ["FormatKeySource", "FormatName", "FormatReadingKind", "KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "BilledEnergyDict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "FormatCheckDict", "FormatErrorDict", "FormatFindingDict", "FormatKeyDict", "FormatReadingDict", "FormatSignatureDict", "FormatValueDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
