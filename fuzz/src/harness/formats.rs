@@ -15,7 +15,10 @@ fn check_invariants(c: &FormatCheck) {
     }
     // What could not be read is never a signature answer.
     if c.error.is_some() {
-        assert!(c.value.is_none() && r.verdict == Verdict::Malformed, "{c:?}");
+        assert!(
+            c.value.is_none() && r.verdict == Verdict::Malformed,
+            "{c:?}"
+        );
     }
     for lang in [Lang::En, Lang::De] {
         let text = c.to_json_string(lang);
@@ -36,7 +39,11 @@ pub fn formats(data: &[u8]) {
     }
     match read {
         Ok(value) => {
-            assert_eq!(front.report, value.verify(None), "front door vs the format verifier");
+            assert_eq!(
+                front.report,
+                value.verify(None),
+                "front door vs the format verifier"
+            );
             assert_eq!(front.value.as_ref(), Some(&value));
         }
         Err(e) => {
