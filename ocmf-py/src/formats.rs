@@ -251,7 +251,11 @@ impl FormatResult {
     /// Fingerprint of the caller's or carried key (with a registry).
     #[getter]
     fn carried_key_fingerprint(&self) -> Option<&str> {
-        self.check.trust.as_ref()?.carried_key_fingerprint.as_deref()
+        self.check
+            .trust
+            .as_ref()?
+            .carried_key_fingerprint
+            .as_deref()
     }
 
     /// The meter's serial / server id, when the value could be read.
