@@ -12,6 +12,7 @@
 //! | [`boundary`] | exceptions, panic boundary, profile/lang/record arguments |
 //! | [`key`] | `Key`, the `key=` argument |
 //! | [`verify`] | `verify`, `parse` |
+//! | [`formats`] | `verify_format` and its result (the other formats) |
 //! | [`batch`] | `verify_chunk` |
 //! | [`registry`] | `Registry` and its entries |
 //! | [`session`] | `evaluate_session` |
@@ -23,6 +24,7 @@ use pyo3::prelude::*;
 
 mod batch;
 mod boundary;
+mod formats;
 mod key;
 mod registry;
 mod session;
@@ -67,8 +69,13 @@ fn _ocmf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<transport::GroupSession>()?;
     m.add_class::<sign::Signed>()?;
     m.add_class::<CodeInfo>()?;
+    m.add_class::<formats::FormatResult>()?;
+    m.add_class::<formats::Reading>()?;
+    m.add_class::<formats::Finding>()?;
+    m.add_class::<formats::ErrorInfo>()?;
     m.add_function(wrap_pyfunction!(verify::verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify::parse, m)?)?;
+    m.add_function(wrap_pyfunction!(formats::verify_format, m)?)?;
     m.add_function(wrap_pyfunction!(verify::backend_name, m)?)?;
     m.add_function(wrap_pyfunction!(batch::verify_chunk, m)?)?;
     m.add_function(wrap_pyfunction!(session::evaluate_session, m)?)?;

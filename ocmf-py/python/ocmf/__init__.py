@@ -18,7 +18,10 @@ Python bindings for the Rust crate ``ocmf-core``::
 
     ocmf.evaluate_session([begin, end], key=key).verdict     # "valid" | "incomplete" | ...
 
-:func:`verify`, :func:`evaluate_session` and :func:`extract` never raise
+    r = ocmf.verify_format(alfen_value)  # Alfen, EDL40, ISA-EDL40, SML, Mennekes, PCDF, EMH, BSM
+    r.format, r.verdict, r.code, r.key_source, r.readings[0].value
+
+:func:`verify`, :func:`verify_format`, :func:`evaluate_session` and :func:`extract` never raise
 for bad records or input: the verdict (or ``Extraction.errors``) says what
 happened. :func:`parse`, :func:`sign`, :class:`Key` and :class:`Registry`
 raise :class:`OcmfError` subclasses carrying the same codes.
@@ -42,7 +45,7 @@ from ._errors import (
     TransportError,
     UnsupportedError,
 )
-from ._ocmf import Key
+from ._ocmf import FormatErrorInfo, FormatFinding, FormatReading, FormatResult, Key
 from ._registry import Registry, RegistryEntry, Trust, native_registry
 from ._result import Finding, SignedRecord, VerifyResult, decimalize_payload
 
@@ -108,6 +111,10 @@ __all__ = [
     "Extraction",
     "ExtractionIssue",
     "Finding",
+    "FormatErrorInfo",
+    "FormatFinding",
+    "FormatReading",
+    "FormatResult",
     "Group",
     "GroupSession",
     "InvalidArgumentError",
@@ -139,6 +146,7 @@ __all__ = [
     "sign",
     "to_xml",
     "verify",
+    "verify_format",
     "verify_many",
     "verify_strict",
 ]
@@ -184,6 +192,35 @@ def verify(
     """
     out = _ocmf.verify(record, key, profile, lang, native_registry(registry), backend=backend)
     return VerifyResult(out.verdict, out.code, out.signature_valid, out.algorithm, out.json)
+
+
+def verify_format(
+    data: RecordInput,
+    key: KeyInput = None,
+    *,
+    registry: Optional[Registry] = None,
+    backend: str = "auto",
+    lang: str = "en",
+) -> FormatResult:
+    """Checks one signed meter value in one of the other formats (Alfen,
+    EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH chargeIT,
+    BAUER BSM-WS36A), detecting which; never raises for a bad value.
+
+    ``key`` is the caller's public key (as for :func:`verify`); without one
+    the key the value carries is used (it proves integrity only). With
+    ``registry`` the registered key of the value's meter is used and
+    :attr:`FormatResult.trust_status` says how far the key can be trusted,
+    exactly as for OCMF records. A value that cannot be read is verdict
+    ``malformed`` with a ``format_*`` code (and :attr:`FormatResult.error`),
+    never an invalid signature. ``lang`` (``en``/``de``) is the language of
+    the messages. ``to_json()`` is the core's canonical JSON, byte for byte.
+
+    Raises :class:`InvalidArgumentError` (702) only for a wrong argument
+    type or an unknown ``backend``/``lang``.
+    """
+    return _ocmf.verify_format(
+        data, key, registry=native_registry(registry), backend=backend, lang=lang
+    )
 
 
 def verify_strict(

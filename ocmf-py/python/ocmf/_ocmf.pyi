@@ -2,6 +2,8 @@
 
 from typing import Iterable, Optional, Union, final
 
+from ._registry import Trust
+
 __version__: str
 MAX_INPUT_BYTES: int
 TRANSPORTS: list[str]
@@ -12,6 +14,10 @@ __all__ = [
     "Columns",
     "Entry",
     "Extraction",
+    "FormatErrorInfo",
+    "FormatFinding",
+    "FormatReading",
+    "FormatResult",
     "GroupInfo",
     "GroupSession",
     "Issue",
@@ -33,6 +39,7 @@ __all__ = [
     "to_xml",
     "verify",
     "verify_chunk",
+    "verify_format",
 ]
 
 _KeyArg = Union[str, bytes, bytearray, "Key", None]
@@ -267,6 +274,100 @@ class CodeInfo:
     @property
     def verdict(self) -> str: ...
 
+@final
+class FormatReading:
+    """One meter reading of a value in one of the other formats."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def time_utc_s(self) -> Optional[int]: ...
+    @property
+    def offset_minutes(self) -> Optional[int]: ...
+    @property
+    def time_status(self) -> Optional[str]: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def obis(self) -> Optional[str]: ...
+    @property
+    def status(self) -> Optional[int]: ...
+    @property
+    def pagination(self) -> Optional[int]: ...
+    @property
+    def signed(self) -> bool: ...
+
+@final
+class FormatFinding:
+    """A note on a value in one of the other formats."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def rejects(self) -> bool: ...
+    @property
+    def detail(self) -> str: ...
+
+@final
+class FormatErrorInfo:
+    """Why a value in one of the other formats could not be read."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class FormatResult:
+    """What `verify_format` returns."""
+
+    @property
+    def format(self) -> Optional[str]: ...
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def signature_verified(self) -> bool: ...
+    @property
+    def key_sec1(self) -> Optional[str]: ...
+    @property
+    def key_source(self) -> Optional[str]: ...
+    @property
+    def curve(self) -> Optional[str]: ...
+    @property
+    def trust_status(self) -> Optional[str]: ...
+    @property
+    def trust(self) -> Optional[Trust]: ...
+    @property
+    def key_fingerprint(self) -> Optional[str]: ...
+    @property
+    def carried_key_fingerprint(self) -> Optional[str]: ...
+    @property
+    def meter_serial(self) -> Optional[str]: ...
+    @property
+    def transaction(self) -> Optional[str]: ...
+    @property
+    def contract(self) -> Optional[str]: ...
+    @property
+    def readings(self) -> list[FormatReading]: ...
+    @property
+    def findings(self) -> list[FormatFinding]: ...
+    @property
+    def error(self) -> Optional[FormatErrorInfo]: ...
+    @property
+    def is_valid(self) -> bool: ...
+    @property
+    def json(self) -> str: ...
+    def to_json(self) -> str:
+        """The core's canonical JSON (one line), byte for byte."""
+
 def verify(
     record: Union[str, bytes, None],
     key: _KeyArg = None,
@@ -276,6 +377,15 @@ def verify(
     *,
     backend: str = "auto",
 ) -> VerifyOutcome: ...
+def verify_format(
+    data: Union[str, bytes, bytearray],
+    key: _KeyArg = None,
+    *,
+    registry: Optional[Registry] = None,
+    backend: str = "auto",
+    lang: str = "en",
+) -> FormatResult:
+    """A value in one of the other formats (the core's `Checker::verify_format`)."""
 def verify_chunk(
     records: Iterable[Union[str, bytes, None]],
     key: _KeyArg = None,
