@@ -4,20 +4,23 @@
 // OCPI/OICP charge detail records),
 // checks every record (`verify`) and every charging session
 // (`Extraction.sessions`), with an optional key registry (`KeyRegistry`).
+// Input without an OCMF record may be a signed value in another format
+// (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER): `verifyFormat` detects and
+// checks it.
 // Every verdict, trust and finding text comes from the core (`explainVerdict`,
 // `explainTrust`, the reports' messages); `T` holds only the page's own labels.
 import init, {
-  extract, verify, explainVerdict, explainTrust, KeyRegistry, isOcmfError,
+  extract, verify, verifyFormat, explainVerdict, explainTrust, KeyRegistry, isOcmfError,
 } from './pkg/ocmf.js';
 
 const T = {
   en: {
     title: 'OCMF verifier', subtitle: 'Checks signed meter values locally in your browser. Nothing is uploaded.',
     language: 'Language', profile: 'Profile',
-    recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs, OCPI/OICP charge detail records',
+    recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs, OCPI/OICP charge detail records, or a signed value in another format (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER)',
     drop: 'Drop a file here or', keyLabel: 'Public key (optional: hex, base64 or PEM)', check: 'Check',
     registryLabel: 'Trusted keys (optional: key registry, CSV or JSON)', export: 'Export XML',
-    record: 'Record', found: 'records found', none: 'No OCMF record found in the input.',
+    record: 'Record', found: 'records found', none: 'No OCMF record or other signed meter value found in the input.',
     time: 'Time', reason: 'Type', value: 'Value', unit: 'Unit', obis: 'OBIS', status: 'Status',
     findings: 'Findings', noFindings: 'No findings.', meter: 'Meter', algorithm: 'Algorithm',
     sessions: 'Charging sessions', session: 'Session', station: 'Station', transaction: 'transaction',
@@ -28,14 +31,17 @@ const T = {
     evseId: 'EVSE', token: 'Token', billed: 'Billed',
     billedAgrees: 'matches the signed energy', billedDiffers: 'differs from the signed energy',
     billedUnchecked: 'no signed energy to compare with',
+    format: 'Format', txLabel: 'Transaction', curve: 'Curve', keySource: 'Key used',
+    caller: 'the key given above', carried: 'the key inside the value (proves integrity, not origin)',
+    registry: 'the key registry\'s key for this meter', noKey: 'none', readError: 'Cannot be read',
   },
   de: {
     title: 'OCMF-Prüfung', subtitle: 'Prüft signierte Messwerte lokal im Browser. Es wird nichts hochgeladen.',
     language: 'Sprache', profile: 'Profil',
-    recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs, OCPI/OICP-Ladedatensätze (CDR)',
+    recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs, OCPI/OICP-Ladedatensätze (CDR) oder ein signierter Messwert in einem anderen Format (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER)',
     drop: 'Datei hierher ziehen oder', keyLabel: 'Öffentlicher Schlüssel (optional: hex, base64 oder PEM)', check: 'Prüfen',
     registryLabel: 'Vertrauenswürdige Schlüssel (optional: Schlüsselverzeichnis, CSV oder JSON)', export: 'Als XML exportieren',
-    record: 'Datensatz', found: 'Datensätze gefunden', none: 'Kein OCMF-Datensatz in der Eingabe gefunden.',
+    record: 'Datensatz', found: 'Datensätze gefunden', none: 'Kein OCMF-Datensatz und kein anderer signierter Messwert in der Eingabe gefunden.',
     time: 'Zeit', reason: 'Art', value: 'Wert', unit: 'Einheit', obis: 'OBIS', status: 'Status',
     findings: 'Befunde', noFindings: 'Keine Befunde.', meter: 'Zähler', algorithm: 'Algorithmus',
     sessions: 'Ladevorgänge', session: 'Ladevorgang', station: 'Ladestation', transaction: 'Transaktion',
@@ -46,6 +52,9 @@ const T = {
     evseId: 'Ladepunkt (EVSE)', token: 'Token', billed: 'Abgerechnet',
     billedAgrees: 'stimmt mit der signierten Energie überein', billedDiffers: 'weicht von der signierten Energie ab',
     billedUnchecked: 'keine signierte Energie zum Vergleich',
+    format: 'Format', txLabel: 'Transaktion', curve: 'Kurve', keySource: 'Verwendeter Schlüssel',
+    caller: 'der oben angegebene Schlüssel', carried: 'der Schlüssel im Messwert (belegt die Unversehrtheit, nicht die Herkunft)',
+    registry: 'der Schlüssel des Schlüsselverzeichnisses für diesen Zähler', noKey: 'keiner', readError: 'Nicht lesbar',
   },
 };
 
@@ -94,6 +103,45 @@ function renderRecord(report, index, total) {
   for (const f of report.findings) {
     const where = [f.field, f.reading !== null ? `RD[${f.reading}]` : null].filter(Boolean).join(' ');
     ul.append(el('li', { class: `sev-${f.severity}` }, `${f.severity}: ${f.message}${where ? ` (${where})` : ''} [${f.code} ${f.name}]`));
+  }
+  box.append(ul);
+  return box;
+}
+
+/** A signed value in another format (from `verifyFormat`). */
+function renderFormat(r) {
+  const box = el('section', {
+    class: 'result format-result', 'data-verdict': r.verdict, 'data-format': r.format ?? '',
+    'data-trust': r.trust ?? '', 'data-key-source': r.keySource ?? '', 'data-meter': r.meterSerial ?? '',
+  });
+  box.append(el('div', { class: `verdict ${r.verdict}` }, explainVerdict(r.verdict, lang())));
+  if (r.verdict !== 'valid') box.append(el('div', { class: 'code' }, `${r.message} [${r.code}]`));
+  const facts = el('dl', { class: 'facts' });
+  const fact = (k, v) => { if (v) facts.append(el('dt', {}, t(k)), el('dd', {}, v)); };
+  fact('format', r.format);
+  fact('meter', r.meterSerial);
+  fact('txLabel', r.transaction);
+  fact('curve', r.curve);
+  fact('keySource', r.keySource ? t(r.keySource) : t('noKey'));
+  fact('trust', r.trust ? explainTrust(r.trust, lang()) : null);
+  fact('readError', r.error ? `${r.error.message} [${r.error.code}]` : null);
+  box.append(facts);
+  if (r.readings.length) {
+    const head = el('tr', {}, ...['time', 'reason', 'value', 'unit', 'obis', 'status'].map((k) => el('th', {}, t(k))));
+    const table = el('table', { class: 'readings' }, head);
+    for (const x of r.readings) {
+      const time = x.timeUtcS === null ? '' : `${new Date(x.timeUtcS * 1000).toISOString()} ${x.timeStatus ?? ''}`;
+      table.append(el('tr', {},
+        el('td', {}, time), el('td', {}, x.kind), el('td', { class: 'num' }, x.value),
+        el('td', {}, x.unit), el('td', {}, x.obis ?? ''), el('td', {}, x.status === null ? '' : String(x.status))));
+    }
+    box.append(table);
+  }
+  box.append(el('h3', {}, t('findings')));
+  if (r.findings.length === 0) box.append(el('p', {}, t('noFindings')));
+  const ul = el('ul', { class: 'findings' });
+  for (const f of r.findings) {
+    ul.append(el('li', { class: f.rejects ? 'sev-error' : 'sev-info' }, `${f.code}${f.detail ? ` (${f.detail})` : ''}`));
   }
   box.append(ul);
   return box;
@@ -178,6 +226,16 @@ function run() {
     notes.append(el('div', { class: 'error-box registry-error' }, `${t('registryError')}: ${errorText(e)}`));
   }
   try {
+    const typedKey = $('key').value.trim() || undefined;
+    if (values.length === 0) {
+      // Not OCMF: perhaps a signed value in another format.
+      const other = verifyFormat($('record').value, { key: typedKey, registry, lang: lang() });
+      try {
+        if (other.format !== null) { results.append(renderFormat(other)); return; }
+      } finally {
+        other.free();
+      }
+    }
     const errors = current.errors;
     if (errors.length) {
       const ul = el('ul', { class: 'transport-errors' });
@@ -188,7 +246,6 @@ function run() {
     }
     if (values.length === 0) { results.append(el('p', { class: 'none' }, t('none'))); return; }
 
-    const typedKey = $('key').value.trim() || undefined;
     const profile = $('profile').value;
     let groups = [];
     try {

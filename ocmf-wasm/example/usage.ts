@@ -117,3 +117,22 @@ console.log(explainTrust(status, 'en'));
 const reg2: KeyRegistry = KeyRegistry.load(new TextEncoder().encode('meter_serial,public_key\n'));
 reg2.free();
 fromBytes.free();
+
+// The other formats (Alfen, EDL40, ..., BAUER): typed getters and the canonical JSON.
+import { verifyFormat, verifyFormatJson, FormatResult } from 'ocmf';
+import type { FormatName, FormatReading, FormatCheckJson, FormatError, FormatKeySource } from 'ocmf';
+declare const alfenLine: string;
+const fr: FormatResult = verifyFormat(alfenLine, { lang: 'de' });
+const fmt: FormatName | null = fr.format;
+const fv: Verdict = fr.verdict;
+const src: FormatKeySource | null = fr.keySource;
+const first: FormatReading | undefined = fr.readings[0];
+const why: FormatError | null = fr.error;
+const fReg = KeyRegistry.fromCsv('meter_serial,public_key\n');
+const ts: TrustStatus | null = verifyFormat(alfenLine, { registry: fReg }).trust;
+fReg.free();
+const fj: FormatCheckJson = fr.toJSON();
+const sameText: boolean = fr.json === verifyFormatJson(new TextEncoder().encode(alfenLine));
+console.log(fmt, fv, fr.code, fr.signatureVerified, fr.keySec1, src, fr.curve, fr.keyFingerprint, fr.meterSerial,
+  fr.transaction, fr.contract, first?.value, first?.timeStatus, fr.findings.length, why?.code, ts, fj.value?.carried_key, sameText);
+fr.free();

@@ -26,6 +26,7 @@
 //! | [`verify`] | `verify`, `verifyJson`, `inspect` |
 //! | [`batch`] | `verifyMany` |
 //! | [`session`] | `evaluateSession`, `evaluateSessionJson` |
+//! | [`formats`] | `verifyFormat`, `verifyFormatJson`, `FormatResult` |
 //! | [`transport`] | `extract`, `Extraction`, `toXml` |
 //! | [`sign`] | `sign` |
 //! | [`text`] | `messageFor`, `explainVerdict`, `explainTrust`, `verdicts`, `version` |
@@ -34,6 +35,7 @@
 pub mod args;
 pub mod batch;
 pub mod boundary;
+pub mod formats;
 pub mod key;
 pub mod registry;
 pub mod session;

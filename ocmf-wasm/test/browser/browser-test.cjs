@@ -2,7 +2,9 @@
 // EN/DE switch, XML and OCPP extraction by the core, the demo OCPP log of
 // examples/ocpp with its key registry (five sessions), the XML export read
 // back into the same sessions, OCPI charge detail records (EVSE id, token,
-// billed against signed energy, the 807 entry), and no request leaves 127.0.0.1.
+// billed against signed energy, the 807 entry), signed values in the other
+// formats (Alfen, EDL40: verdict, key source, registry trust), and no request
+// leaves 127.0.0.1.
 // Prints `ok ...` / `not ok ...` lines; exits non-zero on any failure.
 'use strict';
 const http = require('node:http');
@@ -30,6 +32,16 @@ const CDR_DIR = path.join(REPO, 'ocmf-core/tests/data/cdr');
 const OCPI_PAGE = fs.readFileSync(path.join(CDR_DIR, 'ocpi_cdrs_page.json'), 'utf8');
 const OCPI_MISMATCH = fs.readFileSync(path.join(CDR_DIR, 'ocpi_cdr_billed_mismatch.json'), 'utf8');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+
+const SAMPLES = fs.readFileSync(path.join(REPO, 'ocmf-core/tests/data/formats/samples.jsonl'), 'utf8')
+  .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+/** RFC 4648 base32 text as uppercase hex. */
+function base32Hex(text) {
+  let bits = '';
+  for (const c of text.replace(/=+$/, '')) bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = bits.match(/.{8}/g) ?? [];
+  return bytes.map((b) => parseInt(b, 2).toString(16).padStart(2, '0')).join('').toUpperCase();
+}
 
 let failed = 0;
 function check(name, cond, detail = '') {
@@ -186,6 +198,38 @@ async function main() {
     await page.fill('#registry', '');
     r = await verdictOf('hello', KEY);
     check('no record in input: message shown', r.length === 0 && (await page.$('#results .none')) !== null);
+
+    // Signed values in the other formats (verifyFormat): detected, verdict shown.
+    const formatOf = () => page.$$eval('#results .format-result', (els) => els.map((e) => ({
+      verdict: e.dataset.verdict, format: e.dataset.format, trust: e.dataset.trust, keySource: e.dataset.keySource,
+      values: [...e.querySelectorAll('table.readings td.num')].map((td) => td.textContent),
+    })));
+    const alfen = SAMPLES.find((x) => x.id === 'alfen-000');
+    r = await verdictOf(alfen.signed_value, '');
+    let f = await formatOf();
+    check('Alfen value: detected and valid, with the carried key',
+      f.length === 1 && f[0].format === 'ALFEN' && f[0].verdict === 'valid' && f[0].keySource === 'carried', JSON.stringify(f));
+    check('Alfen value: readings as exact decimals', f[0]?.values.length > 0 && f[0].values.every((v) => /^\d+(\.\d+)?$/.test(v)),
+      JSON.stringify(f[0]?.values));
+    await page.screenshot({ path: path.join(OUT, 'wasm-web-format.png'), fullPage: true });
+    const data = alfen.signed_value.split(';')[4];
+    const changed = data.slice(0, 10) + (data[10] === 'A' ? 'B' : 'A') + data.slice(11);
+    r = await verdictOf(alfen.signed_value.replace(data, changed), '');
+    f = await formatOf();
+    check('Alfen value, one character changed: invalid-signature', f.length === 1 && f[0].verdict === 'invalid-signature', JSON.stringify(f));
+    const edl = SAMPLES.find((x) => x.format === 'EDL40' && x.independent_check === 'valid' && x.public_key);
+    r = await verdictOf(edl.signed_value, edl.public_key);
+    f = await formatOf();
+    check('EDL40 value with its key: valid', f.length === 1 && f[0].format === 'EDL40' && f[0].verdict === 'valid'
+      && f[0].keySource === 'caller', JSON.stringify(f));
+    // The registry names the key the Alfen line carries (field 3, base32) for its meter.
+    r = await verdictOf(alfen.signed_value, '');
+    const meter = await page.$eval('#results .format-result', (e) => e.dataset.meter);
+    await page.fill('#registry', `meter_serial,public_key,source\n${meter},${base32Hex(alfen.signed_value.split(';')[3])},test\n`);
+    r = await verdictOf(alfen.signed_value, '');
+    f = await formatOf();
+    check('Alfen value with a registry naming its key: trusted', f[0]?.trust === 'trusted' && f[0]?.keySource === 'registry', JSON.stringify(f));
+    await page.fill('#registry', '');
 
     // OCPI charge detail records: a GET /cdrs page (one CDR in another
     // encoding: 807) and a CDR whose billed energy is not the signed one.
