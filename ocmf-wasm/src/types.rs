@@ -121,22 +121,18 @@ export interface TrustedVerifyManyResult extends VerifyManyResult {
   /** With `reports: true`: the full reports (as `verify(record, { key, registry })` gives them). */
   reports?: TrustedVerifyReport[];
 }
-/** The formats `verifyFormat` reads (the core's stable names). */
-export type FormatName = "ALFEN" | "EDL40" | "ISA_EDL40" | "SML_SIGNATURE_ONLY" | "EDL_MENNEKES" | "PCDF" | "EMH_CHARGEIT" | "BSM_WS36A";
-/** Where the key `verifyFormat` used came from (`carried`: inside the value; proves integrity, not origin). */
-export type FormatKeySource = "caller" | "carried" | "registry";
-/** One reading of a `FormatResult` (written by hand: the core's FormatCheck JSON view has no schema yet). */
-export interface FormatReading {
-  kind: "start" | "stop" | "intermediate" | "unknown";
+/** One reading of a `FormatResult`: the core's `FormatReading` (generated) with camelCase keys. */
+export interface FormatResultReading {
+  kind: FormatReadingKind;
   /** Seconds since 1970-01-01 UTC. */
   timeUtcS: number | null;
   /** The zone offset the value states, in minutes. */
   offsetMinutes: number | null;
   /** `S` synchronised, `U` not, `I` the format does not say. */
-  timeStatus: "S" | "U" | "I" | null;
+  timeStatus: TimeStatus | null;
   /** The value as exact decimal text in `unit`, e.g. "11028.1". */
   value: string;
-  unit: "Wh" | "kWh";
+  unit: string;
   /** `A-B:C.D.E*F`, where the format has one. */
   obis: string | null;
   /** The meter's status word for this reading. */
@@ -146,51 +142,8 @@ export interface FormatReading {
   /** Whether this reading is covered by one of the value's signatures. */
   signed: boolean;
 }
-/** What the format's rules found in a value. */
-export interface FormatFinding {
-  code: string;
-  /** Whether it makes the value fail. */
-  rejects: boolean;
-  detail: string;
-}
-/** Why a value could not be read (`FormatResult.error`). */
-export interface FormatError {
-  /** `format_unrecognised`, `format_bad_encoding`, ... */
-  code: string;
-  /** The field concerned ("" when none). */
-  field: string;
-  message: string;
-}
-/** The canonical JSON of `verifyFormat` (`verifyFormatJson`, `FormatResult.toJSON()`; snake_case keys). */
-export interface FormatCheckJson {
-  format: FormatName | null;
-  verdict: Verdict;
-  code: string;
-  message: string;
-  signature_verified: boolean;
-  key: { sec1: string; source: FormatKeySource } | null;
-  curve: string | null;
-  /** Present (non-null) exactly when a registry was given. */
-  trust: { code: number; code_name: string; key_index: number | null; message: string; source: string | null; status: TrustStatus } | null;
-  key_fingerprint: string | null;
-  carried_key_fingerprint: string | null;
-  error: FormatError | null;
-  value: {
-    meter_serial: string;
-    transaction: string | null;
-    contract: string | null;
-    /** The key inside the value, uppercase hex. */
-    carried_key: string | null;
-    readings: {
-      kind: FormatReading["kind"]; time_utc_s: number | null; offset_minutes: number | null;
-      time_status: FormatReading["timeStatus"]; value: string; unit: FormatReading["unit"];
-      obis: string | null; status: number | null; pagination: number | null; signed: boolean;
-    }[];
-    /** The signed bytes and signature of each signed part, uppercase hex. */
-    signatures: { label: string; signed_bytes: string; signature: string }[];
-    findings: FormatFinding[];
-  } | null;
-}
+/** The canonical JSON of `verifyFormat` (`verifyFormatJson`, `FormatResult.toJSON()`): the generated `FormatCheck`. */
+export type FormatCheckJson = FormatCheck;
 export interface Signed {
   /** The complete OCMF record. */
   record: string;
