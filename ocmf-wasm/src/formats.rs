@@ -216,7 +216,7 @@ impl FormatResult {
     ///
     /// # Errors
     /// As `format`.
-    #[wasm_bindgen(getter, unchecked_return_type = "FormatResultReading[]")]
+    #[wasm_bindgen(getter, unchecked_return_type = "FormatReading[]")]
     pub fn readings(&self) -> Result<JsValue, JsValue> {
         run(|| self.list(&["value", "readings"]))
     }

@@ -121,29 +121,41 @@ export interface TrustedVerifyManyResult extends VerifyManyResult {
   /** With `reports: true`: the full reports (as `verify(record, { key, registry })` gives them). */
   reports?: TrustedVerifyReport[];
 }
-/** One reading of a `FormatResult`: the core's `FormatReading` (generated) with camelCase keys. */
-export interface FormatResultReading {
-  kind: FormatReadingKind;
-  /** Seconds since 1970-01-01 UTC. */
-  timeUtcS: number | null;
-  /** The zone offset the value states, in minutes. */
-  offsetMinutes: number | null;
-  /** `S` synchronised, `U` not, `I` the format does not say. */
-  timeStatus: TimeStatus | null;
-  /** The value as exact decimal text in `unit`, e.g. "11028.1". */
-  value: string;
-  unit: string;
-  /** `A-B:C.D.E*F`, where the format has one. */
-  obis: string | null;
-  /** The meter's status word for this reading. */
-  status: number | null;
-  /** The pagination / register counter of this reading. */
-  pagination: number | null;
-  /** Whether this reading is covered by one of the value's signatures. */
-  signed: boolean;
+/**
+ * The canonical JSON of `verifyFormat` as `FormatResult.toJSON()` and
+ * `JSON.parse(verifyFormatJson(..))` give it: the generated `FormatCheck` with
+ * the core's snake_case member names (written by hand: the generated types
+ * are the camelCase objects of the getters).
+ */
+export interface FormatCheckJson {
+  format: FormatName | null;
+  verdict: Verdict;
+  code: string;
+  message: string;
+  signature_verified: boolean;
+  key: FormatKey | null;
+  curve: string | null;
+  /** Present (non-null) exactly when a registry was given. */
+  trust: { code: number; code_name: string; key_index: number | null; message: string; source: string | null; status: TrustStatus } | null;
+  key_fingerprint: string | null;
+  carried_key_fingerprint: string | null;
+  error: FormatError | null;
+  value: {
+    meter_serial: string;
+    transaction: string | null;
+    contract: string | null;
+    /** The key inside the value, uppercase hex. */
+    carried_key: string | null;
+    readings: {
+      kind: FormatReadingKind; time_utc_s: number | null; offset_minutes: number | null;
+      time_status: TimeStatus | null; value: string; unit: string;
+      obis: string | null; status: number | null; pagination: number | null; signed: boolean;
+    }[];
+    /** The signed bytes and signature of each signed part, uppercase hex. */
+    signatures: { label: string; signed_bytes: string; signature: string }[];
+    findings: FormatFinding[];
+  } | null;
 }
-/** The canonical JSON of `verifyFormat` (`verifyFormatJson`, `FormatResult.toJSON()`): the generated `FormatCheck`. */
-export type FormatCheckJson = FormatCheck;
 export interface Signed {
   /** The complete OCMF record. */
   record: string;
