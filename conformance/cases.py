@@ -289,11 +289,11 @@ def _format_cases(outdir: str, samples_path: str, ocmf_bin: str) -> list[dict]:
         for lang in ("en", "de"):
             cases.append({"id": f"{s['id']}@{lang}", "entry": "format", "input": path, "key": key,
                           "registry": None, "lang": lang})
-        if key is None:
-            p = subprocess.run([ocmf_bin, "verify", "--json", path], cwd=outdir, capture_output=True, check=False)
-            j = json.loads(p.stdout.decode("utf-8"))
-            if j["verdict"] == "valid" and (j.get("key") or {}).get("source") == "carried":
-                carried.append((s["id"], path, j["value"]["meter_serial"], j["value"]["carried_key"]))
+        # Without the caller's key: does the value verify under the key it carries?
+        p = subprocess.run([ocmf_bin, "verify", "--json", path], cwd=outdir, capture_output=True, check=False)
+        j = json.loads(p.stdout.decode("utf-8"))
+        if j["verdict"] == "valid" and (j.get("key") or {}).get("source") == "carried":
+            carried.append((s["id"], path, j["value"]["meter_serial"], j["value"]["carried_key"]))
     own, other = "inputs/formats-registry.csv", "inputs/formats-registry-other-meter.csv"
     _registry_csv(outdir, own, sorted({(m, k) for _, _, m, k in carried}), "each carried key for its meter")
     _registry_csv(outdir, other, sorted({(FORMAT_OTHER_METER, k) for _, _, _, k in carried}),
