@@ -10,12 +10,13 @@
 | extract | `input` (a file under inputs/), `registry`, `profile`, `lang`: the corpus and OCPP log, and every OCPI/OICP CDR fixture (with and without its registry) |
 | xml | `input` |
 | sign-verify | `payload`, `secret`, `algorithm` (SA or curve name), `profile`, `lang` |
+| format | `input` (a file under inputs/formats/), `key`, `registry`, `lang`: a signed value in another format (issue 19): the samples, with registries naming the carried key, and unreadable values |
 
 A case may also hold `backend` (`reference`: RustCrypto's own ECDSA
 verification for every key of the call) and `same_as`, the id of the case
 on the default backend that must get the identical line in every binding
 (`run.py compare` checks it): the verify, verify-registry, batch,
-batch-trusted, session and extract entry points run once more that way.
+batch-trusted, session, extract and format entry points run once more that way.
 
 Every path is relative to OUTDIR, where every emitter runs.
 """
@@ -161,6 +162,16 @@ def _values(ocmf_bin: str, outdir: str, path: str) -> list[list]:
     return out
 
 
+def _key_decodes(ocmf_bin: str, outdir: str, key: str, path: str, seen: dict[str, bool]) -> bool:
+    """Whether the CLI decodes `key` (the C binding's `ocmf_key_parse`): `ocmf
+    session` fails before any report when it cannot; memoised in `seen`."""
+    if key not in seen:
+        p = subprocess.run([ocmf_bin, "session", "--json", f"--key={key}", path], cwd=outdir,
+                           capture_output=True, check=False)
+        seen[key] = p.stdout.strip() != b""
+    return seen[key]
+
+
 def _session_cases(outdir: str, corpus: list[dict], ocmf_bin: str, stations: str | None,
                    registry: str | None) -> list[dict]:
     os.makedirs(f"{outdir}/inputs/session", exist_ok=True)
@@ -186,11 +197,7 @@ def _session_cases(outdir: str, corpus: list[dict], ocmf_bin: str, stations: str
     readable: dict[str, bool] = {}
     for i, (path, key) in enumerate(files):
         if key is not None and "stations" not in path:
-            if key not in readable:
-                p = subprocess.run([ocmf_bin, "session", "--json", f"--key={key}", path], cwd=outdir,
-                                   capture_output=True, check=False)
-                readable[key] = p.stdout.strip() != b""
-            if not readable[key]:
+            if not _key_decodes(ocmf_bin, outdir, key, path, readable):
                 files[i] = (path, None)
     unreadable = sum(not ok for ok in readable.values())
     print(f"session keys: {len(readable)} distinct, {unreadable} the CLI cannot decode (those sessions get no key)")
@@ -224,8 +231,92 @@ def _cdr_inputs(outdir: str, cdr_dir: str) -> tuple[list[str], str | None]:
     return paths, reg
 
 
+# Values no reader can read, each of a format that detection names (so that
+# the CLI answers with the format's JSON, not as if it were OCMF).
+FORMAT_UNREADABLE = [
+    ("alfen-field-count", b"AP;0;3;NOT-BASE32;;;"),
+    ("alfen-not-base32", b"AP;0;3;NOT-BASE32;NOT-BASE32;NOT-BASE32;"),
+    ("edl40-sml-escape-truncated", b"1B1B1B1B0101010176"),
+    ("sml-signature-only-xml-escape-truncated", b"&lt;signedMeterValue&gt;&lt;publicKey encoding=&quot;base64&quot;&gt;"),
+    ("mennekes-xml-truncated", b"<ChargingProcess><ServerId>0901454D4800005BAE2F</ServerId>"),
+    ("pcdf-truncated", b"128.8.0(ST:200501162017)(CT:2005"),
+    ("emh-chargeit-no-values", b'{"meterInfo":{"meterId":"0901454D4800007F9F3E","manufacturer":"EMH"},'
+                               b'"measuredValue":{},"additionalInfo":{},"signature":""}'),
+    ("bsm-no-values", b'{"additionalValues":[]}'),
+]
+# Left out: a chargeIT container with no snapshot (`{"signedMeterValues":[]}`)
+# names no format (the core's `read` says missing field, format null), so the
+# CLI's `verify` takes it for OCMF input (a JSON transport error) while the
+# other bindings print the format JSON with format null.
+FORMAT_OTHER_METER = "CONFORMANCE-OTHER-METER"  # the meter the other-meter registry names
+
+
+def _registry_csv(outdir: str, path: str, rows: list[tuple[str, str]], what: str) -> None:
+    with open(f"{outdir}/{path}", "w", encoding="utf-8", newline="") as f:
+        f.write(f"# conformance registry for the other formats: {what} (run.py cases)\n")
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["meter_serial", "gateway_serial", "public_key", "valid_until", "source"])
+        for serial, key in rows:
+            w.writerow([serial, "", key, "", "conformance formats"])
+
+
+def _format_cases(outdir: str, samples_path: str, ocmf_bin: str) -> list[dict]:
+    """The other formats (issue 19): every sample of `samples_path` but
+    CHARGEPOINT (an OCMF record, not another format) in en and de, with its
+    key where it has one; every valid sample whose key travels inside the
+    value against a registry naming that key for its meter (trusted) and
+    one naming it for another meter only (untrusted); FORMAT_UNREADABLE in
+    en and de, and once with a registry (trust unknown)."""
+    os.makedirs(f"{outdir}/inputs/formats", exist_ok=True)
+    samples = [s for s in _read_jsonl(samples_path) if s["format"] != "CHARGEPOINT"]
+    # Any OCMF file will do for asking whether the CLI decodes a key.
+    probe = "inputs/formats/key-probe.ocmf"
+    with open(f"{outdir}/{probe}", "w", encoding="utf-8") as f:
+        f.write("OCMF|{}|{}\n")
+    decodes: dict[str, bool] = {}
+    cases, left_out, carried = [], [], []
+    for s in samples:
+        path = f"inputs/formats/{s['id']}.txt"
+        with open(f"{outdir}/{path}", "wb") as f:
+            f.write(s["signed_value"].encode("utf-8"))
+        key = s["public_key"] or None
+        # C takes a decoded key (ocmf_key_parse), so a key that does not
+        # decode never reaches ocmf_verify_format there; the other bindings
+        # would answer with the key's error code. Such samples are left out.
+        if key is not None and not _key_decodes(ocmf_bin, outdir, key, probe, decodes):
+            left_out.append(s["id"])
+            continue
+        for lang in ("en", "de"):
+            cases.append({"id": f"{s['id']}@{lang}", "entry": "format", "input": path, "key": key,
+                          "registry": None, "lang": lang})
+        # Without the caller's key: does the value verify under the key it carries?
+        p = subprocess.run([ocmf_bin, "verify", "--json", path], cwd=outdir, capture_output=True, check=False)
+        j = json.loads(p.stdout.decode("utf-8"))
+        if j["verdict"] == "valid" and (j.get("key") or {}).get("source") == "carried":
+            carried.append((s["id"], path, j["value"]["meter_serial"], j["value"]["carried_key"]))
+    own, other = "inputs/formats-registry.csv", "inputs/formats-registry-other-meter.csv"
+    _registry_csv(outdir, own, sorted({(m, k) for _, _, m, k in carried}), "each carried key for its meter")
+    _registry_csv(outdir, other, sorted({(FORMAT_OTHER_METER, k) for _, _, _, k in carried}),
+                  f"each carried key for meter {FORMAT_OTHER_METER} only")
+    for id_, path, _, _ in carried:
+        for reg in (own, other):
+            cases.append({"id": f"{id_}@{reg}", "entry": "format", "input": path, "key": None,
+                          "registry": reg, "lang": "en"})
+    for name, data in FORMAT_UNREADABLE:
+        path = f"inputs/formats/unreadable-{name}.txt"
+        with open(f"{outdir}/{path}", "wb") as f:
+            f.write(data)
+        for lang, reg in (("en", None), ("de", None), ("en", own)):
+            cases.append({"id": f"unreadable-{name}@{reg or 'no registry'}/{lang}", "entry": "format",
+                          "input": path, "key": None, "registry": reg, "lang": lang})
+    print(f"formats: {len(samples)} samples, {len(carried)} valid with a carried key (registry cases), "
+          f"{len(left_out)} left out (key does not decode: {', '.join(left_out) or '-'})")
+    return cases
+
+
 def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str,
-               stations: str | None, registry: str | None, cdr: str | None = None) -> int:
+               stations: str | None, registry: str | None, cdr: str | None = None,
+               formats: str | None = None) -> int:
     shutil.rmtree(f"{outdir}/inputs", ignore_errors=True)
     os.makedirs(f"{outdir}/inputs")
     ocmf_bin = os.path.abspath(ocmf_bin)
@@ -294,6 +385,8 @@ def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str
         add("xml", path, input=path)
     for path in cdr_inputs:
         add("xml", path, input=path)
+    if formats:
+        cases += _format_cases(outdir, formats, ocmf_bin)
 
     for sa, name, size in CURVES:
         for p, payload in enumerate(SIGN_PAYLOADS):
@@ -321,7 +414,8 @@ def with_backend_cases(cases: list[dict]) -> list[dict]:
     naming (`same_as`) the default-backend case whose line it must repeat:
     verify and verify-registry (corpus, interop/en; the CSV registry with the
     carried key), one batch and one trusted batch call (threads 2), the
-    sessions with a registry and the extractions with one (interop/en)."""
+    sessions with a registry, the extractions with one (interop/en) and the
+    other formats' cases in en."""
     extra: list[dict] = []
     for c in cases:
         e, reg = c["entry"], c.get("registry")
@@ -332,6 +426,8 @@ def with_backend_cases(cases: list[dict]) -> list[dict]:
         elif e == "session" and reg:
             extra.append(_on_alt(c))
         elif e == "extract" and reg and (c["profile"], c["lang"]) == ("interop", "en"):
+            extra.append(_on_alt(c))
+        elif e == "format" and c["lang"] == "en":
             extra.append(_on_alt(c))
     # Whole batch calls (a call is one run of consecutive items).
     for call in ("batch-1", "batch-trusted-3"):
@@ -383,6 +479,8 @@ def write_cases(outdir: str, cases: list[dict]) -> None:
                 t.write("\t".join([e, _file_hex(outdir, c["input"]), c["registry"] or "-", *pl]) + "\n")
             elif e == "xml":
                 t.write(f"{e}\t{_file_hex(outdir, c['input'])}\n")
+            elif e == "format":
+                t.write("\t".join([e, _file_hex(outdir, c["input"]), _hex(c["key"]), c["registry"] or "-", *pl]) + "\n")
             elif e == "sign-verify":
                 t.write("\t".join([e, _hex(c["payload"]), _hex(c["secret"]), _hex(c["algorithm"]), *pl]) + "\n")
             prev_call = c.get("call")

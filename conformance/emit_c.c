@@ -21,6 +21,7 @@
  *   xml HEX                         ocmf_to_xml                           -> the XML as a JSON string
  *   sign-verify PAYLOAD SECRET ALG P L  ocmf_sign, then ocmf_verify_report with the key it wrote
  *                                   -> {"record", "public_key", "report"}
+ *   format HEX KEY REG P L          ocmf_key_parse (KEY), ocmf_verify_format -> the format's JSON answer
  *
  * The batch lines print the compact results as numbers; conformance/run.py
  * maps them to names (its projection), not this file.
@@ -334,6 +335,29 @@ static void xml(char **f) {
     json_string(out.p, n);
 }
 
+/* A value in another format. The cases hold only keys that decode (a key
+ * that does not never reaches ocmf_verify_format). */
+static void verify_format(char **f) {
+    bytes data = unhex(f[1]), key_text = unhex(f[2]);
+    ocmf_key *key = NULL;
+    if (key_text.p) {
+        ocmf_result krc = ocmf_key_parse(key_text.p, key_text.len, &key);
+        if (krc != OCMF_RESULT_OK) {
+            printf("{\"format_key_error\":%u}", (unsigned)krc);
+            return;
+        }
+    }
+    size_t n = 0;
+    ocmf_verdict verdict;
+    ocmf_result rc;
+    WITH_BUFFER(out, n, rc,
+                ocmf_verify_format(data.p, data.len, key, registry(f[3]), (uint32_t)atoi(f[4]),
+                                   (uint32_t)atoi(f[5]), &verdict, out.p, out.cap, &n));
+    check(rc, "ocmf_verify_format");
+    fwrite(out.p, 1, n, stdout);
+    ocmf_key_free(key);
+}
+
 static void sign_verify(char **f) {
     bytes payload = unhex(f[1]), secret = unhex(f[2]), alg = unhex(f[3]);
     size_t n = 0, kn = 0;
@@ -409,6 +433,8 @@ int main(int argc, char **argv) {
             xml(f);
         } else if (strcmp(cmd, "sign-verify") == 0 && nf == 6) {
             sign_verify(f);
+        } else if (strcmp(cmd, "format") == 0 && nf == 6) {
+            verify_format(f);
         } else {
             fprintf(stderr, "emit_c: unknown line: %.80s\n", line);
             return 2;

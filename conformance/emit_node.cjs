@@ -16,6 +16,7 @@
 //   extract          extract(bytes).sessionsJson({ registry, profile, lang })
 //   xml              extract(bytes).toXml(), as a JSON string
 //   sign-verify      sign(payload, secret, algorithm), then verifyJson(record, { key: publicKey })
+//   format           verifyFormatJson(bytes, { key, registry, lang })
 //
 // A case with `backend` passes it in the options of every call above that verifies.
 "use strict";
@@ -55,6 +56,8 @@ function one(c) {
         ex.free();
       }
     }
+    case "format":
+      return ocmf.verifyFormatJson(input(c.input), { key: c.key, registry: registry(c.registry), lang: c.lang, backend: c.backend });
     case "xml": {
       const ex = ocmf.extract(input(c.input));
       try {

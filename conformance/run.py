@@ -2,18 +2,20 @@
 """Cross-binding conformance runner: every entry point, every binding.
 
     run.py cases OUTDIR CORPUS.jsonl GENERATED.jsonl --ocmf OCMF_BIN [--stations LOG --registry CSV] [--cdr DIR]
+            [--formats SAMPLES.jsonl]
         Writes OUTDIR/cases.jsonl (one case per line, each with an `entry`),
         OUTDIR/cases.tsv (the same for the C emitter, hex fields) and the
         inputs the cases name under OUTDIR/inputs/ (registries, session
         files, the corpus as one text file; with --cdr, the CDR fixtures
-        `DIR/*.json*` and `DIR/registry.csv`). See cases.py for what each
+        `DIR/*.json*` and `DIR/registry.csv`; with --formats, the signed
+        values in the other formats and their registries). See cases.py for what each
         entry point gets. OCMF_BIN reads the session files once (`ocmf
         convert --to json`), so that the bindings that take records get
         the records, carried keys and labels the CLI's `session` reads.
 
     run.py compare OUTDIR NAME=OUTPUT [NAME=OUTPUT ...]
         Compares the emitters' outputs, one line per case. The canonical
-        JSON texts (verify, verify-registry, session, extract) byte for
+        JSON texts (verify, verify-registry, session, extract, format) byte for
         byte; XML and signed records as the JSON strings they are emitted
         as; batch rows projected to one compact form (see project.py) for
         all bindings, and their full JSON reports byte for byte among the
@@ -36,7 +38,7 @@ from cases import make_cases
 SKIPPED = "SKIPPED-BY-CLI"
 SHOW = 5
 # How each entry point's line is compared.
-RAW = {"verify", "verify-registry", "session", "extract"}  # the canonical JSON text itself
+RAW = {"verify", "verify-registry", "session", "extract", "format"}  # the canonical JSON text itself
 WRAPPED = {"xml", "sign-verify"}  # a JSON value (string / object of strings)
 BATCH = {"batch", "batch-trusted"}
 
@@ -171,6 +173,10 @@ def answer(entry: str, line: str) -> str:
         return json.loads(j["report"])["verdict"] if "report" in j else "sign error"
     if entry == "xml":
         return "xml"
+    if entry == "format":
+        t = j.get("trust")
+        trust = f"/{t['status'] if isinstance(t, dict) else t}" if t else ""
+        return f"{j['format']} {j['verdict']}{trust}"
     trust = j.get("trust")
     return j["verdict"] + (f"/{trust['status'] if isinstance(trust, dict) else trust}" if "trust" in j else "")
 
@@ -300,7 +306,7 @@ def main() -> int:
             print(__doc__, file=sys.stderr)
             return 2
         return make_cases(pos[0], pos[1], pos[2], opts["ocmf"], opts.get("stations"), opts.get("registry"),
-                          opts.get("cdr"))
+                          opts.get("cdr"), opts.get("formats"))
     if len(args) >= 3 and args[0] == "compare":
         return compare(args[1], args[2:])
     print(__doc__, file=sys.stderr)
