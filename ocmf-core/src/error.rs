@@ -301,7 +301,7 @@ error_codes! {
     /// The SML data of an EDL40 value is truncated or inconsistent.
     FormatBadSml = 903, "the sml data is truncated or inconsistent", "die sml-daten sind abgeschnitten oder widersprüchlich";
     /// The XML of a value of another format cannot be read (or holds a DTD).
-    FormatBadXml = 904, "the xml cannot be read (dtds are refused)", "das xml kann nicht gelesen werden (dtds werden abgelehnt)";
+    FormatBadXml = 904, "the xml cannot be read (broken, cut short, or with a dtd, which is refused)", "das xml kann nicht gelesen werden (fehlerhaft, abgeschnitten oder mit einer dtd, die abgelehnt wird)";
     /// The JSON of a value of another format cannot be read.
     FormatBadJson = 905, "the json cannot be read", "das json kann nicht gelesen werden";
     /// A required field of a value of another format is missing.

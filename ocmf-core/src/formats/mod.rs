@@ -450,11 +450,13 @@ fn read_json(t: &str) -> Result<FormatValue, FormatError> {
                 Some(acc) => acc.merge(one),
             }
         }
-        return out.ok_or(FormatError {
-            kind: FormatErrorKind::MissingField,
-            format: None,
-            field: "signedMeterValues",
-        });
+        // The `signedMeterValues` container is chargeIT's: an empty one is
+        // an EMH chargeIT value without values.
+        return out.ok_or(FormatError::new(
+            FormatErrorKind::MissingField,
+            Format::EmhChargeit,
+            "signedMeterValues",
+        ));
     }
     read_json_value(&v)
 }
