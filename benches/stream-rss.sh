@@ -31,9 +31,15 @@ for how in ("file", "stdin"):
         src = open(f, "rb") if how == "stdin" else subprocess.DEVNULL
         p = subprocess.Popen(args, stdin=src, stdout=subprocess.PIPE)
         lines = valid = 0
+        tail = b""
         for chunk in iter(lambda: p.stdout.read(1 << 20), b""):
-            lines += chunk.count(b"\n")
-            valid += chunk.count(b'"verdict":"valid"')
+            # Whole lines only: a verdict may straddle two chunks.
+            head, _, tail_next = (tail + chunk).rpartition(b"\n")
+            lines += head.count(b"\n") + (1 if head or _ else 0)
+            valid += head.count(b'"verdict":"valid"')
+            tail = tail_next
+        lines += 1 if tail else 0
+        valid += tail.count(b'"verdict":"valid"')
         _, status, usage = os.wait4(p.pid, 0)
         p.returncode = rc = os.waitstatus_to_exitcode(status)
         el = time.perf_counter() - t0
