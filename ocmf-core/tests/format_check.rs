@@ -47,6 +47,11 @@ fn the_front_door_gives_what_the_format_verifier_gives_on_every_sample() {
         let json = front.to_json(Lang::En);
         assert_eq!(json["verdict"], front.verdict().as_str(), "{id}");
         assert_eq!(json["code"], front.code(), "{id}");
+        assert_eq!(
+            front.error_code().name(),
+            front.code(),
+            "{id}: a code of the table"
+        );
         assert_eq!(json["format"], front.format.unwrap().as_str(), "{id}");
         assert_eq!(
             json["value"]["readings"].as_array().unwrap().len(),

@@ -4,7 +4,6 @@
 
 use core::ffi::c_char;
 
-use ocmf_core::ErrorCode;
 use ocmf_core::transport::{Extraction, GroupReport, extract_bytes};
 
 use crate::boundary::{guard, input, write_text};
@@ -293,7 +292,6 @@ pub unsafe extern "C" fn ocmf_verify_format(
             // SAFETY: checked non-null; the caller guarantees validity.
             unsafe { *out_verdict = ocmf_verdict::from_core(check.verdict()) };
         }
-        let code = ErrorCode::from_name(check.code()).unwrap_or(ErrorCode::Internal);
-        Ok(ocmf_result::from_core(code))
+        Ok(ocmf_result::from_core(check.error_code()))
     })
 }

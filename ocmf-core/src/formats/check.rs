@@ -51,6 +51,17 @@ impl FormatCheck {
         self.report.code
     }
 
+    /// The verdict's reason as an [`ErrorCode`] ([`ErrorCode::Ok`] when
+    /// valid): every code a format check gives is one of the core's table
+    /// (900-911 for the formats, the key and signature codes otherwise), so
+    /// a caller that needs the number (the C ABI) gets it here, not by its
+    /// own lookup.
+    #[must_use]
+    pub fn error_code(&self) -> ErrorCode {
+        // Unreachable fallback: `verify_format` only writes table names.
+        ErrorCode::from_name(self.report.code).unwrap_or(ErrorCode::Internal)
+    }
+
     /// The canonical JSON object (messages in `lang`).
     #[must_use]
     pub fn to_json(&self, lang: Lang) -> serde_json::Value {
@@ -285,10 +296,14 @@ struct FindingJson<'x> {
 impl<'x> FormatCheckJson<'x> {
     fn new(c: &'x FormatCheck, lang: Lang) -> Self {
         let hex = |b: &[u8]| base16ct::upper::encode_string(b);
-        let message = match (&c.error, c.report.verdict) {
-            (Some(e), _) => Cow::Owned(alloc::format!("{}", DisplayIn(e, lang))),
-            (None, v) => Cow::Borrowed(v.explain(lang)),
-        };
+        // The error's sentence is both the answer's message and its own.
+        let error_message = c
+            .error
+            .as_ref()
+            .map(|e| alloc::format!("{}", DisplayIn(e, lang)));
+        let message = error_message
+            .clone()
+            .map_or_else(|| Cow::Borrowed(c.report.verdict.explain(lang)), Cow::Owned);
         let trust = c.trust.as_ref();
         Self {
             format: c.format.map(Format::as_str),
@@ -304,11 +319,15 @@ impl<'x> FormatCheckJson<'x> {
             trust: trust.map(|t| TrustJson::new(&t.trust, lang)),
             key_fingerprint: trust.and_then(|t| t.key_fingerprint.as_deref()),
             carried_key_fingerprint: trust.and_then(|t| t.carried_key_fingerprint.as_deref()),
-            error: c.error.as_ref().map(|e| ErrorJson {
-                code: e.code(),
-                field: e.field,
-                message: alloc::format!("{}", DisplayIn(e, lang)),
-            }),
+            error: c
+                .error
+                .as_ref()
+                .zip(error_message)
+                .map(|(e, message)| ErrorJson {
+                    code: e.code(),
+                    field: e.field,
+                    message,
+                }),
             value: c.value.as_ref().map(|v| ValueJson {
                 meter_serial: &v.meter_serial,
                 transaction: v.transaction.as_deref(),
