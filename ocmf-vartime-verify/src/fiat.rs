@@ -25,7 +25,7 @@ macro_rules! fiat_field {
         $name:ident, $bytes:expr, $m64:ident,
         p_minus_2: $pm2:expr,
         mont: $mont:ident, non_mont: $non:ident,
-        mul: $mul:ident, square: $sq:ident, add: $add:ident, sub: $sub:ident, opp: $opp:ident,
+        mul: $mul:path, square: $sq:path, add: $add:ident, sub: $sub:ident, opp: $opp:ident,
         nonzero: $nz:ident, from_bytes: $fb:ident, to_bytes: $tb:ident,
         to_mont: $tm:ident, from_mont: $fm:ident, one: $one:ident
     ) => {
@@ -118,7 +118,7 @@ macro_rules! fiat_field {
             #[inline(always)]
             fn mul(self, rhs: Self) -> Self {
                 let mut o = f::$mont(Default::default());
-                f::$mul(&mut o, &self.0, &rhs.0);
+                $mul(&mut o, &self.0, &rhs.0);
                 Self(o)
             }
         }
@@ -151,7 +151,7 @@ macro_rules! fiat_field {
             #[inline(always)]
             fn square(&self) -> Self {
                 let mut o = f::$mont(Default::default());
-                f::$sq(&mut o, &self.0);
+                $sq(&mut o, &self.0);
                 Self(o)
             }
 
@@ -215,7 +215,7 @@ pub(crate) mod p256 {
         ],
         mont: fiat_p256_montgomery_domain_field_element,
         non_mont: fiat_p256_non_montgomery_domain_field_element,
-        mul: fiat_p256_mul, square: fiat_p256_square, add: fiat_p256_add,
+        mul: crate::p256_mont::mul, square: crate::p256_mont::square, add: fiat_p256_add,
         sub: fiat_p256_sub, opp: fiat_p256_opp, nonzero: fiat_p256_nonzero,
         from_bytes: fiat_p256_from_bytes, to_bytes: fiat_p256_to_bytes,
         to_mont: fiat_p256_to_montgomery, from_mont: fiat_p256_from_montgomery,
@@ -236,7 +236,8 @@ pub(crate) mod p384 {
         ],
         mont: fiat_p384_montgomery_domain_field_element,
         non_mont: fiat_p384_non_montgomery_domain_field_element,
-        mul: fiat_p384_mul, square: fiat_p384_square, add: fiat_p384_add,
+        mul: fiat_crypto::p384_64::fiat_p384_mul, square: fiat_crypto::p384_64::fiat_p384_square,
+        add: fiat_p384_add,
         sub: fiat_p384_sub, opp: fiat_p384_opp, nonzero: fiat_p384_nonzero,
         from_bytes: fiat_p384_from_bytes, to_bytes: fiat_p384_to_bytes,
         to_mont: fiat_p384_to_montgomery, from_mont: fiat_p384_from_montgomery,

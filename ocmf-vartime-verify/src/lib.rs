@@ -8,6 +8,8 @@ extern crate std;
 
 #[cfg(target_pointer_width = "64")]
 mod fiat;
+#[cfg(target_pointer_width = "64")]
+mod p256_mont;
 pub mod secp192k1;
 mod vartime;
 
