@@ -346,7 +346,22 @@ impl PublicKey {
     /// `std` this does nothing.
     pub fn precompute(&self) {
         for k in self.decoded.iter().flatten() {
-            k.precompute();
+            k.precompute(false);
+        }
+    }
+
+    /// Builds the wide and the large verification tables now, for a key
+    /// known to verify thousands of records (a meter's key over a long
+    /// export). Without it a key that has its wide tables gets the large
+    /// ones after `ocmf_vartime_verify::LARGE_FROM` (1,024) verifications
+    /// with them. They take 256 KiB (384 KiB for P-384), cost about a
+    /// hundred verifications to build (the generator's, once per process,
+    /// about two hundred) and save about a sixth of the point additions of
+    /// each verification. Verdicts never change; secp256k1 has no tables;
+    /// without `std` this does nothing.
+    pub fn precompute_large(&self) {
+        for k in self.decoded.iter().flatten() {
+            k.precompute(true);
         }
     }
 

@@ -6,6 +6,7 @@
 //! - **cold**: a freshly decoded key, its first verification;
 //! - **warm**: a key used once before (standard tables from the second use);
 //! - **wide**: a key with wide tables ([`PublicKey::precompute`]);
+//! - **large**: a key with its large tables ([`PublicKey::precompute_large`]);
 //! - **batch**: every vector of one key, repeated up to
 //!   [`WIDE_TABLES_FROM`], as a batch under that key (`Checker::verify_digests`,
 //!   two threads with the `rayon` feature);
@@ -34,7 +35,7 @@ const BACKENDS: [Backend; 4] = [
     Backend::Native,
     Backend::Reference,
 ];
-const PATHS: [&str; 4] = ["cold", "warm", "wide", "batch"];
+const PATHS: [&str; 5] = ["cold", "warm", "wide", "large", "batch"];
 
 struct Vector {
     digest: [u8; 32],
@@ -114,6 +115,11 @@ fn answers(
         "wide" => {
             let k = fresh();
             k.precompute();
+            cases.iter().map(|c| one(&k, c)).collect()
+        }
+        "large" => {
+            let k = fresh();
+            k.precompute_large();
             cases.iter().map(|c| one(&k, c)).collect()
         }
         _ => {

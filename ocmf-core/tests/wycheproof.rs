@@ -7,6 +7,7 @@
 //! - **warm**: a key already used once (its standard tables are built at
 //!   the second use), every case of the group on it;
 //! - **wide**: a key with its wide tables ([`PublicKey::precompute`]);
+//! - **large**: a key with its large tables ([`PublicKey::precompute_large`]);
 //! - **batch**: the group's cases, repeated up to [`WIDE_TABLES_FROM`] when
 //!   the group is smaller, run as a batch under one key
 //!   (`Checker::verify_digests`, on two threads with the `rayon` feature).
@@ -47,10 +48,11 @@ enum Path {
     Cold,
     Warm,
     Wide,
+    Large,
     Batch,
 }
 
-const PATHS: [Path; 4] = [Path::Cold, Path::Warm, Path::Wide, Path::Batch];
+const PATHS: [Path; 5] = [Path::Cold, Path::Warm, Path::Wide, Path::Large, Path::Batch];
 
 type Got = Result<(SignatureShape, bool), ErrorCode>;
 
@@ -139,11 +141,13 @@ fn answers(
                 .collect();
             (got, n)
         }
-        Path::Warm | Path::Wide => {
+        Path::Warm | Path::Wide | Path::Large => {
             let key = key_of(key_bytes, backend);
             if let Ok(k) = &key {
                 if path == Path::Wide {
                     k.precompute();
+                } else if path == Path::Large {
+                    k.precompute_large();
                 } else if let Some(t) = tests.first() {
                     // The first use: the cases below are the second and later.
                     let _ = verify_digest(alg, k, &digest(t), &t.sig);

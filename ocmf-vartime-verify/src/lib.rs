@@ -17,7 +17,7 @@ pub use secp192k1::Secp192k1;
 
 use ecdsa::{EcdsaCurve, Signature};
 
-use vartime::{Affine, Fe, KeySide, KeyTables, Tables};
+use vartime::{Affine, Fe, KeySide, KeyTables, Tables, Tier};
 
 /// A curve the engine verifies on: [`Secp192k1`], `p192::NistP192`,
 /// `p256::NistP256`, `p384::NistP384`, `bp256::r1::BrainpoolP256r1` and
@@ -31,13 +31,13 @@ mod sealed {
         reason = "nominally public so that the public `EngineCurve` can name it; unreachable, which seals it"
     )]
 
-    use super::{Fe, Key, Signature, Tables, vartime};
+    use super::{Fe, Key, Signature, Tables, Tier, vartime};
 
     /// A curve's generator tables, standard and wide, and its verification.
     pub trait Generator: vartime::Engine + ecdsa::EcdsaCurve {
-        /// Calls `f` with the generator tables (wide or standard): built once
-        /// per process with `std`, per call without.
-        fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&Tables<Fe<Self>>>) -> R) -> R;
+        /// Calls `f` with the generator tables of `tier`: built once per
+        /// process with `std`, per call without.
+        fn with_gen<R>(tier: Tier, f: impl FnOnce(Option<&Tables<Fe<Self>>>) -> R) -> R;
 
         // The work of `Key`'s methods, compiled in this crate for each curve
         // (not where a caller instantiates the generic methods): secp192k1's
@@ -55,8 +55,8 @@ mod sealed {
         where
             Self: super::EngineCurve;
 
-        /// [`Key::precompute`].
-        fn precompute(key: &Key<Self>)
+        /// [`Key::precompute`] (`large`: [`Key::precompute_large`]).
+        fn precompute(key: &Key<Self>, large: bool)
         where
             Self: super::EngineCurve;
     }
@@ -66,18 +66,23 @@ macro_rules! engine_curve {
     ($($c:ty),*) => {$(
         impl sealed::Generator for $c {
             #[inline]
-            fn with_gen<R>(wide: bool, f: impl FnOnce(Option<&Tables<Fe<Self>>>) -> R) -> R {
+            fn with_gen<R>(tier: Tier, f: impl FnOnce(Option<&Tables<Fe<Self>>>) -> R) -> R {
                 #[cfg(feature = "std")]
                 {
                     type Table = Option<Tables<Fe<$c>>>;
                     static STD: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
                     static WIDE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
-                    let cell = if wide { &WIDE } else { &STD };
-                    f(cell.get_or_init(|| vartime::generator_table::<$c>(wide)).as_ref())
+                    static LARGE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+                    let cell = match tier {
+                        Tier::Standard => &STD,
+                        Tier::Wide => &WIDE,
+                        Tier::Large => &LARGE,
+                    };
+                    f(cell.get_or_init(|| vartime::generator_table::<$c>(tier)).as_ref())
                 }
                 #[cfg(not(feature = "std"))]
                 {
-                    f(vartime::generator_table::<$c>(wide).as_ref())
+                    f(vartime::generator_table::<$c>(tier).as_ref())
                 }
             }
 
@@ -93,8 +98,8 @@ macro_rules! engine_curve {
                 key.verify_here(digest, sig)
             }
 
-            fn precompute(key: &Key<Self>) {
-                key.precompute_here();
+            fn precompute(key: &Key<Self>, large: bool) {
+                key.precompute_here(large);
             }
         }
 
@@ -111,12 +116,22 @@ engine_curve!(
     bp384::r1::BrainpoolP384r1
 );
 
+/// How many verifications a key makes with its wide tables before it gets
+/// its large ones (wider windows: about a sixth fewer point additions per
+/// verification; 256 KiB per P-256 key, 384 KiB per P-384 key, and the
+/// large generator tables once per process). Building them costs about as
+/// much as 100 verifications (the generator's, once, about 200), so only a
+/// key that verifies thousands of records gains: a meter's key over a long
+/// export, or `--key-file` over a file.
+pub const LARGE_FROM: usize = 1024;
+
 /// A public key of curve `C` with its verification tables.
 ///
 /// With `std` a key verifies its first signature without tables, builds
-/// its standard tables (8 sub-bases) at its second verification and its
-/// wide tables (16 sub-bases) on [`Key::precompute`]; clones made after a
-/// table was built share nothing but a copy of it. Without `std` the
+/// its standard tables (8 sub-bases) at its second verification, its
+/// wide tables (16 sub-bases) on [`Key::precompute`], and its large tables
+/// after [`LARGE_FROM`] verifications with the wide ones; clones made after
+/// a table was built share nothing but a copy of it. Without `std` the
 /// standard tables are built in [`Key::new`] and there are no wide tables.
 pub struct Key<C: EngineCurve> {
     affine: Affine<Fe<C>>,
@@ -124,6 +139,11 @@ pub struct Key<C: EngineCurve> {
     tables: std::sync::OnceLock<Option<KeyTables<C>>>,
     #[cfg(feature = "std")]
     wide: std::sync::OnceLock<Option<KeyTables<C>>>,
+    #[cfg(feature = "std")]
+    large: std::sync::OnceLock<Option<KeyTables<C>>>,
+    /// Verifications with the wide tables, up to `LARGE_FROM`.
+    #[cfg(feature = "std")]
+    wide_uses: core::sync::atomic::AtomicUsize,
     #[cfg(feature = "std")]
     used: core::sync::atomic::AtomicBool,
     #[cfg(not(feature = "std"))]
@@ -137,6 +157,12 @@ impl<C: EngineCurve> Clone for Key<C> {
             tables: self.tables.clone(),
             #[cfg(feature = "std")]
             wide: self.wide.clone(),
+            #[cfg(feature = "std")]
+            large: self.large.clone(),
+            #[cfg(feature = "std")]
+            wide_uses: core::sync::atomic::AtomicUsize::new(
+                self.wide_uses.load(core::sync::atomic::Ordering::Relaxed),
+            ),
             #[cfg(feature = "std")]
             used: core::sync::atomic::AtomicBool::new(
                 self.used.load(core::sync::atomic::Ordering::Relaxed),
@@ -173,6 +199,10 @@ impl<C: EngineCurve> Key<C> {
             #[cfg(feature = "std")]
             wide: std::sync::OnceLock::new(),
             #[cfg(feature = "std")]
+            large: std::sync::OnceLock::new(),
+            #[cfg(feature = "std")]
+            wide_uses: core::sync::atomic::AtomicUsize::new(0),
+            #[cfg(feature = "std")]
             used: core::sync::atomic::AtomicBool::new(false),
             #[cfg(not(feature = "std"))]
             tables: KeyTables::from_affine(&affine),
@@ -201,7 +231,7 @@ impl<C: EngineCurve> Key<C> {
     #[inline]
     fn verify_here(&self, digest: &[u8; 32], sig: &Signature<C>) -> Option<bool> {
         let side = self.side();
-        C::with_gen(side.is_wide(), |gens| {
+        C::with_gen(side.tier(), |gens| {
             let (r, s) = sig.split_scalars();
             let z = vartime::digest_scalar::<C>(digest);
             gens.map(|g| vartime::verify::<C>(g, side, &z, &r, &s))
@@ -239,13 +269,59 @@ impl<C: EngineCurve> Key<C> {
     /// key, about ten verifications to build. A no-op without `std`.
     #[inline]
     pub fn precompute(&self) {
-        C::precompute(self);
+        C::precompute(self, false);
+    }
+
+    /// Builds the wide and the large tables now (once), for a key known to
+    /// verify thousands of records; without it a key gets its large tables
+    /// after [`LARGE_FROM`] verifications with the wide ones. A no-op
+    /// without `std`.
+    #[inline]
+    pub fn precompute_large(&self) {
+        C::precompute(self, true);
     }
 
     #[inline]
-    fn precompute_here(&self) {
+    #[cfg_attr(not(feature = "std"), allow(unused_variables))]
+    fn precompute_here(&self, large: bool) {
         #[cfg(feature = "std")]
-        self.wide.get_or_init(|| KeyTables::wide(&self.affine));
+        {
+            self.wide.get_or_init(|| KeyTables::wide(&self.affine));
+            if large {
+                self.large.get_or_init(|| KeyTables::large(&self.affine));
+            }
+        }
+    }
+
+    /// The wide tables, counting the use; at the [`LARGE_FROM`]-th the
+    /// large tables are built and used from then on.
+    #[cfg(feature = "std")]
+    #[inline]
+    fn wide_side<'k>(&'k self, wide: &'k KeyTables<C>) -> KeySide<'k, C> {
+        use core::sync::atomic::Ordering::Relaxed;
+        if self.wide_uses.load(Relaxed) < LARGE_FROM
+            && self.wide_uses.fetch_add(1, Relaxed) + 1 < LARGE_FROM
+        {
+            return KeySide::Tabled(wide);
+        }
+        match self.large.get_or_init(|| KeyTables::large(&self.affine)) {
+            Some(t) => KeySide::Tabled(t),
+            None => KeySide::Tabled(wide),
+        }
+    }
+
+    /// Whether the large tables have been built (after [`LARGE_FROM`]
+    /// verifications with the wide ones).
+    #[must_use]
+    pub fn is_large(&self) -> bool {
+        #[cfg(feature = "std")]
+        {
+            matches!(self.large.get(), Some(Some(_)))
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            false
+        }
     }
 
     /// Whether [`Key::precompute`] has built the wide tables.
@@ -268,8 +344,11 @@ impl<C: EngineCurve> Key<C> {
     fn side(&self) -> KeySide<'_, C> {
         #[cfg(feature = "std")]
         {
-            if let Some(Some(t)) = self.wide.get() {
+            if let Some(Some(t)) = self.large.get() {
                 return KeySide::Tabled(t);
+            }
+            if let Some(Some(t)) = self.wide.get() {
+                return self.wide_side(t);
             }
             if let Some(t) = self.tables.get() {
                 return t

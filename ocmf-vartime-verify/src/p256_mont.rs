@@ -63,7 +63,10 @@ const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
 /// (`p2 = 0`), `p3·m` into limb `i + 3`, and the carry out of limb `i + 4`
 /// (0 or 1) is kept for the next step's limb `i + 5`.
 #[inline(always)]
-#[allow(clippy::many_single_char_names, reason = "limb names as in the formulas")]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "limb names as in the formulas"
+)]
 fn reduce(w: [u64; 8]) -> [u64; 4] {
     let [r0, r1, r2, r3, r4, r5, r6, r7] = w;
     let (r1, c) = mac(r1, r0, P1, r0);
@@ -92,12 +95,19 @@ fn reduce(w: [u64; 8]) -> [u64; 4] {
     let (s2, b) = sbb(r6, P2, b);
     let (s3, b) = sbb(r7, P3, b);
     let (_, b) = sbb(top, 0, b);
-    if b == 0 { [s0, s1, s2, s3] } else { [r4, r5, r6, r7] }
+    if b == 0 {
+        [s0, s1, s2, s3]
+    } else {
+        [r4, r5, r6, r7]
+    }
 }
 
 /// `a·b·R^-1 mod p`: fiat's `fiat_p256_mul`, same signature and result.
 #[inline]
-#[allow(clippy::many_single_char_names, reason = "limb names as in the formulas")]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "limb names as in the formulas"
+)]
 pub(crate) fn mul(out: &mut Mont, a: &Mont, b: &Mont) {
     let [a0, a1, a2, a3] = a.0;
     let [b0, b1, b2, b3] = b.0;
@@ -127,7 +137,10 @@ pub(crate) fn mul(out: &mut Mont, a: &Mont, b: &Mont) {
 /// `a²·R^-1 mod p`: fiat's `fiat_p256_square`, same signature and result.
 /// The six cross products once, doubled by a shift, plus the four squares.
 #[inline]
-#[allow(clippy::many_single_char_names, reason = "limb names as in the formulas")]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "limb names as in the formulas"
+)]
 pub(crate) fn square(out: &mut Mont, a: &Mont) {
     let [a0, a1, a2, a3] = a.0;
     let (w1, c) = mac(0, a0, a1, 0);
@@ -178,7 +191,16 @@ mod tests {
     fn values(n: usize) -> Vec<Mont> {
         let mut out: Vec<[u64; 4]> = Vec::new();
         let p = [P0, P1, P2, P3];
-        let pats = [0, 1, 2, u64::MAX, u64::MAX - 1, 1 << 63, (1 << 32) - 1, 1 << 32];
+        let pats = [
+            0,
+            1,
+            2,
+            u64::MAX,
+            u64::MAX - 1,
+            1 << 63,
+            (1 << 32) - 1,
+            1 << 32,
+        ];
         for &a in &pats {
             for &b in &pats {
                 out.push([a, b, a, b]);

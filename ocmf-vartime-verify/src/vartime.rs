@@ -187,6 +187,14 @@ pub(crate) const W_KEY_WIDE: usize = 7;
 /// wNAF width of the wide generator tables (built once per process when
 /// the first wide key is used).
 pub(crate) const W_GEN_WIDE: usize = 8;
+/// wNAF width of a key's large tables, built for a key that has verified
+/// [`LARGE_FROM`](crate::LARGE_FROM) signatures with its wide tables
+/// (`16 · 256` points: 256 KiB per P-256 key, 384 KiB per P-384 key).
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const W_KEY_LARGE: usize = 10;
+/// wNAF width of the large generator tables (`16 · 512` points, built once
+/// per process when the first key gets its large tables).
+pub(crate) const W_GEN_LARGE: usize = 11;
 /// Most sub-bases of any table.
 const T_MAX: usize = T_WIDE;
 /// Largest chunk: 384 / 8 = 48 bits; a wNAF has at most `L + 1` digits.
@@ -424,10 +432,28 @@ pub struct Tables<F> {
 }
 
 impl<F> Tables<F> {
-    /// Whether these are wide tables (`T_WIDE` sub-bases).
-    pub(crate) const fn is_wide(&self) -> bool {
-        self.t == T_WIDE
+    /// Which tier these tables are (the sub-bases and width tell).
+    pub(crate) const fn tier(&self) -> Tier {
+        if self.t != T_WIDE {
+            Tier::Standard
+        } else if self.w >= W_KEY_LARGE {
+            Tier::Large
+        } else {
+            Tier::Wide
+        }
     }
+}
+
+/// The size of a set of tables: a key's tables are used with the
+/// generator tables of the same tier (same sub-bases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// `T` sub-bases.
+    Standard,
+    /// `T_WIDE` sub-bases.
+    Wide,
+    /// `T_WIDE` sub-bases and wider windows.
+    Large,
 }
 
 /// The tables of `p` with `t` sub-bases and width `w`.
@@ -454,21 +480,21 @@ fn build_table<C: Engine>(p: &Affine<Fe<C>>, t: usize, w: usize) -> Option<Table
     normalize_all(&jac).map(|points| Tables { points, t, w })
 }
 
-/// The generator tables of curve `C`, standard or wide.
-pub(crate) fn generator_table<C: Engine>(wide: bool) -> Option<Tables<Fe<C>>> {
+/// The generator tables of curve `C` for keys of `tier`.
+pub(crate) fn generator_table<C: Engine>(tier: Tier) -> Option<Tables<Fe<C>>> {
     let (x, y) = C::GENERATOR;
     let (x, y) = (from_rc::<C>(&x)?, from_rc::<C>(&y)?);
-    let (t, w) = if wide {
-        (T_WIDE, W_GEN_WIDE)
-    } else {
-        (T, W_GEN)
+    let (t, w) = match tier {
+        Tier::Standard => (T, W_GEN),
+        Tier::Wide => (T_WIDE, W_GEN_WIDE),
+        Tier::Large => (T_WIDE, W_GEN_LARGE),
     };
     build_table::<C>(&Affine { x, y }, t, w)
 }
 
 /// Width-`w` NAF of `k` (at most 63 bits) into `out`, least significant digit first.
 #[inline]
-fn wnaf(mut k: u64, w: usize, out: &mut [i8; MAX_DIGITS]) {
+fn wnaf(mut k: u64, w: usize, out: &mut [i16; MAX_DIGITS]) {
     *out = [0; MAX_DIGITS];
     let window = 1u64 << w;
     let half = 1u64 << (w - 1);
@@ -480,10 +506,10 @@ fn wnaf(mut k: u64, w: usize, out: &mut [i8; MAX_DIGITS]) {
             if m >= half {
                 // Digit m - 2^w (negative); k + (2^w - m) has its low w bits zero.
                 k += window - m;
-                out[i] = -i8::try_from(window - m).unwrap_or(0);
+                out[i] = -i16::try_from(window - m).unwrap_or(0);
             } else {
                 k -= m;
-                out[i] = i8::try_from(m).unwrap_or(0);
+                out[i] = i16::try_from(m).unwrap_or(0);
             }
         }
         k >>= 1;
@@ -493,7 +519,7 @@ fn wnaf(mut k: u64, w: usize, out: &mut [i8; MAX_DIGITS]) {
 
 /// The `t` chunks of `L` bits of a big-endian scalar, each as a wNAF.
 #[inline]
-fn recode(be: &[u8], l: usize, w: usize, out: &mut [[i8; MAX_DIGITS]]) {
+fn recode(be: &[u8], l: usize, w: usize, out: &mut [[i16; MAX_DIGITS]]) {
     for (j, digits) in out.iter_mut().enumerate() {
         let mut chunk = 0u64;
         for b in 0..l {
@@ -579,9 +605,15 @@ impl<C: Engine> KeyTables<C> {
         build_table::<C>(q, T_WIDE, W_KEY_WIDE).map(|table| Self { table })
     }
 
-    /// Whether these are wide tables (they need the wide generator tables).
-    pub(crate) const fn is_wide(&self) -> bool {
-        self.table.is_wide()
+    /// Builds the large tables for `q` (a key that verifies many records).
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    pub(crate) fn large(q: &Affine<Fe<C>>) -> Option<Self> {
+        build_table::<C>(q, T_WIDE, W_KEY_LARGE).map(|table| Self { table })
+    }
+
+    /// The tier of these tables (they need the generator tables of the same tier).
+    pub(crate) const fn tier(&self) -> Tier {
+        self.table.tier()
     }
 }
 
@@ -631,9 +663,12 @@ fn add_be(a: &[u8], b: &[u8], out: &mut [u8]) -> Option<()> {
 }
 
 impl<C: Engine> KeySide<'_, C> {
-    /// Whether the key side has wide tables (and needs the wide generator tables).
-    pub(crate) fn is_wide(&self) -> bool {
-        matches!(self, Self::Tabled(t) if t.is_wide())
+    /// The tier of generator tables this key side needs.
+    pub(crate) fn tier(&self) -> Tier {
+        match self {
+            Self::Tabled(t) => t.tier(),
+            Self::Plain(_) => Tier::Standard,
+        }
     }
 }
 
@@ -659,11 +694,11 @@ pub(crate) fn verify<C: Engine>(
         return false;
     };
     let t = gens.t;
-    if t > T_MAX || matches!(key, KeySide::Tabled(k) if k.table.t != t) {
+    if t > T_MAX || matches!(key, KeySide::Tabled(k) if k.tier() != gens.tier()) {
         return false;
     }
     let l = bits::<C>() / t;
-    let mut n1 = [[0i8; MAX_DIGITS]; T_MAX];
+    let mut n1 = [[0i16; MAX_DIGITS]; T_MAX];
     let n1 = n1.get_mut(..t).unwrap_or_default();
     recode(u1.to_be_repr().as_ref(), l, gens.w, n1);
     let per_g = 1usize << (gens.w - 2);
@@ -685,7 +720,7 @@ pub(crate) fn verify<C: Engine>(
     let mut acc = Jac::<Fe<C>>::IDENTITY;
     match key {
         KeySide::Tabled(key) => {
-            let mut n2 = [[0i8; MAX_DIGITS]; T_MAX];
+            let mut n2 = [[0i16; MAX_DIGITS]; T_MAX];
             let n2 = n2.get_mut(..t).unwrap_or_default();
             recode(u2.to_be_repr().as_ref(), l, key.table.w, n2);
             let per_q = 1usize << (key.table.w - 2);
@@ -808,8 +843,8 @@ mod tests {
 
     #[test]
     fn wnaf_reconstructs() {
-        let mut d = [0i8; MAX_DIGITS];
-        for w in [4usize, 5, 6, 7] {
+        let mut d = [0i16; MAX_DIGITS];
+        for w in [4usize, 5, 6, 7, 8, 9, 10, 11, 12] {
             for k in [
                 0u64,
                 1,
@@ -869,8 +904,13 @@ mod tests {
     fn table_entries_match_rustcrypto_multiples() {
         type C = p256::NistP256;
         let g = p256::ProjectivePoint::GENERATOR;
-        for (wide, t, w) in [(false, T, W_GEN), (true, T_WIDE, W_GEN_WIDE)] {
-            let tbl = generator_table::<C>(wide).unwrap();
+        for (tier, t, w) in [
+            (Tier::Standard, T, W_GEN),
+            (Tier::Wide, T_WIDE, W_GEN_WIDE),
+            (Tier::Large, T_WIDE, W_GEN_LARGE),
+        ] {
+            let tbl = generator_table::<C>(tier).unwrap();
+            assert_eq!(tbl.tier(), tier);
             assert_eq!((tbl.t, tbl.w), (t, w));
             let tbl = tbl.points;
             let l = 256 / t;

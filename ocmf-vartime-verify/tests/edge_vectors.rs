@@ -7,7 +7,9 @@
 //! - **second use**: the key used once before, standard tables built;
 //! - **after another verifier**: [`Key::take_first_use`] then a verify
 //!   (standard tables, the route of `ocmf-core`'s `Backend::Auto` with AWS-LC);
-//! - **wide**: [`Key::precompute`] first (without `std`: standard tables).
+//! - **wide**: [`Key::precompute`] first (without `std`: standard tables);
+//! - **large**: [`Key::precompute_large`] first, one key per distinct key
+//!   of the file (building the large tables per vector would take minutes).
 //!
 //! Each signature is checked as given and as `(r, n − s)`; every answer must
 //! be the vector's verdict and RustCrypto's (`ecdsa::hazmat::verify_prehashed`).
@@ -25,7 +27,13 @@ use elliptic_curve::sec1::{FromSec1Point, Sec1Point};
 use ocmf_vartime_verify::Key;
 use serde_json::Value;
 
-const PATHS: [&str; 4] = ["first use", "second use", "after another verifier", "wide"];
+const PATHS: [&str; 5] = [
+    "first use",
+    "second use",
+    "after another verifier",
+    "wide",
+    "large",
+];
 
 struct Vector {
     key: Vec<u8>,
@@ -75,6 +83,7 @@ macro_rules! replay {
             let vectors = load($name);
             let mut counts = Counts::default();
             let mut failures = Vec::new();
+            let mut large: BTreeMap<Vec<u8>, Key<C>> = BTreeMap::new();
             for v in &vectors {
                 let sec1 = Sec1Point::<C>::from_bytes(&v.key).unwrap();
                 let point: primeorder::AffinePoint<C> =
@@ -92,7 +101,15 @@ macro_rules! replay {
                 assert_eq!(reference.is_ok(), v.valid, "RustCrypto on {}", v.what);
                 for path in PATHS {
                     for sig in [sig, sig.normalize_s()] {
-                        let key = Key::<C>::new(&point).unwrap();
+                        let fresh = Key::<C>::new(&point).unwrap();
+                        let key = if path == "large" {
+                            large.entry(v.key.clone()).or_insert_with(|| {
+                                fresh.precompute_large();
+                                fresh.clone()
+                            })
+                        } else {
+                            &fresh
+                        };
                         match path {
                             "second use" => {
                                 let _ = key.verify_prehashed(&v.digest, &sig);

@@ -7,7 +7,7 @@
 
 use ecdsa::{Signature, SigningKey, hazmat};
 use elliptic_curve::{FieldBytes, PrimeField};
-use ocmf_vartime_verify::Key;
+use ocmf_vartime_verify::{Key, LARGE_FROM};
 use sha2::{Digest, Sha256};
 
 /// Digests of a few messages, and one that is all ones (above every `n`).
@@ -61,13 +61,24 @@ macro_rules! curve_tests {
                 let wide = key(&sk);
                 wide.precompute();
                 let wide_clone = wide.clone();
+                let large = key(&sk);
+                large.precompute_large();
+                assert_eq!(large.is_large(), cfg!(feature = "std"));
                 for (i, d) in digests().iter().enumerate() {
                     let sig = sign(&sk, d);
                     // A changed bit within the leftmost 192 bits (the
                     // 192-bit curves cut off the rest: tests/edge_vectors.rs).
                     let mut bad_digest = *d;
                     bad_digest[i % 24] ^= 0x10;
-                    for k in [&cold(), &warm, &wide, &wide_clone, &warm.clone()] {
+                    for k in [
+                        &cold(),
+                        &warm,
+                        &wide,
+                        &wide_clone,
+                        &warm.clone(),
+                        &large,
+                        &large.clone(),
+                    ] {
                         for sig in [sig, sig.normalize_s()] {
                             assert_eq!(k.verify_prehashed(d, &sig), Some(true), "{i}");
                             assert_eq!(k.verify_prehashed(&bad_digest, &sig), Some(false));
@@ -109,6 +120,29 @@ macro_rules! curve_tests {
                 unused.precompute();
                 assert!(!unused.take_first_use());
                 assert_eq!(unused.verify_prehashed(&d, &sig), Some(true));
+            }
+
+            #[test]
+            fn a_wide_key_gets_its_large_tables_after_large_from_uses() {
+                let sk = signer(11);
+                let d = digests()[1];
+                let sig = sign(&sk, &d);
+                let k = key(&sk);
+                k.precompute();
+                for i in 1..LARGE_FROM {
+                    assert_eq!(k.verify_prehashed(&d, &sig), Some(true), "{i}");
+                }
+                assert!(!k.is_large(), "not before the {LARGE_FROM}th use");
+                let mut bad = d;
+                bad[3] ^= 1;
+                assert_eq!(k.verify_prehashed(&bad, &sig), Some(false));
+                assert_eq!(k.is_large(), cfg!(feature = "std"));
+                assert_eq!(k.clone().is_large(), cfg!(feature = "std"));
+                for dd in digests() {
+                    let s = sign(&sk, &dd);
+                    assert_eq!(k.verify_prehashed(&dd, &s), Some(true));
+                    assert_eq!(k.verify_prehashed(&dd, &bumped(&s, 1)), Some(false));
+                }
             }
         }
     };

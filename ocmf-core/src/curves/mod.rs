@@ -92,9 +92,11 @@ pub(crate) struct TabledKey<C: EngineCurve> {
 impl<C: EngineCurve> TabledKey<C> {
     /// Builds the wide tables now (once; a no-op without `std`, where the
     /// standard tables are built at decoding).
-    fn precompute(&self) {
-        if let Some(e) = &self.engine {
-            e.precompute();
+    fn precompute(&self, large: bool) {
+        match &self.engine {
+            Some(e) if large => e.precompute_large(),
+            Some(e) => e.precompute(),
+            None => {}
         }
     }
 
@@ -375,15 +377,15 @@ impl CurveKey {
 
     /// Builds the key's wide tables now (see [`TabledKey::precompute`]);
     /// secp256k1 keys have no tables of ours.
-    pub(crate) fn precompute(&self) {
+    pub(crate) fn precompute(&self, large: bool) {
         match self {
-            Self::Secp192k1(k, _) => k.precompute(),
-            Self::P192(k, _) => k.precompute(),
-            Self::P256(k, _) => k.precompute(),
+            Self::Secp192k1(k, _) => k.precompute(large),
+            Self::P192(k, _) => k.precompute(large),
+            Self::P256(k, _) => k.precompute(large),
             Self::Secp256k1(..) => {}
-            Self::P384(k, _) => k.precompute(),
-            Self::Bp256(k, _) => k.precompute(),
-            Self::Bp384(k, _) => k.precompute(),
+            Self::P384(k, _) => k.precompute(large),
+            Self::Bp256(k, _) => k.precompute(large),
+            Self::Bp384(k, _) => k.precompute(large),
         }
     }
 
