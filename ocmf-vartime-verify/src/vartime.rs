@@ -500,36 +500,47 @@ fn wnaf(mut k: u64, w: usize, out: &mut [i16; MAX_DIGITS]) {
     let half = 1u64 << (w - 1);
     let mask = window - 1;
     let mut i = 0;
-    while k != 0 && i < MAX_DIGITS {
-        if k & 1 == 1 {
-            let m = k & mask;
-            if m >= half {
-                // Digit m - 2^w (negative); k + (2^w - m) has its low w bits zero.
-                k += window - m;
-                out[i] = -i16::try_from(window - m).unwrap_or(0);
-            } else {
-                k -= m;
-                out[i] = i16::try_from(m).unwrap_or(0);
-            }
+    while k != 0 {
+        // Skip the run of zero digits at once.
+        let zeros = k.trailing_zeros() as usize;
+        k >>= zeros;
+        i += zeros;
+        if i >= MAX_DIGITS {
+            break;
+        }
+        let m = k & mask;
+        if m >= half {
+            // Digit m - 2^w (negative); k + (2^w - m) has its low w bits zero.
+            k += window - m;
+            out[i] = -i16::try_from(window - m).unwrap_or(0);
+        } else {
+            k -= m;
+            out[i] = i16::try_from(m).unwrap_or(0);
         }
         k >>= 1;
         i += 1;
     }
 }
 
-/// The `t` chunks of `L` bits of a big-endian scalar, each as a wNAF.
+/// The `t` chunks of `L` bits of a big-endian scalar (at most 48 bytes),
+/// each as a wNAF.
 #[inline]
 fn recode(be: &[u8], l: usize, w: usize, out: &mut [[i16; MAX_DIGITS]]) {
-    for (j, digits) in out.iter_mut().enumerate() {
-        let mut chunk = 0u64;
-        for b in 0..l {
-            let bit = j * l + b;
-            let byte = be.len().checked_sub(1 + bit / 8).and_then(|i| be.get(i));
-            if byte.is_some_and(|v| (v >> (bit % 8)) & 1 == 1) {
-                chunk |= 1 << b;
-            }
+    // Little-endian limbs, one spare: a chunk (at most 48 bits) may straddle two.
+    let mut limbs = [0u64; 7];
+    for (i, b) in be.iter().rev().enumerate().take(48) {
+        if let Some(limb) = limbs.get_mut(i / 8) {
+            *limb |= u64::from(*b) << (8 * (i % 8));
         }
-        wnaf(chunk, w, digits);
+    }
+    let mask = if l >= 64 { u64::MAX } else { (1u64 << l) - 1 };
+    for (j, digits) in out.iter_mut().enumerate() {
+        let (q, r) = ((j * l) / 64, (j * l) % 64);
+        let mut chunk = limbs.get(q).copied().unwrap_or(0) >> r;
+        if r > 0 && r + l > 64 {
+            chunk |= limbs.get(q + 1).copied().unwrap_or(0) << (64 - r);
+        }
+        wnaf(chunk & mask, w, digits);
     }
 }
 
@@ -840,6 +851,53 @@ pub(crate) fn digest_scalar<C: PrimeCurveParams>(digest: &[u8; 32]) -> Sc<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recode_cuts_the_scalar_into_its_chunks() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for len in [24usize, 32, 48] {
+            for k in 0..64 {
+                let be: Vec<u8> = (0..len)
+                    .map(|i| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        match k % 4 {
+                            0 => 0xff,
+                            1 if i % 3 == 0 => 0,
+                            _ => x.to_le_bytes()[5],
+                        }
+                    })
+                    .collect();
+                for (t, w) in [
+                    (T, W_KEY),
+                    (T, W_GEN),
+                    (T_WIDE, W_KEY_WIDE),
+                    (T_WIDE, W_GEN_LARGE),
+                ] {
+                    let l = len * 8 / t;
+                    let mut out = [[0i16; MAX_DIGITS]; T_MAX];
+                    recode(&be, l, w, &mut out[..t]);
+                    for (j, digits) in out[..t].iter().enumerate() {
+                        // The chunk's bits, one at a time.
+                        let mut want: i128 = 0;
+                        for b in 0..l {
+                            let bit = j * l + b;
+                            if (be[len - 1 - bit / 8] >> (bit % 8)) & 1 == 1 {
+                                want |= 1 << b;
+                            }
+                        }
+                        let got: i128 = digits
+                            .iter()
+                            .enumerate()
+                            .map(|(i, d)| i128::from(*d) << i)
+                            .sum();
+                        assert_eq!(got, want, "len={len} t={t} w={w} chunk {j}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn wnaf_reconstructs() {
