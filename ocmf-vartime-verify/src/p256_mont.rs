@@ -34,6 +34,10 @@ const P3: u64 = 0xffff_ffff_0000_0001;
 
 /// `a + b·c + d` as (low, high); never overflows (`(2^64-1)^2 + 2(2^64-1) = 2^128 - 1`).
 #[inline(always)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "the low and high words of a double word"
+)]
 const fn mac(a: u64, b: u64, c: u64, d: u64) -> (u64, u64) {
     let t = (a as u128) + (b as u128) * (c as u128) + (d as u128);
     (t as u64, (t >> 64) as u64)
@@ -41,6 +45,10 @@ const fn mac(a: u64, b: u64, c: u64, d: u64) -> (u64, u64) {
 
 /// `a + b + carry` as (sum, carry out); `carry` may be any `u64`.
 #[inline(always)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "the low and high words of a double word"
+)]
 const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
     let t = (a as u128) + (b as u128) + (carry as u128);
     (t as u64, (t >> 64) as u64)
@@ -48,6 +56,10 @@ const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
 
 /// `a - b - borrow` (`borrow` 0 or 1) as (difference, borrow out 0 or 1).
 #[inline(always)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "the low and high words of a double word"
+)]
 const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
     let t = (a as u128).wrapping_sub((b as u128) + (borrow as u128));
     (t as u64, (t >> 127) as u64)
