@@ -41,7 +41,11 @@ fn session_of_format_values_is_the_cores_answer() {
         (&["alfen-011", "alfen-012"], SessionVerdict::Valid, 0),
         (&["alfen-012", "alfen-011"], SessionVerdict::Invalid, 1),
         (&["edl40-025", "edl40-026"], SessionVerdict::Valid, 0),
-        (&["isa_edl40-030", "isa_edl40-029"], SessionVerdict::Valid, 0),
+        (
+            &["isa_edl40-030", "isa_edl40-029"],
+            SessionVerdict::Valid,
+            0,
+        ),
         (&["pcdf-054"], SessionVerdict::Valid, 0),
         (&["emh_chargeit-062"], SessionVerdict::Incomplete, 2),
     ];

@@ -160,11 +160,7 @@ fn real_start_and_stop_values_are_valid_sessions_with_their_exact_energy() {
         if *format != "PCDF" {
             let (start, end) = (s.start.as_ref().unwrap(), s.end.as_ref().unwrap());
             assert!(start.unix_ms <= end.unix_ms, "{ids:?}");
-            assert_eq!(
-                s.duration_ms,
-                Some(end.unix_ms - start.unix_ms),
-                "{ids:?}"
-            );
+            assert_eq!(s.duration_ms, Some(end.unix_ms - start.unix_ms), "{ids:?}");
         }
         assert_eq!(s.values.len(), ids.len());
         // The JSON says the same, with keys in sorted order.
@@ -198,7 +194,11 @@ fn a_carried_key_is_untrusted_unless_the_registry_names_it() {
     let s = session_of(&checker, &[&a, &b], None);
     assert_eq!(s.verdict, SessionVerdict::Valid);
     assert!(!s.has(FindingCode::SessionKeyUntrusted));
-    assert!(matches!(s.trust, Some(Trust::Trusted { .. })), "{:?}", s.trust);
+    assert!(
+        matches!(s.trust, Some(Trust::Trusted { .. })),
+        "{:?}",
+        s.trust
+    );
     assert_eq!(s.to_json(Lang::De)["trust"], "trusted");
 
     // A registry that knows another meter only: untrusted, still valid.
@@ -347,7 +347,11 @@ fn what_cannot_be_read_or_checked() {
     let s = session_of(&Checker::new(), &[&a, "not a meter value"], None);
     assert_eq!(s.verdict, SessionVerdict::Malformed);
     assert!(s.has(FindingCode::SessionRecordUnreadable));
-    assert_eq!(s.code(), ErrorCode::FormatUnrecognised, "the value's own code");
+    assert_eq!(
+        s.code(),
+        ErrorCode::FormatUnrecognised,
+        "the value's own code"
+    );
 
     // A validly signed PCDF value that its acceptance rule refuses (BV:0).
     let s = session(&["pcdf-056"]);
