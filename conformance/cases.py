@@ -11,12 +11,14 @@
 | xml | `input` |
 | sign-verify | `payload`, `secret`, `algorithm` (SA or curve name), `profile`, `lang` |
 | format | `input` (a file under inputs/formats/), `key`, `registry`, `lang`: a signed value in another format (issue 19): the samples, with registries naming the carried key, and unreadable values |
+| format-session | `inputs` (files under inputs/formats/, one value each, in session order), `key`, `registry`, `profile`, `lang`: the values of one charging session in another format (FORMAT_SESSIONS: start/stop pairs and single start+stop values of the samples, and honest changes: swapped, two meters, two formats, a changed value, unreadable) |
 
 A case may also hold `backend` (`reference`: RustCrypto's own ECDSA
 verification for every key of the call) and `same_as`, the id of the case
 on the default backend that must get the identical line in every binding
 (`run.py compare` checks it): the verify, verify-registry, batch,
-batch-trusted, session, extract and format entry points run once more that way.
+batch-trusted, session, extract, format and format-session entry points run
+once more that way.
 
 Every path is relative to OUTDIR, where every emitter runs.
 """
@@ -314,6 +316,52 @@ def _format_cases(outdir: str, samples_path: str, ocmf_bin: str) -> list[dict]:
     return cases
 
 
+# Sessions of the other formats: sample ids in session order.
+FORMAT_SESSIONS = [
+    ["alfen-011", "alfen-012"],
+    ["alfen-000", "alfen-001"],  # each verifies, under two different carried keys
+    ["alfen-012", "alfen-011"],  # swapped
+    ["alfen-011", "alfen-000"],  # two starts, two meters
+    ["edl40-025", "edl40-026"],
+    ["edl40-026", "edl40-025"],  # reversed: the value goes down
+    ["isa_edl40-029"],
+    ["isa_edl40-030"],  # a start only
+    ["isa_edl40-030", "isa_edl40-029"],
+    ["sml_signature_only-035", "sml_signature_only-036"],
+    ["sml_signature_only-035", "edl40-020"],  # two formats
+    ["edl_mennekes-045"],
+    ["edl_mennekes-048"],  # a changed value
+    ["pcdf-054"],
+    ["pcdf-056"],  # refused by its acceptance rule (BV:0)
+    ["emh_chargeit-062", "emh_chargeit-063"],
+    ["bsm_ws36a-066", "bsm_ws36a-067"],
+    ["bsm_ws36a-066", "bsm_ws36a-069"],  # two meters
+    ["edl40-022"],  # no key
+]
+
+
+def _format_session_cases(outdir: str, samples_path: str) -> list[dict]:
+    """FORMAT_SESSIONS in en and de (the first sample's key, where it has
+    one), once with the registry naming each carried key for its meter, and
+    one session with an unreadable value."""
+    samples = {s["id"]: s for s in _read_jsonl(samples_path)}
+    cases = []
+    for ids in FORMAT_SESSIONS + [["alfen-011", "unreadable"]]:
+        inputs = []
+        for id_ in ids:
+            path = f"inputs/formats/{id_}.txt" if id_ != "unreadable" else "inputs/formats/session-unreadable.txt"
+            if id_ == "unreadable":
+                with open(f"{outdir}/{path}", "wb") as f:
+                    f.write(b"not a signed meter value")
+            inputs.append(path)
+        key = samples.get(ids[0], {}).get("public_key") or None
+        name = "+".join(ids)
+        for lang, reg in (("en", None), ("de", None), ("en", "inputs/formats-registry.csv")):
+            cases.append({"id": f"{name}@{reg or 'no registry'}/{lang}", "entry": "format-session", "inputs": inputs,
+                          "key": key, "registry": reg, "profile": "interop", "lang": lang})
+    return cases
+
+
 def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str,
                stations: str | None, registry: str | None, cdr: str | None = None,
                formats: str | None = None) -> int:
@@ -387,6 +435,7 @@ def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str
         add("xml", path, input=path)
     if formats:
         cases += _format_cases(outdir, formats, ocmf_bin)
+        cases += _format_session_cases(outdir, formats)
 
     for sa, name, size in CURVES:
         for p, payload in enumerate(SIGN_PAYLOADS):
@@ -427,7 +476,7 @@ def with_backend_cases(cases: list[dict]) -> list[dict]:
             extra.append(_on_alt(c))
         elif e == "extract" and reg and (c["profile"], c["lang"]) == ("interop", "en"):
             extra.append(_on_alt(c))
-        elif e == "format" and c["lang"] == "en":
+        elif e in ("format", "format-session") and c["lang"] == "en":
             extra.append(_on_alt(c))
     # Whole batch calls (a call is one run of consecutive items).
     for call in ("batch-1", "batch-trusted-3"):
@@ -481,6 +530,10 @@ def write_cases(outdir: str, cases: list[dict]) -> None:
                 t.write(f"{e}\t{_file_hex(outdir, c['input'])}\n")
             elif e == "format":
                 t.write("\t".join([e, _file_hex(outdir, c["input"]), _hex(c["key"]), c["registry"] or "-", *pl]) + "\n")
+            elif e == "format-session":
+                t.write("\t".join([e, str(len(c["inputs"])), _hex(c["key"]), c["registry"] or "-", *pl]) + "\n")
+                for path in c["inputs"]:
+                    t.write(f"V\t{_file_hex(outdir, path)}\n")
             elif e == "sign-verify":
                 t.write("\t".join([e, _hex(c["payload"]), _hex(c["secret"]), _hex(c["algorithm"]), *pl]) + "\n")
             prev_call = c.get("call")

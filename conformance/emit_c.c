@@ -22,6 +22,7 @@
  *   sign-verify PAYLOAD SECRET ALG P L  ocmf_sign, then ocmf_verify_report with the key it wrote
  *                                   -> {"record", "public_key", "report"}
  *   format HEX KEY REG P L          ocmf_key_parse (KEY), ocmf_verify_format -> the format's JSON answer
+ *   format-session N KEY REG P L    + N lines "V HEX": ocmf_verify_format_session -> the session's JSON answer
  *
  * The batch lines print the compact results as numbers; conformance/run.py
  * maps them to names (its projection), not this file.
@@ -358,6 +359,40 @@ static void verify_format(char **f) {
     ocmf_key_free(key);
 }
 
+/* A session of values in another format: the N "V" lines after it. */
+static void format_session(FILE *in, char **f) {
+    size_t count = strtoul(f[1], NULL, 10);
+    char **items_f = read_items(in, count, 2, "V");
+    ocmf_format_value *values = calloc(count + 1, sizeof *values);
+    if (!values) die("out of memory");
+    for (size_t i = 0; i < count; i++) {
+        bytes v = unhex(items_f[i * MAX_FIELDS + 1]);
+        values[i] = (ocmf_format_value){v.p, v.len};
+    }
+    bytes key_text = unhex(f[2]);
+    ocmf_key *key = NULL;
+    if (key_text.p) {
+        ocmf_result krc = ocmf_key_parse(key_text.p, key_text.len, &key);
+        if (krc != OCMF_RESULT_OK) {
+            printf("{\"format_key_error\":%u}", (unsigned)krc);
+            free(values);
+            free_items(items_f, count);
+            return;
+        }
+    }
+    size_t n = 0;
+    ocmf_session_verdict verdict;
+    ocmf_result rc;
+    WITH_BUFFER(out, n, rc,
+                ocmf_verify_format_session(values, count, key, registry(f[3]), (uint32_t)atoi(f[4]),
+                                           (uint32_t)atoi(f[5]), &verdict, out.p, out.cap, &n));
+    check(rc, "ocmf_verify_format_session");
+    fwrite(out.p, 1, n, stdout);
+    ocmf_key_free(key);
+    free(values);
+    free_items(items_f, count);
+}
+
 static void sign_verify(char **f) {
     bytes payload = unhex(f[1]), secret = unhex(f[2]), alg = unhex(f[3]);
     size_t n = 0, kn = 0;
@@ -435,6 +470,8 @@ int main(int argc, char **argv) {
             sign_verify(f);
         } else if (strcmp(cmd, "format") == 0 && nf == 6) {
             verify_format(f);
+        } else if (strcmp(cmd, "format-session") == 0 && nf == 6) {
+            format_session(in, f);
         } else {
             fprintf(stderr, "emit_c: unknown line: %.80s\n", line);
             return 2;

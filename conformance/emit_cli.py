@@ -14,6 +14,7 @@ line per case, in case order (see cases.py for the entry points).
 | xml | `ocmf convert --to xml FILE` | the XML as a JSON string |
 | sign-verify | `ocmf sign --secret S --algorithm A FILE`, then `ocmf verify --json --key=PUB` | `{"record", "public_key", "report"}` |
 | format | `ocmf verify --json --lang L [--key=K] [--keys R] FILE` (FILE holds one value in another format) | the format's JSON answer |
+| format-session | `ocmf session --json --profile P --lang L [--key=K] [--keys R] FILE...` (one value in another format per file) | the format session's JSON answer |
 
 A case with `backend` adds `--backend=B` to every command above that verifies.
 
@@ -115,6 +116,14 @@ class Cli:
             args.append(f"--keys={c['registry']}")
         return self.run([*args, c["input"]]).stdout.decode("utf-8").rstrip("\n")
 
+    def format_session(self, c: dict) -> str:
+        args = ["session", "--json", f"--profile={c['profile']}", f"--lang={c['lang']}", *_backend(c)]
+        if c["key"] is not None:
+            args.append(f"--key={c['key']}")
+        if c["registry"]:
+            args.append(f"--keys={c['registry']}")
+        return self.run([*args, *c["inputs"]]).stdout.decode("utf-8").rstrip("\n")
+
     def xml(self, c: dict) -> str:
         return json.dumps(self.run(["convert", "--to", "xml", c["input"]]).stdout.decode("utf-8"), ensure_ascii=False)
 
@@ -143,7 +152,8 @@ def cli_lines(ocmf_bin: str, base: str, cases: list[dict]) -> list[str]:
             e = c["entry"]
             if e not in GROUPED:
                 out[i] = {"session": cli.session, "extract": cli.extract, "xml": cli.xml,
-                          "sign-verify": cli.sign_verify, "format": cli.format}[e](c)
+                          "sign-verify": cli.sign_verify, "format": cli.format,
+                          "format-session": cli.format_session}[e](c)
             elif _line_safe(c["ocmf"]):
                 setting = (e, c.get("call"), c["key"], c.get("registry"), c["profile"], c["lang"], c.get("backend"))
                 groups.setdefault(setting, []).append(i)

@@ -17,6 +17,7 @@
 //   xml              extract(bytes).toXml(), as a JSON string
 //   sign-verify      sign(payload, secret, algorithm), then verifyJson(record, { key: publicKey })
 //   format           verifyFormatJson(bytes, { key, registry, lang })
+//   format-session   formatSessionJson([bytes, ...], { key, registry, profile, lang })
 //
 // A case with `backend` passes it in the options of every call above that verifies.
 "use strict";
@@ -58,6 +59,8 @@ function one(c) {
     }
     case "format":
       return ocmf.verifyFormatJson(input(c.input), { key: c.key, registry: registry(c.registry), lang: c.lang, backend: c.backend });
+    case "format-session":
+      return ocmf.formatSessionJson(c.inputs.map(input), { key: c.key, registry: registry(c.registry), profile: c.profile, lang: c.lang, backend: c.backend });
     case "xml": {
       const ex = ocmf.extract(input(c.input));
       try {

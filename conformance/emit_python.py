@@ -14,6 +14,7 @@
 | xml | `ocmf.extract(bytes).to_xml()` | the XML as a JSON string |
 | sign-verify | `ocmf.sign(payload, secret, algorithm)`, then `ocmf.verify(record, public_key, ...)` | `{"record", "public_key", "report"}` |
 | format | `ocmf.verify_format(bytes, key, registry=R, lang=L).to_json()` | the format's JSON answer |
+| format-session | `ocmf.format_session([bytes, ...], key, registry=R, profile=P, lang=L).to_json()` | the format session's JSON answer |
 
 A case with `backend` passes it as `backend=` to every call above that verifies.
 """
@@ -64,6 +65,10 @@ class Emitter:
         if e == "format":
             return ocmf.verify_format(self.read(c["input"]), c["key"], registry=self.registry(c["registry"]),
                                       lang=c["lang"], backend=c.get("backend", "auto")).to_json()
+        if e == "format-session":
+            values = [self.read(p) for p in c["inputs"]]
+            return ocmf.format_session(values, c["key"], registry=self.registry(c["registry"]), profile=c["profile"],
+                                       lang=c["lang"], backend=c.get("backend", "auto")).to_json()
         if e == "xml":
             return json.dumps(ocmf.extract(self.read(c["input"])).to_xml(), ensure_ascii=False)
         if e == "sign-verify":

@@ -15,8 +15,8 @@
 
     run.py compare OUTDIR NAME=OUTPUT [NAME=OUTPUT ...]
         Compares the emitters' outputs, one line per case. The canonical
-        JSON texts (verify, verify-registry, session, extract, format) byte for
-        byte; XML and signed records as the JSON strings they are emitted
+        JSON texts (verify, verify-registry, session, extract, format,
+        format-session) byte for byte; XML and signed records as the JSON strings they are emitted
         as; batch rows projected to one compact form (see project.py) for
         all bindings, and their full JSON reports byte for byte among the
         bindings whose batch API gives them (the projection is below, here
@@ -38,7 +38,7 @@ from cases import make_cases
 SKIPPED = "SKIPPED-BY-CLI"
 SHOW = 5
 # How each entry point's line is compared.
-RAW = {"verify", "verify-registry", "session", "extract", "format"}  # the canonical JSON text itself
+RAW = {"verify", "verify-registry", "session", "extract", "format", "format-session"}  # the canonical JSON text itself
 WRAPPED = {"xml", "sign-verify"}  # a JSON value (string / object of strings)
 BATCH = {"batch", "batch-trusted"}
 
@@ -173,6 +173,8 @@ def answer(entry: str, line: str) -> str:
         return json.loads(j["report"])["verdict"] if "report" in j else "sign error"
     if entry == "xml":
         return "xml"
+    if entry == "format-session":
+        return f"{j['format']} {j['verdict']}" + (f"/{j['trust']}" if j.get("trust") else "")
     if entry == "format":
         t = j.get("trust")
         trust = f"/{t['status'] if isinstance(t, dict) else t}" if t else ""

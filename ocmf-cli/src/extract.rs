@@ -7,22 +7,32 @@ use ocmf_core::Lang;
 use ocmf_core::session::SessionRecord;
 use ocmf_core::transport::Extraction;
 
-use crate::output::{print_session, session_exit};
-use crate::{Common, ConvertTo, EXIT_IO, EXIT_MALFORMED, OneInput, Setup, load};
+use crate::output::{print_format_session, print_session, session_exit};
+use crate::{Common, ConvertTo, EXIT_IO, EXIT_MALFORMED, OneInput, Setup, load, read_file};
 
 /// `session`: the values of every file, checked together as one session.
+/// Files without `OCMF|` whose first is a value in one of the other
+/// formats are one value each, checked as that format's session.
 pub(crate) fn run_session(c: &Common, files: &[String]) -> u8 {
     let setup = match Setup::new(c) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let mut inputs = Vec::new();
+    let mut raw = Vec::new();
     for f in files {
-        match load(f) {
-            Ok(ex) => inputs.push((f.as_str(), ex)),
+        match read_file(f) {
+            Ok(bytes) => raw.push(bytes),
             Err(code) => return code,
         }
     }
+    if let Some(code) = format_session(&setup, c.json, &raw) {
+        return code;
+    }
+    let inputs: Vec<(&str, Extraction)> = files
+        .iter()
+        .zip(&raw)
+        .map(|(f, bytes)| (f.as_str(), ocmf_core::transport::extract_bytes(bytes)))
+        .collect();
     let mut unreadable = false;
     let mut labels = Vec::new();
     for (f, ex) in &inputs {
@@ -66,6 +76,30 @@ pub(crate) fn run_session(c: &Common, files: &[String]) -> u8 {
     } else {
         code
     }
+}
+
+/// The session of values in the other formats (`None`: the inputs are OCMF,
+/// or the first is in no format, and the OCMF path answers).
+fn format_session(setup: &Setup, json: bool, raw: &[Vec<u8>]) -> Option<u8> {
+    if raw.iter().any(|b| b.windows(5).any(|w| w == b"OCMF|")) {
+        return None;
+    }
+    let checker = setup.checker();
+    raw.first()
+        .and_then(|b| checker.verify_format(b, setup.key()).format)?;
+    let values: Vec<&[u8]> = raw.iter().map(Vec::as_slice).collect();
+    let session = checker.format_session(&values, setup.key());
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let res = if json {
+        writeln!(out, "{}", session.to_json_string(setup.lang))
+    } else {
+        print_format_session(&mut out, &session, setup.lang)
+    };
+    if res.and_then(|()| out.flush()).is_err() {
+        return Some(EXIT_IO);
+    }
+    Some(session_exit(session.verdict))
 }
 
 /// The summary line of an extraction and its errors.

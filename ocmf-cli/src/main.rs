@@ -117,7 +117,8 @@ enum Command {
     Verify(OneInput),
     /// Show a readable table of each record: meter, readings, findings
     Inspect(OneInput),
-    /// Check the records of one charging session together (all files form one session)
+    /// Check the records of one charging session together (all files form one session;
+    /// values in the other formats, e.g. two Alfen lines, one value per file)
     Session {
         #[command(flatten)]
         common: Common,
@@ -182,13 +183,15 @@ fn read_capped(path: &str) -> io::Result<Vec<u8>> {
 
 /// Reads and extracts one input; prints the I/O error and returns the exit code on failure.
 fn load(path: &str) -> Result<Extraction, u8> {
-    match read_capped(path) {
-        Ok(bytes) => Ok(extract_bytes(&bytes)),
-        Err(e) => {
-            eprintln!("ocmf: cannot read {path}: {e}");
-            Err(EXIT_IO)
-        }
-    }
+    read_file(path).map(|bytes| extract_bytes(&bytes))
+}
+
+/// Reads one input; prints the I/O error and returns the exit code on failure.
+fn read_file(path: &str) -> Result<Vec<u8>, u8> {
+    read_capped(path).map_err(|e| {
+        eprintln!("ocmf: cannot read {path}: {e}");
+        EXIT_IO
+    })
 }
 
 /// The key the user gave: `--key` text or the bytes of `--key-file`.

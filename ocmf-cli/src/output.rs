@@ -280,6 +280,77 @@ pub(crate) fn print_session(
     Ok(())
 }
 
+/// A session in another format: verdict, meter, energy, times, each value's
+/// verdict, and the findings from warnings up.
+pub(crate) fn print_format_session(
+    out: &mut impl Write,
+    s: &ocmf_core::formats::FormatSession,
+    lang: Lang,
+) -> io::Result<()> {
+    let de = lang == Lang::De;
+    let format = s.format.map_or("?", |f| f.as_str());
+    writeln!(
+        out,
+        "{format} session: {} — {}",
+        s.verdict,
+        s.verdict.explain(lang)
+    )?;
+    if let Some(m) = &s.meter_serial {
+        writeln!(out, "  {}: {m}", if de { "Zähler" } else { "meter" })?;
+    }
+    if let Some(e) = &s.energy {
+        let register = e
+            .register
+            .as_deref()
+            .map_or_else(String::new, |r| format!(", {r}"));
+        let energy = if de { "Energie" } else { "energy" };
+        writeln!(out, "  {energy}: {} kWh ({} Wh){register}", e.kwh, e.wh)?;
+    }
+    if let (Some(a), Some(b)) = (&s.start, &s.end) {
+        writeln!(
+            out,
+            "  {}: {} → {}",
+            if de { "Zeit" } else { "time" },
+            a.text,
+            b.text
+        )?;
+    }
+    if let Some(d) = s.duration_seconds() {
+        writeln!(out, "  {}: {d} s", if de { "Dauer" } else { "duration" })?;
+    }
+    if let Some(t) = &s.trust {
+        let key = if de { "Schlüssel" } else { "key" };
+        writeln!(out, "  {key}: {} — {}", t.as_str(), t.explain(lang))?;
+    }
+    for v in &s.values {
+        let copy = v
+            .duplicate_of
+            .map_or_else(String::new, |d| format!(" = value {}", d + 1));
+        let name = if de { "Wert" } else { "value" };
+        let (verdict, code) = (v.check.verdict(), v.check.code());
+        writeln!(out, "  {name} {}: {verdict} ({code}){copy}", v.index + 1)?;
+    }
+    for f in s
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity >= Severity::Warning)
+    {
+        let detail = f
+            .detail
+            .as_deref()
+            .map_or_else(String::new, |d| format!(" {d}"));
+        let (sev, code) = (f.finding.severity.as_str(), f.finding.code);
+        let msg = f.message(lang);
+        writeln!(
+            out,
+            "  [{sev}] {} ({}){detail}: {msg}",
+            code.name(),
+            code.code()
+        )?;
+    }
+    Ok(())
+}
+
 /// One value in another format: its verdict line (format, key and where it
 /// came from, trust), and with `table` its readings and findings.
 pub(crate) fn print_format(

@@ -387,6 +387,10 @@ findings! {
     SessionKeyExpired = 1124, "session_key_expired", [E, E, I], KeyUntrusted,
         "The meter's registered key was not valid at the time of charging (outside its validity period).",
         "Der registrierte Schlüssel des Zählers war zum Zeitpunkt des Ladens nicht gültig (außerhalb seines Gültigkeitszeitraums).";
+    /// The values of a session are in different formats (the other formats, `formats::session`).
+    SessionFormatChanged = 1125, "session_format_changed", [E, E, E], SessionInconsistent,
+        "The values are in different formats, so they cannot be shown to belong to one charging session.",
+        "Die Werte liegen in verschiedenen Formaten vor; es lässt sich daher nicht zeigen, dass sie zu einem Ladevorgang gehören.";
     /// A billing register has no begin reading (`TX=B`).
     SessionMissingBegin = 1130, "session_missing_begin", [E, E, E], SessionInconsistent,
         "The start reading of the charging session is missing, so the charged energy cannot be determined.",

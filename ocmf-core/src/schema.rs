@@ -15,6 +15,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
 use crate::formats::check::FormatCheckJson;
+use crate::formats::session::FormatSessionJson;
 use crate::json::{ExtractionJson, ReportJson};
 use crate::session::json::SessionJson;
 use crate::transport::sessions::{GroupReportJson, SessionsJson};
@@ -32,6 +33,7 @@ pub fn document() -> Value {
     let group = generator.subschema_for::<GroupReportJson<'static>>();
     let with_sessions = generator.subschema_for::<SessionsJson<'static>>();
     let format = generator.subschema_for::<FormatCheckJson<'static>>();
+    let format_session = generator.subschema_for::<FormatSessionJson<'static>>();
     let defs: serde_json::Map<String, Value> =
         generator.take_definitions(true).into_iter().collect();
     json!({
@@ -47,6 +49,7 @@ pub fn document() -> Value {
             "GroupSession": group,
             "ExtractionWithSessions": with_sessions,
             "FormatCheck": format,
+            "FormatSession": format_session,
         },
         "$defs": defs,
     })

@@ -520,6 +520,17 @@ typedef struct ocmf_extract_summary {
   size_t malformed;
 } ocmf_extract_summary;
 
+// One value of a session in the other formats (see
+// `ocmf_verify_format_session`): NULL with length 0, or `value_len`
+// readable bytes (nothing needs to be NUL-terminated).
+typedef struct ocmf_format_value {
+  // The value as a user has it (an `AP;` line, SML hex or base64, PCDF
+  // text, the vendor's XML or JSON).
+  const uint8_t *value;
+  // Length of `value` in bytes.
+  size_t value_len;
+} ocmf_format_value;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1031,6 +1042,44 @@ ocmf_result ocmf_verify_format(const uint8_t *input_data,
                                char *buf,
                                size_t cap,
                                size_t *out_len);
+
+// Checks the values of one charging session in one of the other formats
+// together, as the core's `Checker::format_session`: each value as
+// `ocmf_verify_format` checks it, then one format, one meter and one key,
+// exactly one start and one stop reading, values and times that never go
+// back, and the energy as exact decimal text in kWh and Wh. Writes the
+// session verdict to `*out_verdict` and the core's canonical JSON (one
+// line, the same bytes as `ocmf session --json` and every other binding)
+// plus a NUL into `buf`.
+//
+// `values` is an array of `count` values, in session order (NULL with 0:
+// the session is empty). `key`, `registry`, `profile` and `lang` are as
+// for `ocmf_verify_format` (the profile sets the findings' severities).
+//
+// Returns the session's code, as `ocmf_session_evaluate` does:
+// `OCMF_RESULT_OK` for a valid session, else the reason
+// (`OCMF_RESULT_SESSION_EMPTY` 800, `_SESSION_INCONSISTENT` 801, a value's
+// own code such as 600 or 900-911, a key code); for all of these the
+// verdict and the JSON were written. 7xx codes (a NULL out-parameter, a
+// NULL pointer with a length, unknown flags, caught panic) write nothing;
+// `OCMF_RESULT_BUFFER_TOO_SMALL` writes only `*out_len`.
+//
+// # Safety
+// `values` must be NULL (with `count == 0`) or point to `count` values
+// whose pointers follow `ocmf_format_value`'s rules; `key` and `registry`
+// must be NULL or live handles; `out_verdict` must be valid for one write;
+// `buf` must be NULL or valid for `cap` writes; `out_len` must be valid
+// for one write.
+ocmf_result ocmf_verify_format_session(const struct ocmf_format_value *values,
+                                       size_t count,
+                                       const struct ocmf_key *key,
+                                       const struct ocmf_registry *registry,
+                                       ocmf_profile profile,
+                                       ocmf_lang lang,
+                                       ocmf_session_verdict *out_verdict,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
 
 // Signs a payload (a JSON object, used byte for byte as the signed
 // section) with a secret scalar given as hex, deterministically (RFC 6979,

@@ -1,12 +1,13 @@
 //! Transports: `ocmf_extract` (any supported input → signed values →
 //! sessions, each checked once by the core's `Checker::sessions`) and
-//! `ocmf_to_xml`; `ocmf_verify_format` (the other signed-value formats).
+//! `ocmf_to_xml`; `ocmf_verify_format` and `ocmf_verify_format_session`
+//! (the other signed-value formats, one value or one session).
 
 use core::ffi::c_char;
 
 use ocmf_core::transport::{Extraction, GroupReport, extract_bytes};
 
-use crate::boundary::{guard, input, write_text};
+use crate::boundary::{array_in, guard, input, write_text};
 use crate::error::ocmf_result;
 use crate::key::{key_input, ocmf_key};
 use crate::options::{LangArg, ProfileArg, checker, lang_of};
@@ -293,5 +294,83 @@ pub unsafe extern "C" fn ocmf_verify_format(
             unsafe { *out_verdict = ocmf_verdict::from_core(check.verdict()) };
         }
         Ok(ocmf_result::from_core(check.error_code()))
+    })
+}
+
+/// One value of a session in the other formats (see
+/// `ocmf_verify_format_session`): NULL with length 0, or `value_len`
+/// readable bytes (nothing needs to be NUL-terminated).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ocmf_format_value {
+    /// The value as a user has it (an `AP;` line, SML hex or base64, PCDF
+    /// text, the vendor's XML or JSON).
+    pub value: *const u8,
+    /// Length of `value` in bytes.
+    pub value_len: usize,
+}
+
+/// Checks the values of one charging session in one of the other formats
+/// together, as the core's `Checker::format_session`: each value as
+/// `ocmf_verify_format` checks it, then one format, one meter and one key,
+/// exactly one start and one stop reading, values and times that never go
+/// back, and the energy as exact decimal text in kWh and Wh. Writes the
+/// session verdict to `*out_verdict` and the core's canonical JSON (one
+/// line, the same bytes as `ocmf session --json` and every other binding)
+/// plus a NUL into `buf`.
+///
+/// `values` is an array of `count` values, in session order (NULL with 0:
+/// the session is empty). `key`, `registry`, `profile` and `lang` are as
+/// for `ocmf_verify_format` (the profile sets the findings' severities).
+///
+/// Returns the session's code, as `ocmf_session_evaluate` does:
+/// `OCMF_RESULT_OK` for a valid session, else the reason
+/// (`OCMF_RESULT_SESSION_EMPTY` 800, `_SESSION_INCONSISTENT` 801, a value's
+/// own code such as 600 or 900-911, a key code); for all of these the
+/// verdict and the JSON were written. 7xx codes (a NULL out-parameter, a
+/// NULL pointer with a length, unknown flags, caught panic) write nothing;
+/// `OCMF_RESULT_BUFFER_TOO_SMALL` writes only `*out_len`.
+///
+/// # Safety
+/// `values` must be NULL (with `count == 0`) or point to `count` values
+/// whose pointers follow `ocmf_format_value`'s rules; `key` and `registry`
+/// must be NULL or live handles; `out_verdict` must be valid for one write;
+/// `buf` must be NULL or valid for `cap` writes; `out_len` must be valid
+/// for one write.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments, reason = "C ABI: pointer + length pairs")]
+pub unsafe extern "C" fn ocmf_verify_format_session(
+    values: *const ocmf_format_value,
+    count: usize,
+    key: *const ocmf_key,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    lang: LangArg,
+    out_verdict: *mut ocmf_session_verdict,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() || out_verdict.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        let lang = lang_of(lang)?;
+        // SAFETY: NULL or live handles (the caller's contract).
+        let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
+        let checker = checker(profile)?.registry(registry);
+        // SAFETY: the caller's contract.
+        let raw = unsafe { array_in(values, count) }?;
+        let mut bytes = Vec::with_capacity(raw.len());
+        for v in raw {
+            // SAFETY: the caller's contract for each value's pointer.
+            bytes.push(unsafe { input(v.value, v.value_len) }?);
+        }
+        let session = checker.format_session(&bytes, key);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&session.to_json_string(lang), buf, cap, out_len) }?;
+        // SAFETY: checked non-null; the caller guarantees validity.
+        unsafe { *out_verdict = ocmf_session_verdict::from_core(session.verdict) };
+        Ok(ocmf_result::from_core(session.code()))
     })
 }

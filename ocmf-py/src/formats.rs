@@ -1,6 +1,7 @@
-//! `verify_format`: the other signed meter value formats (Alfen, EDL40,
+//! `verify_format` and `format_session`: the other signed meter value formats (Alfen, EDL40,
 //! ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH chargeIT, BAUER
-//! BSM-WS36A) through the core's [`Checker::verify_format`].
+//! BSM-WS36A) through the core's [`Checker::verify_format`] and
+//! [`Checker::format_session`].
 //!
 //! An adapter only: the core detects the format, reads the value, picks the
 //! key (the caller's, the carried one, or the registry's) and decides the
@@ -366,5 +367,56 @@ pub(crate) fn verify_format(
     let key = KeyArg::from_py(py, key)?;
     guarded(py, || {
         FormatResult::new(checker.verify_format(&bytes, key.input()), lang)
+    })
+}
+
+/// format_session(values, key=None, registry=None, profile="interop", lang="en",
+/// *, backend="auto") -> SessionOutcome
+///
+/// The values of one charging session in the other formats, in session
+/// order (`str` or `bytes` each), checked together by the core. Never
+/// raises for a bad value (the verdict says what happened); raises
+/// `InvalidArgumentError` (702) only for a wrong argument type, profile,
+/// backend or language.
+#[pyfunction]
+#[pyo3(signature = (values, key=None, registry=None, profile="interop", lang="en", *, backend="auto"))]
+#[allow(clippy::too_many_arguments, reason = "the Python signature")]
+pub(crate) fn format_session(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    key: Option<&Bound<'_, PyAny>>,
+    registry: Option<&Bound<'_, Registry>>,
+    profile: &str,
+    lang: &str,
+    backend: &str,
+) -> PyResult<crate::session::SessionOutcome> {
+    let args = crate::session::SessionArgs::from_py(py, key, profile, lang, backend)?;
+    if values.is_instance_of::<pyo3::types::PyString>()
+        || values.is_instance_of::<pyo3::types::PyBytes>()
+    {
+        return Err(invalid_argument(
+            py,
+            "values must be an iterable of signed values, not a single value",
+        ));
+    }
+    let mut owned = Vec::new();
+    for (i, v) in values.try_iter()?.enumerate() {
+        let v = v?;
+        let Some(bytes) = text_or_bytes(&v)? else {
+            return Err(invalid_argument(
+                py,
+                &format!(
+                    "session value {i}: a signed value must be str or bytes, not {}",
+                    v.get_type().name()?
+                ),
+            ));
+        };
+        owned.push(bytes);
+    }
+    let checker = args.checker.registry(registry.map(|r| r.get().inner()));
+    guarded(py, || {
+        let values: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+        let session = checker.format_session(&values, args.key.input());
+        crate::session::SessionOutcome::of_format(&session, args.lang)
     })
 }

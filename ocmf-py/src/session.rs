@@ -26,6 +26,15 @@ pub(crate) struct SessionOutcome {
 }
 
 impl SessionOutcome {
+    /// The outcome of a session in the other formats (the same three members).
+    pub(crate) fn of_format(session: &ocmf_core::formats::FormatSession, lang: Lang) -> Self {
+        Self {
+            verdict: session.verdict.as_str(),
+            code: session.code().code(),
+            json: session.to_json_string(lang),
+        }
+    }
+
     pub(crate) fn of(report: &SessionReport<'_>, lang: Lang) -> Self {
         Self {
             verdict: report.verdict.as_str(),

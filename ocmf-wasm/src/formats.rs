@@ -1,7 +1,8 @@
-//! `verifyFormat`, `verifyFormatJson` and `FormatResult`: signed meter values
-//! in the formats other than OCMF (Alfen, EDL40, ISA-EDL40, SML
-//! signature-only, Mennekes, PCDF, EMH chargeIT, BAUER BSM-WS36A) through
-//! the core's [`Checker::verify_format`](ocmf_core::Checker::verify_format).
+//! `verifyFormat`, `verifyFormatJson`, `FormatResult`, `formatSession` and
+//! `formatSessionJson`: signed meter values in the formats other than OCMF
+//! (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH chargeIT,
+//! BAUER BSM-WS36A) through the core's [`Checker::verify_format`](ocmf_core::Checker::verify_format)
+//! and [`Checker::format_session`](ocmf_core::Checker::format_session).
 //!
 //! Detection, reading, the key rule (caller's, carried or registered key)
 //! and trust are the core's; this module maps the answer onto getters.
@@ -14,7 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::args::{CheckArgs, to_js_object};
-use crate::boundary::{arg_error, internal_error, run};
+use crate::boundary::{arg_error, internal_error, run, with_json};
 
 /// The value's bytes: a `string` (its UTF-8) or a `Uint8Array`; 702
 /// (`data`) for anything else.
@@ -305,5 +306,64 @@ pub fn verify_format_json(
     run(|| {
         let (check, lang) = check(data, options)?;
         Ok(check.to_json_string(lang))
+    })
+}
+
+/// The values of a session (an array of `string | Uint8Array`), checked
+/// together by the core with the options.
+fn session_of(
+    values: &JsValue,
+    options: Option<JsValue>,
+) -> Result<(ocmf_core::formats::FormatSession, Lang), JsValue> {
+    if !js_sys::Array::is_array(values) {
+        return Err(arg_error("values"));
+    }
+    let args = CheckArgs::read(&options.unwrap_or(JsValue::UNDEFINED))?;
+    let owned: Vec<Vec<u8>> = js_sys::Array::from(values)
+        .iter()
+        .map(|v| read_data(&v).map_err(|_| arg_error("values")))
+        .collect::<Result<_, _>>()?;
+    let bytes: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+    Ok((
+        args.checker().format_session(&bytes, args.key.input()),
+        args.lang,
+    ))
+}
+
+/// Checks the values of one charging session in one of the other formats
+/// together, in session order: each as `verifyFormat` checks it, then one
+/// format, one meter and one key, exactly one start and one stop reading,
+/// values and times that never go back, and the energy as exact decimal
+/// text (the same verdicts, codes and energy as `evaluateSession`). Never
+/// throws for a bad value or key: the verdict says what happened.
+///
+/// # Errors
+/// Throws `OcmfError` for bad arguments: 702 for wrong types (`values` not
+/// an array of `string | Uint8Array`) or a freed `Key`/`KeyRegistry`, 701
+/// for an unknown profile or language.
+#[wasm_bindgen(js_name = formatSession, unchecked_return_type = "FormatSession")]
+pub fn format_session(
+    #[wasm_bindgen(unchecked_param_type = "(string | Uint8Array)[]")] values: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SessionOptions | void")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    run(|| {
+        let (session, lang) = session_of(values, options)?;
+        let obj = to_js_object(session.to_json(lang))?;
+        Ok(with_json(obj, &session.to_json_string(lang)))
+    })
+}
+
+/// As `formatSession`, returning the core's canonical JSON text unchanged.
+///
+/// # Errors
+/// As `formatSession`.
+#[wasm_bindgen(js_name = formatSessionJson)]
+pub fn format_session_json(
+    #[wasm_bindgen(unchecked_param_type = "(string | Uint8Array)[]")] values: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SessionOptions | void")] options: Option<JsValue>,
+) -> Result<String, JsValue> {
+    run(|| {
+        let (session, lang) = session_of(values, options)?;
+        Ok(session.to_json_string(lang))
     })
 }

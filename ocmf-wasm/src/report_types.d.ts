@@ -117,6 +117,37 @@ export interface FormatReading {
 
 export type FormatReadingKind = "start" | "stop" | "intermediate" | "unknown";
 
+/** The canonical JSON of a `FormatSession` (fields in sorted order). */
+export interface FormatSessionData {
+  code: number;
+  codeName: string;
+  durationMs: number | null;
+  durationSeconds: string | null;
+  end: SessionTime | null;
+  energy: Energy | null;
+  explanation: string;
+  findings: SessionFinding[];
+  format: FormatName | null;
+  /** The error's own message when there is one, else the code's. */
+  message: string;
+  meterSerial: string | null;
+  profile: Profile;
+  registers: RegisterSummary[];
+  start: SessionTime | null;
+  timeStatus: TimeStatus | null;
+  trust: TrustStatus | null;
+  values: FormatSessionValue[];
+  verdict: SessionVerdict;
+}
+
+/** One value of the session (fields in sorted order). */
+export interface FormatSessionValue {
+  /** The value's own answer, as `FormatCheck::to_json` writes it. */
+  check: FormatCheck;
+  duplicateOf: number | null;
+  index: number;
+}
+
 export interface FormatSignature {
   label: string;
   signature: string;

@@ -20,6 +20,13 @@ export interface SessionReport extends SessionReportData {
   /** The canonical JSON object (snake_case keys), for `JSON.stringify`. */
   toJSON(): unknown;
 }
+/** A charging session in one of the other formats (`formatSession`), with its canonical JSON. */
+export interface FormatSession extends FormatSessionData {
+  /** The canonical JSON text (byte-identical in every binding). */
+  readonly json: string;
+  /** The canonical JSON object (snake_case keys), for `JSON.stringify`. */
+  toJSON(): unknown;
+}
 /** One session of an extraction, with its canonical JSON. */
 export interface GroupSession extends GroupSessionData {
   /** The session's report, with its canonical JSON. */

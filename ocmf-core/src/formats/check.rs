@@ -176,6 +176,23 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    /// Checks the values of one charging session in one of the other
+    /// [`Format`]s together (see `formats::session` for the rules): each value
+    /// through [`Checker::verify_format`] with `key`, then one format, one
+    /// meter and one key, exactly one start and one stop reading, values
+    /// and times that never go back, and the energy as an exact decimal.
+    /// The verdicts and codes are an OCMF session's
+    /// ([`crate::session::SessionVerdict`], `session_*` findings).
+    ///
+    /// Never fails: no values give `malformed` with `session_empty`; a key
+    /// that cannot be decoded is every value's answer, so the session's.
+    #[must_use]
+    pub fn format_session(&self, values: &[&[u8]], key: KeyInput<'_>) -> super::FormatSession {
+        self.evaluate_format_session(values, key)
+    }
+}
+
 impl FormatValue {
     /// The curve of the value's signatures when the format fixes it.
     fn curve(&self) -> Option<Curve> {
@@ -294,7 +311,7 @@ struct FindingJson<'x> {
 }
 
 impl<'x> FormatCheckJson<'x> {
-    fn new(c: &'x FormatCheck, lang: Lang) -> Self {
+    pub(crate) fn new(c: &'x FormatCheck, lang: Lang) -> Self {
         let hex = |b: &[u8]| base16ct::upper::encode_string(b);
         // The error's sentence is both the answer's message and its own.
         let error_message = c

@@ -38,10 +38,12 @@ mod edl40;
 mod emh;
 mod mennekes;
 mod pcdf;
+pub(crate) mod session;
 mod sig_only;
 mod sml;
 
 pub use check::FormatCheck;
+pub use session::{FormatSession, FormatSessionValue};
 
 /// The formats this module reads, in the order [`read`] tries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -128,7 +128,7 @@ pub(crate) struct SessionJson<'r> {
 }
 
 /// An exact decimal, written as its text.
-struct Dec(ExactDecimal);
+pub(crate) struct Dec(pub(crate) ExactDecimal);
 
 impl Serialize for Dec {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -140,7 +140,7 @@ impl Serialize for Dec {
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "SessionFinding"))]
-struct FindingJson<'r> {
+pub(crate) struct FindingJson<'r> {
     code: u32,
     detail: Option<&'r str>,
     field: Option<&'static str>,
@@ -163,7 +163,7 @@ struct Messages {
 }
 
 impl<'r> FindingJson<'r> {
-    fn new(f: &'r SessionFinding) -> Self {
+    pub(crate) fn new(f: &'r SessionFinding) -> Self {
         let g = &f.finding;
         Self {
             code: g.code.code(),
@@ -220,7 +220,7 @@ impl BilledJson {
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Energy"))]
-struct EnergyJson<'r> {
+pub(crate) struct EnergyJson<'r> {
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     begin: Dec,
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
@@ -238,7 +238,7 @@ struct EnergyJson<'r> {
 }
 
 impl<'r> EnergyJson<'r> {
-    fn new(e: &'r Energy) -> Self {
+    pub(crate) fn new(e: &'r Energy) -> Self {
         Self {
             begin: Dec(e.begin),
             cable_loss: e.cable_loss.map(Dec),
@@ -256,7 +256,7 @@ impl<'r> EnergyJson<'r> {
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "RegisterSummary"))]
-struct RegisterJson<'r> {
+pub(crate) struct RegisterJson<'r> {
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     begin: Option<Dec>,
     begin_record: Option<usize>,
@@ -272,7 +272,7 @@ struct RegisterJson<'r> {
 }
 
 impl<'r> RegisterJson<'r> {
-    fn new(r: &'r RegisterSummary) -> Self {
+    pub(crate) fn new(r: &'r RegisterSummary) -> Self {
         Self {
             begin: r.begin.map(Dec),
             begin_record: r.begin_record,
@@ -300,7 +300,7 @@ impl Serialize for Registers<'_> {
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "SessionTime"))]
-struct TimeJson<'r> {
+pub(crate) struct TimeJson<'r> {
     record: usize,
     time: &'r str,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::TimeStatusWord"))]
@@ -309,7 +309,7 @@ struct TimeJson<'r> {
 }
 
 impl<'r> TimeJson<'r> {
-    fn new(t: &'r SessionTime) -> Self {
+    pub(crate) fn new(t: &'r SessionTime) -> Self {
         Self {
             record: t.record,
             time: &t.text,

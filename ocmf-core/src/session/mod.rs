@@ -93,7 +93,7 @@ pub(crate) mod json;
 mod pagination;
 mod readings;
 mod trust;
-mod verdict;
+pub(crate) mod verdict;
 
 use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
 

@@ -94,8 +94,9 @@ impl fmt::Display for SessionVerdict {
     }
 }
 
-/// Which verdict an `error` finding of this code leads to.
-const fn effect(code: FindingCode) -> SessionVerdict {
+/// Which verdict an `error` finding of this code leads to (also for the
+/// sessions of the other formats, `formats::session`).
+pub(crate) const fn effect(code: FindingCode) -> SessionVerdict {
     match code {
         FindingCode::SessionEmpty | FindingCode::SessionRecordUnreadable => {
             SessionVerdict::Malformed

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         SessionTime,
         evaluate_session,
     )
+    from ._format_session import FormatSessionResult, FormatSessionValue, format_session
     from ._transport import (
         TRANSPORTS,
         Extraction,
@@ -80,6 +81,7 @@ _LAZY = {
          "SessionResult", "SessionTime", "evaluate_session"),
         "._session",
     ),
+    **dict.fromkeys(("FormatSessionResult", "FormatSessionValue", "format_session"), "._format_session"),
     **dict.fromkeys(
         ("TRANSPORTS", "Extraction", "ExtractionIssue", "Group", "GroupSession", "SignedValue",
          "extract", "to_xml"),
@@ -115,6 +117,8 @@ __all__ = [
     "FormatFinding",
     "FormatReading",
     "FormatResult",
+    "FormatSessionResult",
+    "FormatSessionValue",
     "Group",
     "GroupSession",
     "InvalidArgumentError",
@@ -141,6 +145,7 @@ __all__ = [
     "__version__",
     "evaluate_session",
     "extract",
+    "format_session",
     "iter_verify",
     "parse",
     "sign",

@@ -34,6 +34,7 @@ __all__ = [
     "code_info",
     "evaluate_session",
     "extract",
+    "format_session",
     "parse",
     "sign",
     "to_xml",
@@ -386,6 +387,16 @@ def verify_format(
     lang: str = "en",
 ) -> FormatResult:
     """A value in one of the other formats (the core's `Checker::verify_format`)."""
+def format_session(
+    values: list[Union[str, bytes, bytearray]],
+    key: _KeyArg = None,
+    registry: Optional[Registry] = None,
+    profile: str = "interop",
+    lang: str = "en",
+    *,
+    backend: str = "auto",
+) -> SessionOutcome:
+    """A session of values in the other formats (the core's `Checker::format_session`)."""
 def verify_chunk(
     records: Iterable[Union[str, bytes, None]],
     key: _KeyArg = None,

@@ -32,6 +32,7 @@ __all__ = [
     "SessionRecordResult",
     "SessionResult",
     "SessionTime",
+    "SessionView",
     "evaluate_session",
 ]
 
@@ -164,15 +165,11 @@ class SessionRecordResult:
     """The record's full report (the core's JSON, decimals as :class:`~decimal.Decimal`)."""
 
 
-class SessionResult(LazyReport):
-    """The verdict on a charging session: ``valid`` (the energy may be
-    billed), ``incomplete`` (something needed is missing), ``invalid``
-    (something is wrong) or ``malformed`` (nothing could be checked).
-
-    ``to_json()`` is the core's canonical JSON, byte for byte what the CLI
-    (``ocmf session --json``) and the other bindings print. The typed
-    attributes are read from it on first access.
-    """
+class SessionView(LazyReport):
+    """What every charging session result has: the verdict, the energy, the
+    times, the trust and the findings, read from the core's canonical JSON
+    (:class:`SessionResult` for OCMF, :class:`ocmf.FormatSessionResult` for
+    the other formats)."""
 
     __slots__ = ()
 
@@ -185,18 +182,6 @@ class SessionResult(LazyReport):
     def meter_serial(self) -> Optional[str]:
         """The meter serial (``MS``)."""
         v: Optional[str] = self._details()["meter_serial"]
-        return v
-
-    @property
-    def gateway_serial(self) -> Optional[str]:
-        """The gateway serial (``GS``)."""
-        v: Optional[str] = self._details()["gateway_serial"]
-        return v
-
-    @property
-    def identification_level(self) -> Optional[str]:
-        """``IL`` of the first record stating one."""
-        v: Optional[str] = self._details()["identification_level"]
         return v
 
     @property
@@ -227,15 +212,6 @@ class SessionResult(LazyReport):
         """The energy in Wh, exactly."""
         e = self._details()["energy"]
         return None if e is None else Decimal(e["wh"])
-
-    @property
-    def billed(self) -> Optional[BilledEnergy]:
-        """The CDR's billed energy against the signed energy; None for a
-        session that does not come from a charge detail record."""
-        b = self._details()["billed"]
-        if b is None:
-            return None
-        return BilledEnergy(billed_kwh=Decimal(b["billed_kwh"]), signed_kwh=_dec(b["signed_kwh"]), agrees=b["agrees"])
 
     @property
     def registers(self) -> list[RegisterSummary]:
@@ -320,6 +296,45 @@ class SessionResult(LazyReport):
             for f in self._details()["findings"]
         ]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical JSON as a dict (decimal values stay strings, as in the JSON)."""
+        d: dict[str, Any] = json.loads(self._json)
+        return d
+
+
+class SessionResult(SessionView):
+    """The verdict on a charging session: ``valid`` (the energy may be
+    billed), ``incomplete`` (something needed is missing), ``invalid``
+    (something is wrong) or ``malformed`` (nothing could be checked).
+
+    ``to_json()`` is the core's canonical JSON, byte for byte what the CLI
+    (``ocmf session --json``) and the other bindings print. The typed
+    attributes are read from it on first access.
+    """
+
+    __slots__ = ()
+
+    @property
+    def gateway_serial(self) -> Optional[str]:
+        """The gateway serial (``GS``)."""
+        v: Optional[str] = self._details()["gateway_serial"]
+        return v
+
+    @property
+    def identification_level(self) -> Optional[str]:
+        """``IL`` of the first record stating one."""
+        v: Optional[str] = self._details()["identification_level"]
+        return v
+
+    @property
+    def billed(self) -> Optional[BilledEnergy]:
+        """The CDR's billed energy against the signed energy; None for a
+        session that does not come from a charge detail record."""
+        b = self._details()["billed"]
+        if b is None:
+            return None
+        return BilledEnergy(billed_kwh=Decimal(b["billed_kwh"]), signed_kwh=_dec(b["signed_kwh"]), agrees=b["agrees"])
+
     @property
     def records(self) -> list[SessionRecordResult]:
         """The records, sorted by pagination (unreadable ``PG`` last)."""
@@ -341,11 +356,6 @@ class SessionResult(LazyReport):
                 )
             )
         return out
-
-    def to_dict(self) -> dict[str, Any]:
-        """The canonical JSON as a dict (decimal values stay strings, as in the JSON)."""
-        d: dict[str, Any] = json.loads(self._json)
-        return d
 
     def __repr__(self) -> str:
         kwh = self.energy_kwh

@@ -160,6 +160,39 @@ class FormatReadingDict(TypedDict):
     value: str
 
 
+class FormatSessionDict(TypedDict):
+    """The canonical JSON of a `FormatSession` (fields in sorted order)."""
+
+    code: int
+    code_name: str
+    duration_ms: Optional[int]
+    duration_seconds: Optional[str]
+    end: Union["SessionTimeDict", None]
+    energy: Union["EnergyDict", None]
+    explanation: str
+    findings: list["SessionFindingDict"]
+    format: Union[FormatName, None]
+    message: str
+    """The error's own message when there is one, else the code's."""
+    meter_serial: Optional[str]
+    profile: Profile
+    registers: list["RegisterSummaryDict"]
+    start: Union["SessionTimeDict", None]
+    time_status: Union[TimeStatus, None]
+    trust: Union[TrustStatus, None]
+    values: list["FormatSessionValueDict"]
+    verdict: SessionVerdict
+
+
+class FormatSessionValueDict(TypedDict):
+    """One value of the session (fields in sorted order)."""
+
+    check: "FormatCheckDict"
+    """The value's own answer, as `FormatCheck::to_json` writes it."""
+    duplicate_of: Optional[int]
+    index: int
+
+
 class FormatSignatureDict(TypedDict):
     """"""
 
@@ -480,4 +513,4 @@ class TrustDict(TypedDict):
     status: TrustStatus
     """`trusted`, `untrusted`, `mismatch`, `expired` or `unknown`."""
 
-__all__ = ["FormatKeySource", "FormatName", "FormatReadingKind", "KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "BilledEnergyDict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "FormatCheckDict", "FormatErrorDict", "FormatFindingDict", "FormatKeyDict", "FormatReadingDict", "FormatSignatureDict", "FormatValueDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
+__all__ = ["FormatKeySource", "FormatName", "FormatReadingKind", "KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "BilledEnergyDict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "FormatCheckDict", "FormatErrorDict", "FormatFindingDict", "FormatKeyDict", "FormatReadingDict", "FormatSessionDict", "FormatSessionValueDict", "FormatSignatureDict", "FormatValueDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
