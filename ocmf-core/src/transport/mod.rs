@@ -186,6 +186,7 @@
 mod cdr;
 mod decode;
 mod group;
+mod kind;
 mod ocpi;
 mod ocpp;
 mod oicp;
@@ -200,8 +201,9 @@ use alloc::{string::String, vec::Vec};
 use crate::decimal::ExactDecimal;
 use crate::error::ErrorCode;
 
-pub use sessions::GroupReport;
+pub use sessions::{GroupReport, ValueFormatCheck};
 pub use split::{BlockSplitter, PieceKind, RecordPiece, SplitRecords, split_records};
+pub use kind::value_format;
 pub use xml::to_xml;
 
 /// Largest input [`extract`] reads (64 MiB).
@@ -401,8 +403,13 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct SignedValue {
-    /// The decoded OCMF record text, byte-exact as signed (surrounding white space removed).
+    /// The decoded OCMF record text, byte-exact as signed (surrounding white
+    /// space removed); for a value in another [`format`](SignedValue::format),
+    /// the value text as that format's reader reads it (see [`value_format`]).
     pub record: String,
+    /// The format of the value: `None` for OCMF, else the other format
+    /// ([`Checker::verify_format`](crate::Checker::verify_format) checks it).
+    pub format: Option<crate::formats::Format>,
     /// The key text as carried, for [`PublicKey::parse`](crate::PublicKey::parse);
     /// `None` when absent or empty.
     pub public_key: Option<String>,
@@ -441,6 +448,7 @@ impl SignedValue {
     pub fn new(record: String, transport: Transport) -> Self {
         Self {
             record,
+            format: None,
             public_key: None,
             transport,
             station: None,
