@@ -258,44 +258,27 @@ fn ocpi_plain_data_other_than_the_payload_is_a_warning() {
     assert_eq!(f[0].finding.severity, ocmf_core::Severity::Warning);
 }
 
-/// A CDR whose `encoding_method` is another format the specification lists
-/// ("Alfen Eichrecht") is read as that format (issue 19): its value (here a
-/// stand-in that is no Alfen line) is checked by the format check, which
-/// says it cannot be read; the OCMF CDRs around it keep their sessions.
 #[test]
 fn ocpi_page_with_a_non_ocmf_cdr() {
     let x = extract(&data("ocpi_cdrs_page.json"));
     assert_eq!(x.format, InputFormat::OcpiCdr);
-    assert!(x.errors.is_empty(), "{:?}", x.errors);
-    let ocmf: Vec<&str> = x
-        .values
-        .iter()
-        .filter(|v| v.format.is_none())
-        .map(|v| v.record.as_str())
-        .collect();
-    let c = corpus();
-    assert_eq!(ocmf, [BSM_B, BSM_E, WEB].map(|i| c[i].0.as_str()));
-    let alfen = &x.values[2];
-    assert_eq!(alfen.format, Some(ocmf_core::formats::Format::Alfen));
-    assert_eq!(alfen.transaction_id.as_deref(), Some("CDR-ALFEN-1"));
-    assert_eq!(alfen.origin.line, Some(73));
-    assert_eq!(x.values[3].transport, Transport::OcpiRaw);
+    assert_eq!(x.errors.len(), 1, "{:?}", x.errors);
+    let e = &x.errors[0];
+    assert_eq!(e.code, ErrorCode::UnsupportedEncoding);
+    assert_eq!(e.line, Some(73));
+    assert!(e.message.contains("CDR-ALFEN-1"), "{e}");
+    assert!(e.message.contains("GraphDefined"), "{e}");
+    records_are(&x, &[BSM_B, BSM_E, WEB]);
+    assert_eq!(x.values[2].transport, Transport::OcpiRaw);
     assert_eq!(x.values[0].origin.line, Some(3));
-    assert_eq!(x.values[3].origin.line, Some(138));
+    assert_eq!(x.values[2].origin.line, Some(138));
     let s = sessions(&x, Some(&registry()));
     let ids: Vec<_> = s
         .iter()
         .map(|g| g.group.transaction_id.clone().unwrap())
         .collect();
-    assert_eq!(ids, ["CDR-BSM-1", "CDR-ALFEN-1", "CDR-WEB-3"]);
-    assert!(
-        s.iter()
-            .filter(|g| g.has_ocmf())
-            .all(|g| g.report.verdict == SessionVerdict::Valid)
-    );
-    let check = &s[1].formats[0].check;
-    assert_eq!(check.verdict(), ocmf_core::Verdict::Malformed);
-    assert_eq!(check.code(), "format_unrecognised");
+    assert_eq!(ids, ["CDR-BSM-1", "CDR-WEB-3"]);
+    assert!(s.iter().all(|g| g.report.verdict == SessionVerdict::Valid));
 }
 
 #[test]
@@ -417,40 +400,19 @@ fn oicp_missing_end() {
     assert_eq!(billed_json(&g)["billed_kwh"], "0.15");
 }
 
-/// `MeteringSignatureEncodingFormat` "EDL40 Mennekes: V1" names another
-/// format (issue 19): the value is read as a Mennekes value (here a stand-in
-/// that is none, so its format check says it cannot be read).
 #[test]
 fn oicp_page_with_a_non_ocmf_cdr() {
     let x = extract(&data("oicp_cdrs_page.json"));
     assert_eq!(x.format, InputFormat::OicpCdr);
-    assert!(x.errors.is_empty(), "{:?}", x.errors);
-    let mennekes = &x.values[2];
-    assert_eq!(
-        mennekes.format,
-        Some(ocmf_core::formats::Format::EdlMennekes)
-    );
-    assert_eq!(mennekes.origin.line, Some(39));
-    let c = corpus();
-    let ocmf: Vec<&str> = x
-        .values
-        .iter()
-        .filter(|v| v.format.is_none())
-        .map(|v| v.record.as_str())
-        .collect();
-    assert_eq!(ocmf, [BSM_B, BSM_E, WEB].map(|i| c[i].0.as_str()));
+    assert_eq!(x.errors.len(), 1, "{:?}", x.errors);
+    let e = &x.errors[0];
+    assert_eq!((e.code, e.line), (ErrorCode::UnsupportedEncoding, Some(39)));
+    assert!(e.message.contains("b2c3d4e5-0007") && e.message.contains("chargeIT Mobility"));
+    records_are(&x, &[BSM_B, BSM_E, WEB]);
     let s = sessions(&x, Some(&registry()));
-    assert_eq!(s.len(), 3);
-    assert_eq!(s[2].group.evse_id.as_deref(), Some("DE*XYZ*ETEST3"));
-    assert!(
-        s.iter()
-            .filter(|g| g.has_ocmf())
-            .all(|g| g.report.verdict == SessionVerdict::Valid)
-    );
-    assert_eq!(
-        s[1].formats[0].check.verdict(),
-        ocmf_core::Verdict::Malformed
-    );
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[1].group.evse_id.as_deref(), Some("DE*XYZ*ETEST3"));
+    assert!(s.iter().all(|g| g.report.verdict == SessionVerdict::Valid));
 }
 
 #[test]
