@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use ocmf_core::transport::{self, InputFormat, PieceKind, TransportError};
 use ocmf_core::formats::FormatCheck;
+use ocmf_core::transport::{self, InputFormat, PieceKind, TransportError};
 use ocmf_core::{Error, ErrorCode, Item, KeyInput, Report, Verdict};
 
 use crate::output::print_errors;
@@ -255,7 +255,10 @@ fn other_format(setup: &Setup, bytes: &[u8], render: Render, out: &mut impl Writ
     let check = setup.checker().verify_format(bytes, setup.key());
     let mut tally = Tally::default();
     tally.add(check.verdict());
-    if write_format(&check, render, out).and_then(|()| out.flush()).is_err() {
+    if write_format(&check, render, out)
+        .and_then(|()| out.flush())
+        .is_err()
+    {
         return Some(EXIT_IO);
     }
     Some(tally.exit())

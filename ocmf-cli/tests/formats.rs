@@ -168,11 +168,13 @@ fn a_broken_value_of_a_known_format_is_malformed_not_invalid() {
 /// the one the core gives for the value with the key carried with it.
 #[test]
 fn extract_and_verify_the_formats_inside_every_container() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../ocmf-core/tests/data/containers");
-    let manifest: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_str(
-        &std::fs::read_to_string(format!("{dir}/manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ocmf-core/tests/data/containers"
+    );
+    let manifest: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/manifest.json")).unwrap())
+            .unwrap();
     let checker = Checker::new();
     for name in manifest.keys() {
         let path = format!("{dir}/{name}");

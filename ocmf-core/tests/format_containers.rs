@@ -69,9 +69,12 @@ fn every_fixture_gives_each_sample_its_format_and_its_own_check() {
         assert_eq!(checks.len(), ids.len(), "{name}: every value checked once");
         for (i, (v, id)) in x.values.iter().zip(&ids).enumerate() {
             let s = &samples[id];
-            let format = v.format.unwrap_or_else(|| panic!("{name}: {id} read as OCMF"));
+            let format = v
+                .format
+                .unwrap_or_else(|| panic!("{name}: {id} read as OCMF"));
             assert_eq!(format.as_str(), s.format, "{name}: {id}");
-            let direct = checker.verify_format(s.value.as_bytes(), KeyInput::text(s.key.as_deref()));
+            let direct =
+                checker.verify_format(s.value.as_bytes(), KeyInput::text(s.key.as_deref()));
             let got = checks[&i];
             assert_eq!(got.verdict(), direct.verdict(), "{name}: {id}");
             assert_eq!(got.code(), direct.code(), "{name}: {id}");
@@ -84,7 +87,11 @@ fn every_fixture_gives_each_sample_its_format_and_its_own_check() {
             n += 1;
         }
     }
-    assert_eq!(seen.len(), Format::ALL.len(), "every format in some container");
+    assert_eq!(
+        seen.len(),
+        Format::ALL.len(),
+        "every format in some container"
+    );
     assert!(n >= 40, "{n}");
 }
 
@@ -102,8 +109,16 @@ fn the_containers_are_detected_and_name_their_transports() {
             InputFormat::OcppMessage,
             Transport::Ocpp20Base64,
         ),
-        ("ocpi_alfen.json", InputFormat::OcpiCdr, Transport::OcpiBase64),
-        ("oicp_sig_only.json", InputFormat::OicpCdr, Transport::OicpRaw),
+        (
+            "ocpi_alfen.json",
+            InputFormat::OcpiCdr,
+            Transport::OcpiBase64,
+        ),
+        (
+            "oicp_sig_only.json",
+            InputFormat::OicpCdr,
+            Transport::OicpRaw,
+        ),
     ];
     for (name, format, first) in cases {
         let x = extract(name);
@@ -160,7 +175,10 @@ fn convert_to_xml_round_trips_every_format_value() {
                 Format::EdlMennekes => "EDL_40_MENNEKES",
                 other => other.as_str(),
             };
-            assert!(xml.contains(&format!("format=\"{safe}\"")), "{name}: {safe}");
+            assert!(
+                xml.contains(&format!("format=\"{safe}\"")),
+                "{name}: {safe}"
+            );
         }
     }
 }
@@ -185,11 +203,13 @@ fn the_json_names_the_format_and_holds_the_checks() {
         assert_eq!(f["check"]["key"]["source"], "carried");
     }
     // OCMF values name no format.
-    let ocmf = transport::extract(&std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/cdr/ocpi_cdr_base64.json"
-    ))
-    .unwrap());
+    let ocmf = transport::extract(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/cdr/ocpi_cdr_base64.json"
+        ))
+        .unwrap(),
+    );
     assert!(ocmf.values.iter().all(|v| v.format.is_none()));
     assert!(ocmf.to_json()["values"][0]["format"].is_null());
     let g = Checker::new().sessions(&ocmf, KeyInput::None).unwrap();
@@ -202,9 +222,7 @@ fn a_users_key_overrides_the_carried_one_and_a_tampered_value_is_invalid() {
     let samples = samples();
     // The wrong key (the ISA meter's) for the EMOC values: no signature verifies.
     let other = samples["isa_edl40-029"].key.clone().unwrap();
-    let groups = Checker::new()
-        .sessions(&x, KeyInput::Text(&other))
-        .unwrap();
+    let groups = Checker::new().sessions(&x, KeyInput::Text(&other)).unwrap();
     for f in &groups[0].formats {
         assert_ne!(f.check.verdict(), Verdict::Valid);
         assert_eq!(f.check.report.key.as_ref().unwrap().1, KeyOrigin::Caller);
@@ -222,13 +240,18 @@ fn a_users_key_overrides_the_carried_one_and_a_tampered_value_is_invalid() {
     // A different base32 letter in the data set.
     let c = data.remove(10);
     data.insert(10, if c == 'A' { 'B' } else { 'A' });
-    let tampered = [&fields[..4], &[data.as_str()], &fields[5..]].concat().join(";");
+    let tampered = [&fields[..4], &[data.as_str()], &fields[5..]]
+        .concat()
+        .join(";");
     *sv = Value::from(<base64ct::Base64 as base64ct::Encoding>::encode_string(
         tampered.as_bytes(),
     ));
     let x = transport::extract(&cdr.to_string());
     let groups = Checker::new().sessions(&x, KeyInput::None).unwrap();
-    assert_eq!(groups[0].formats[0].check.verdict(), Verdict::InvalidSignature);
+    assert_eq!(
+        groups[0].formats[0].check.verdict(),
+        Verdict::InvalidSignature
+    );
     assert_eq!(groups[0].formats[1].check.verdict(), Verdict::Valid);
 }
 

@@ -13,11 +13,11 @@ use serde_json::{Map, Value, value::RawValue};
 
 use super::decode::decode_record;
 use super::kind::format_value;
-use crate::formats::Format;
 use super::text::line_at;
 use super::{Builder, InputFormat, Transport, ocpi, oicp};
 use crate::decimal::ExactDecimal;
 use crate::error::{ErrorCode, Span};
+use crate::formats::Format;
 
 /// One CDR object with its members still raw.
 pub(crate) type Raw<'a> = BTreeMap<String, &'a RawValue>;

@@ -19,8 +19,8 @@ use alloc::{
     string::{String, ToString},
 };
 
-use super::{InputFormat, MAX_ENCODED_BYTES};
 use super::decode::{Enc, decode_base64, is_hex};
+use super::{InputFormat, MAX_ENCODED_BYTES};
 use crate::formats::{self, Format};
 
 /// The format of a signed value, or `None` for OCMF (and for anything no
@@ -191,7 +191,8 @@ pub(crate) fn format_value(
 fn carried_enc(t: &str, f: Format) -> Enc {
     match f {
         Format::Edl40 | Format::IsaEdl40
-            if t.bytes().all(|c| c.is_ascii_hexdigit() || c.is_ascii_whitespace()) =>
+            if t.bytes()
+                .all(|c| c.is_ascii_hexdigit() || c.is_ascii_whitespace()) =>
         {
             Enc::Hex
         }
@@ -207,7 +208,10 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(safe_format(" ocmf "), Some(Named::Ocmf));
-        assert_eq!(safe_format("SML_EDL40_P"), Some(Named::Format(Format::Edl40)));
+        assert_eq!(
+            safe_format("SML_EDL40_P"),
+            Some(Named::Format(Format::Edl40))
+        );
         assert_eq!(safe_format("EDL_40_P"), Some(Named::Format(Format::Edl40)));
         assert_eq!(
             safe_format("bsm_ws36a"),

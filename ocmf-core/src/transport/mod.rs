@@ -221,9 +221,9 @@ use alloc::{string::String, vec::Vec};
 use crate::decimal::ExactDecimal;
 use crate::error::ErrorCode;
 
+pub use kind::value_format;
 pub use sessions::{GroupReport, ValueFormatCheck};
 pub use split::{BlockSplitter, PieceKind, RecordPiece, SplitRecords, split_records};
-pub use kind::value_format;
 pub use xml::to_xml;
 
 /// Largest input [`extract`] reads (64 MiB).

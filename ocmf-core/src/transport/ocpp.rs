@@ -11,9 +11,9 @@ use serde_json::{Map, Value, value::RawValue};
 
 use super::decode::{Enc, decode_record, key_text};
 use super::kind::{Named, encoding_format, format_value, value_format};
-use crate::formats::Format;
 use super::{Builder, SignedValue, Transport, TxEvent, TxKind};
 use crate::error::ErrorCode;
+use crate::formats::Format;
 
 /// Where a message sits in the input and what it belongs to.
 #[derive(Debug, Clone, Copy)]

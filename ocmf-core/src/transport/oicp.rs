@@ -9,9 +9,9 @@ use serde_json::{Map, Value};
 use super::cdr::{Raw, decode, energy, short, text, text_of, value};
 use super::decode::{decode_record, key_text};
 use super::kind::{Named, encoding_format, format_value};
-use crate::formats::Format;
 use super::{Builder, SignedValue, Transport};
 use crate::error::ErrorCode;
+use crate::formats::Format;
 
 /// The reading context of a `MeteringStatus` (`Progress1` … `Progress8` occur too).
 fn context(status: Option<&str>) -> Option<&'static str> {
