@@ -40,15 +40,19 @@ pub fn value_format(input: &[u8]) -> Option<Format> {
         return None;
     }
     if let Ok(text) = core::str::from_utf8(input) {
-        let container = matches!(
-            super::detect(text),
-            InputFormat::TpsXml
-                | InputFormat::OcppMessage
-                | InputFormat::OcppLog
-                | InputFormat::PtbJson
-                | InputFormat::OcpiCdr
-                | InputFormat::OicpCdr
-        );
+        let container = match super::detect(text) {
+            // S.A.F.E.'s root is `<values>` (or one `<value>`); a vendor's
+            // XML (`<ChargingProcess>`, `<signedMeterValue>`) is a value.
+            InputFormat::TpsXml => safe_root(text),
+            other => matches!(
+                other,
+                InputFormat::OcppMessage
+                    | InputFormat::OcppLog
+                    | InputFormat::PtbJson
+                    | InputFormat::OcpiCdr
+                    | InputFormat::OicpCdr
+            ),
+        };
         // A container, unless a format reader reads it whole (a vendor's
         // XML is told from a S.A.F.E. XML by its reader, not by `detect`).
         if container {
@@ -56,6 +60,32 @@ pub fn value_format(input: &[u8]) -> Option<Format> {
         }
     }
     named(input)
+}
+
+/// Whether the first element of an XML text is `<values>` or `<value>`
+/// (with or without a prefix), after the declaration, comments and white
+/// space.
+fn safe_root(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("<?") || rest.starts_with("<!") {
+            let Some(end) = rest.find('>') else {
+                return false;
+            };
+            rest = rest.get(end + 1..).unwrap_or("");
+            continue;
+        }
+        let Some(tag) = rest.strip_prefix('<') else {
+            return false;
+        };
+        let name: &str = tag
+            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .next()
+            .unwrap_or("");
+        let local = name.rsplit(':').next().unwrap_or(name);
+        return local == "values" || local == "value";
+    }
 }
 
 /// The format [`formats::read`] names for `input` (read or not).
@@ -242,6 +272,16 @@ mod tests {
         assert_eq!(value_format(b"OCMF|{}|{}"), None);
         assert_eq!(value_format(b"AP;0;3;x"), Some(Format::Alfen));
         assert_eq!(value_format(b"hello"), None);
+        assert_eq!(
+            value_format(b"<ChargingProcess><ServerId>09"),
+            Some(Format::EdlMennekes)
+        );
+        assert_eq!(
+            value_format(
+                b"<?xml version=\"1.0\"?>\n<!-- x --><t:values xmlns:t=\"u\"><ChargingProcess/>"
+            ),
+            None
+        );
         let line = "AP;0;3;A;B;C;";
         let hex = base16ct::upper::encode_string(line.as_bytes());
         let (text, f, enc) = format_value(&hex, None).unwrap();
