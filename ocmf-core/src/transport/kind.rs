@@ -19,45 +19,30 @@ use alloc::{
     string::{String, ToString},
 };
 
+use super::MAX_ENCODED_BYTES;
 use super::decode::{Enc, decode_base64, is_hex};
-use super::{InputFormat, MAX_ENCODED_BYTES};
 use crate::formats::{self, Format};
 
 /// The format of a signed value, or `None` for OCMF (and for anything no
 /// format reader recognises, which the OCMF reader then answers).
 ///
 /// The rule every caller shares: a value that holds `OCMF|` anywhere is
-/// OCMF, and so is a container the transport detection recognises (a
-/// S.A.F.E. XML, an OCPP message or log, a CDR: [`extract`](super::extract)
-/// reads the values inside it) unless a format reader reads it whole (a
-/// vendor's XML, which `detect` cannot tell from S.A.F.E.'s); otherwise the value is a [`Format`] value
-/// exactly when the format detection ([`formats::read`]) names a format for
-/// it, also when that format's reader then finds it broken (so the answer
-/// is that format's typed error, not a missing OCMF header).
+/// OCMF, and so is a S.A.F.E. XML container (root `<values>` or `<value>`:
+/// [`extract`](super::extract) reads the values inside it, whichever
+/// format they are in); otherwise the value is a [`Format`] value exactly
+/// when the format detection ([`formats::read`]) names a format for it,
+/// also when that format's reader then finds it broken (so the answer is
+/// that format's typed error, not a missing OCMF header). The other
+/// containers (OCPP, CDRs, PTB) are never named a format by the detection.
 #[must_use]
 pub fn value_format(input: &[u8]) -> Option<Format> {
     if input.windows(5).any(|w| w == b"OCMF|") {
         return None;
     }
-    if let Ok(text) = core::str::from_utf8(input) {
-        let container = match super::detect(text) {
-            // S.A.F.E.'s root is `<values>` (or one `<value>`); a vendor's
-            // XML (`<ChargingProcess>`, `<signedMeterValue>`) is a value.
-            InputFormat::TpsXml => safe_root(text),
-            other => matches!(
-                other,
-                InputFormat::OcppMessage
-                    | InputFormat::OcppLog
-                    | InputFormat::PtbJson
-                    | InputFormat::OcpiCdr
-                    | InputFormat::OicpCdr
-            ),
-        };
-        // A container, unless a format reader reads it whole (a vendor's
-        // XML is told from a S.A.F.E. XML by its reader, not by `detect`).
-        if container {
-            return formats::read(input).ok().map(|v| v.format);
-        }
+    // A vendor's XML (`<ChargingProcess>`, `<signedMeterValue>`) is a value;
+    // a S.A.F.E. XML holding such values is not.
+    if core::str::from_utf8(input).is_ok_and(|t| t.trim_start().starts_with('<') && safe_root(t)) {
+        return None;
     }
     named(input)
 }
