@@ -7,7 +7,7 @@
 | batch | `call`, `threads`, `ocmf`, `key`, `profile`, `lang`: one item of one batch call (the corpus plus a sample of the generated records, per-item keys; or, with `shared_key`, one key for the whole call) |
 | batch-trusted | as batch, plus `registry` |
 | session | `files` (what the CLI reads), `records` ([record, key, label] for the bindings that take records), `key`, `registry`, `profile`, `lang` |
-| extract | `input` (a file under inputs/), `registry`, `profile`, `lang`: the corpus and OCPP log, and every OCPI/OICP CDR fixture (with and without its registry) |
+| extract | `input` (a file under inputs/), `registry`, `profile`, `lang`: the corpus and OCPP log, and every OCPI/OICP CDR fixture (with and without its registry), every container fixture of the other formats |
 | xml | `input` |
 | sign-verify | `payload`, `secret`, `algorithm` (SA or curve name), `profile`, `lang` |
 | format | `input` (a file under inputs/formats/), `key`, `registry`, `lang`: a signed value in another format (issue 19): the samples, with registries naming the carried key, and unreadable values |
@@ -433,6 +433,21 @@ def make_cases(outdir: str, corpus_path: str, generated_path: str, ocmf_bin: str
         add("xml", path, input=path)
     for path in cdr_inputs:
         add("xml", path, input=path)
+    # The other formats inside the containers (issue 19): the core's
+    # fixtures next to the CDR ones (the real samples in S.A.F.E. XML, OCPP,
+    # OCPI, OICP), extracted and written back as XML.
+    containers = os.path.join(os.path.dirname(os.path.abspath(cdr)), "containers") if cdr else ""
+    if os.path.isdir(containers):
+        os.makedirs(f"{outdir}/inputs/containers", exist_ok=True)
+        for name in sorted(os.listdir(containers)):
+            if not name.endswith((".json", ".xml")) or name == "manifest.json":
+                continue
+            shutil.copyfile(f"{containers}/{name}", f"{outdir}/inputs/containers/{name}")
+            path = f"inputs/containers/{name}"
+            for profile, lang in [("interop", "en"), ("strict", "de")]:
+                add("extract", f"{path}@no registry/{profile}/{lang}", input=path, registry=None,
+                    profile=profile, lang=lang)
+            add("xml", path, input=path)
     if formats:
         cases += _format_cases(outdir, formats, ocmf_bin)
         cases += _format_session_cases(outdir, formats)

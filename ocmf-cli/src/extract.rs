@@ -7,7 +7,7 @@ use ocmf_core::Lang;
 use ocmf_core::session::SessionRecord;
 use ocmf_core::transport::Extraction;
 
-use crate::output::{print_format_session, print_session, session_exit};
+use crate::output::{format_exit, print_format, print_format_session, print_session, session_exit};
 use crate::{Common, ConvertTo, EXIT_IO, EXIT_MALFORMED, OneInput, Setup, load, read_file};
 
 /// `session`: the values of every file, checked together as one session.
@@ -155,7 +155,14 @@ pub(crate) fn run_extract(c: &OneInput) -> u8 {
         print_summary(&mut out, &c.file, &ex, lang)
     };
     for g in &sessions {
-        worst = worst.max(session_exit(g.report.verdict));
+        // A group of values in other formats only has no OCMF session: its
+        // format checks answer.
+        if g.has_ocmf() {
+            worst = worst.max(session_exit(g.report.verdict));
+        }
+        for f in &g.formats {
+            worst = worst.max(format_exit(f.check.verdict()));
+        }
         if !c.common.json {
             let title = format!(
                 "station {} transaction {} evse {}",
@@ -165,7 +172,16 @@ pub(crate) fn run_extract(c: &OneInput) -> u8 {
                     .evse
                     .map_or_else(|| "-".to_owned(), |e| e.to_string())
             );
-            res = res.and_then(|()| print_session(&mut out, &title, &g.report, lang));
+            if g.has_ocmf() || g.formats.is_empty() {
+                res = res.and_then(|()| print_session(&mut out, &title, &g.report, lang));
+            } else {
+                res = res.and_then(|()| writeln!(out, "{title}"));
+            }
+            for f in &g.formats {
+                res = res
+                    .and_then(|()| write!(out, "  value {}: ", f.value))
+                    .and_then(|()| print_format(&mut out, &f.check, false, lang));
+            }
         }
     }
     if c.common.json {

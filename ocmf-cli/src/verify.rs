@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use ocmf_core::formats::FormatCheck;
 use ocmf_core::transport::{self, InputFormat, PieceKind, TransportError};
 use ocmf_core::{Error, ErrorCode, Item, KeyInput, Report, Verdict};
 
@@ -15,6 +16,8 @@ use crate::{EXIT_IO, EXIT_MALFORMED, OneInput, Setup};
 /// could not be read.
 struct Records<'a> {
     items: Vec<(Cow<'a, str>, Option<String>)>,
+    /// Per item: whether it is a value in another format (from a container).
+    formats: Vec<bool>,
     errors: Vec<TransportError>,
 }
 
@@ -34,6 +37,7 @@ fn records(bytes: &[u8]) -> Records<'_> {
     let Some(text) = plain else {
         let ex = transport::extract_bytes(bytes);
         return Records {
+            formats: ex.values.iter().map(|v| v.format.is_some()).collect(),
             items: ex
                 .values
                 .into_iter()
@@ -44,6 +48,7 @@ fn records(bytes: &[u8]) -> Records<'_> {
     };
     let mut r = Records {
         items: Vec::new(),
+        formats: Vec::new(),
         errors: Vec::new(),
     };
     for piece in transport::split_records(text) {
@@ -178,6 +183,9 @@ fn whole(
         eprintln!("ocmf: no record in {}", c.file);
         return EXIT_MALFORMED;
     }
+    if input.formats.contains(&true) {
+        return mixed(setup, &input, render, out, progress, tally);
+    }
     let items: Vec<Item<'_>> = input
         .items
         .iter()
@@ -201,30 +209,71 @@ fn whole(
     tally.exit()
 }
 
-/// A signed value in one of the other formats (Alfen, EDL40, ...; issue
-/// 19): an input without any `OCMF|` that the core's format detection
-/// recognises. Its one answer is written (JSON, or a verdict line with the
-/// readings for `inspect`) and the exit code returned; `None` leaves the
-/// input to the OCMF path, so that every OCMF input keeps its answers.
-fn other_format(setup: &Setup, bytes: &[u8], render: Render, out: &mut impl Write) -> Option<u8> {
-    if bytes.windows(5).any(|w| w == b"OCMF|") {
-        return None;
+/// A container holding values in other formats: each value in input order,
+/// an OCMF record checked as one, a value of another format by the format
+/// check (with the user's key, else the key carried with it).
+fn mixed(
+    setup: &Setup,
+    input: &Records<'_>,
+    render: Render,
+    out: &mut impl Write,
+    progress: &Progress,
+    mut tally: Tally,
+) -> u8 {
+    let checker = setup.checker();
+    let mut n = 0;
+    for ((record, carried), &format) in input.items.iter().zip(&input.formats) {
+        let written = if format {
+            let check =
+                checker.verify_format_carried(record.as_bytes(), setup.key(), carried.as_deref());
+            tally.add(check.verdict());
+            progress.suspend(|| write_format(&check, render, out))
+        } else {
+            n += 1;
+            let report = checker.verify(record.as_bytes(), setup.key_for(carried.as_deref()));
+            tally.add(report.verdict);
+            progress.suspend(|| out.write_all(&render.lines(n, &report)))
+        };
+        if written.is_err() {
+            return EXIT_IO;
+        }
+        progress.record();
     }
+    if out.flush().is_err() {
+        return EXIT_IO;
+    }
+    tally.exit()
+}
+
+/// A signed value in one of the other formats (Alfen, EDL40, ...; issue
+/// 19): an input the core names a format ([`transport::value_format`]).
+/// Its one answer is written (JSON, or a verdict line with the readings for
+/// `inspect`) and the exit code returned; `None` leaves the input to the
+/// OCMF path, so that every OCMF input keeps its answers.
+fn other_format(setup: &Setup, bytes: &[u8], render: Render, out: &mut impl Write) -> Option<u8> {
+    transport::value_format(bytes)?;
     let check = setup.checker().verify_format(bytes, setup.key());
-    // Nothing recognised (no format named): the OCMF path answers.
-    check.format?;
     let mut tally = Tally::default();
     tally.add(check.verdict());
+    if write_format(&check, render, out)
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return Some(EXIT_IO);
+    }
+    Some(tally.exit())
+}
+
+/// One format check: its JSON line, or its verdict line (and readings for
+/// `inspect`).
+fn write_format(check: &FormatCheck, render: Render, out: &mut impl Write) -> io::Result<()> {
     let mut text = Vec::new();
     if render.json {
         text.extend_from_slice(check.to_json_string(render.lang).as_bytes());
         text.push(b'\n');
     } else {
         // Writing to a Vec cannot fail.
-        let _ = crate::output::print_format(&mut text, &check, render.inspect, render.lang);
+        let _ = crate::output::print_format(&mut text, check, render.inspect, render.lang);
     }
-    if out.write_all(&text).and_then(|()| out.flush()).is_err() {
-        return Some(EXIT_IO);
-    }
-    Some(tally.exit())
+    out.write_all(&text)
 }

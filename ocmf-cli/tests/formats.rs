@@ -160,3 +160,57 @@ fn a_broken_value_of_a_known_format_is_malformed_not_invalid() {
     assert!(json.get("format").is_none(), "{json}");
     std::fs::remove_dir_all(d).unwrap();
 }
+
+/// The other formats inside the containers (S.A.F.E. XML, OCPP, OCPI,
+/// OICP): `ocmf extract --json` is the core's extraction-with-sessions JSON
+/// (each value's `format`, each group's `formats` checks) and exits by the
+/// checks; `ocmf verify --json` answers one FormatCheck line per value,
+/// the one the core gives for the value with the key carried with it.
+#[test]
+fn extract_and_verify_the_formats_inside_every_container() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ocmf-core/tests/data/containers"
+    );
+    let manifest: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/manifest.json")).unwrap())
+            .unwrap();
+    let checker = Checker::new();
+    for name in manifest.keys() {
+        let path = format!("{dir}/{name}");
+        let ex = ocmf_core::transport::extract(&std::fs::read_to_string(&path).unwrap());
+        let groups = checker.sessions(&ex, KeyInput::None).unwrap();
+        let o = ocmf(&["extract", "--json", &path]);
+        let want = ex.json_with_sessions(&groups, Lang::En);
+        let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(got, want, "{name}");
+        let worst = groups
+            .iter()
+            .flat_map(|g| &g.formats)
+            .map(|f| match f.check.verdict() {
+                Verdict::Valid => 0,
+                Verdict::InvalidSignature => 1,
+                _ => 2,
+            })
+            .max()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(worst), "{name}");
+        let o = ocmf(&["verify", "--json", &path]);
+        let lines: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
+        assert_eq!(lines.len(), ex.values.len(), "{name}");
+        for (v, line) in ex.values.iter().zip(lines) {
+            let c = checker.verify_format_carried(
+                v.record.as_bytes(),
+                KeyInput::None,
+                v.public_key.as_deref(),
+            );
+            assert_eq!(line, c.to_json_string(Lang::En), "{name}");
+        }
+        assert_eq!(o.status.code(), Some(worst), "{name}");
+    }
+    // Human output names the format of each value.
+    let o = ocmf(&["extract", &format!("{dir}/ocpi_alfen.json")]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("value 0: ALFEN: valid"), "{text}");
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -518,6 +518,26 @@ impl<'r> Checker<'r> {
         Ok(extraction.sessions(&self.session_context(key.as_deref())))
     }
 
+    /// [`Checker::verify_format`] for a value found in a container
+    /// ([`SignedValue::format`](crate::transport::SignedValue::format)):
+    /// the user's `key`, else the key the container `carried` with the
+    /// value (reported as carried: it proves integrity, not origin), else
+    /// the key inside the value.
+    #[must_use]
+    pub fn verify_format_carried(
+        &self,
+        input: &[u8],
+        key: KeyInput<'_>,
+        carried: Option<&str>,
+    ) -> crate::formats::FormatCheck {
+        match carried.filter(|c| !c.trim().is_empty()) {
+            Some(c) if key.is_none() => {
+                self.verify_format_as(input, KeyInput::Text(c), crate::formats::KeyOrigin::Carried)
+            }
+            _ => self.verify_format(input, key),
+        }
+    }
+
     fn session_context<'k>(&self, key: Option<&'k PublicKey>) -> SessionContext<'k>
     where
         'r: 'k,

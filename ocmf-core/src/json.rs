@@ -25,7 +25,7 @@
 //! | [`PayloadJson`] | [`Payload`] | `charge_point_id`, `charge_point_type`, `format_version`, `gateway_id`, `gateway_serial`, `gateway_version`, `identification_data`, `identification_flags`, `identification_level`, `identification_type`, `meter_firmware`, `meter_model`, `meter_serial`, `meter_vendor`, `pagination`, `readings`, `tariff_text`, `user_assigned` |
 //! | [`ReadingJson`] | [`Reading`] (carried forward) | `cumulated_loss`, `current_type`, `error_flags`, `obis`, `reason`, `status`, `time`, `time_status`, `unit`, `unix_ms`, `value` |
 //! | [`ExtractionJson`] | [`Extraction`] | `byte_order_mark`, `duplicates`, `errors`, `format`, `groups`, `values` |
-//! | [`SignedValueJson`] | [`SignedValue`] | `billed_kwh`, `connector`, `context`, `evse`, `evse_id`, `origin`, `plain_data`, `public_key`, `record`, `station`, `timestamp`, `token`, `transaction_id`, `transaction_inferred`, `transport` |
+//! | [`SignedValueJson`] | [`SignedValue`] | `billed_kwh`, `connector`, `context`, `evse`, `evse_id`, `format`, `origin`, `plain_data`, `public_key`, `record`, `station`, `timestamp`, `token`, `transaction_id`, `transaction_inferred`, `transport` |
 //! | [`OriginJson`] | [`Origin`] | `action`, `line`, `message_id` |
 //! | [`TransportErrorJson`] | [`TransportError`] | `code`, `line`, `message`, `name` |
 //! | [`GroupJson`] | [`Group`] | `evse`, `evse_id`, `station`, `token`, `transaction_id`, `values` |
@@ -514,6 +514,13 @@ pub(crate) struct SignedValueJson<'x> {
     pub(crate) evse: Option<u32>,
     /// The EVSE id as text (charge detail records).
     pub(crate) evse_id: Option<&'x str>,
+    /// The format of the value: `null` for OCMF, else the other format's
+    /// stable name (`ALFEN`, `EDL40`, ...).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::FormatWord>")
+    )]
+    pub(crate) format: Option<&'static str>,
     /// Where in the input the value was found.
     pub(crate) origin: OriginJson<'x>,
     /// The plain text a charge detail record shows for the value.
@@ -603,6 +610,7 @@ impl<'x> SignedValueJson<'x> {
             context: v.context.as_deref(),
             evse: v.evse,
             evse_id: v.evse_id.as_deref(),
+            format: v.format.map(crate::formats::Format::as_str),
             origin: OriginJson::new(&v.origin),
             plain_data: v.plain_data.as_deref(),
             public_key: v.public_key.as_deref(),

@@ -260,6 +260,30 @@ static void test_xml(void) {
     free(in);
 }
 
+/* The other formats in CDRs (issue 19): an OCPI CDR naming "Alfen
+ * Eichrecht" (the real Alfen samples, ../containers) is read, not 807: each
+ * value names its format and the session holds its format check. */
+static void test_format_cdr(void) {
+    ocmf_extract_summary sum;
+    ocmf_result rc;
+    char *json = extract("../containers/ocpi_alfen.json", NULL, &sum, &rc);
+    CHECK(json != NULL);
+    if (json == NULL) return;
+    CHECK_EQ_U(rc, OCMF_RESULT_OK);
+    const char *values = json_get(json_get(json, "extraction"), "values");
+    CHECK_EQ_U(json_len(values), 2);
+    CHECK_EQ_U(sum.values, 2);
+    for (size_t i = 0; i < 2; i++) CHECK(json_is(json_get(json_at(values, i), "format"), "\"ALFEN\""));
+    const char *formats = json_get(json_at(json_get(json, "sessions"), 0), "formats");
+    CHECK_EQ_U(json_len(formats), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const char *check = json_get(json_at(formats, i), "check");
+        CHECK(json_is(json_get(check, "verdict"), "\"valid\""));
+        CHECK(json_is(json_get(json_get(check, "key"), "source"), "\"carried\""));
+    }
+    free(json);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ocmf-core/tests/data/cdr\n", argv[0]);
@@ -274,5 +298,6 @@ int main(int argc, char **argv) {
     test_json_lines("oicp_notifications.jsonl");
     test_registry();
     test_xml();
+    test_format_cdr();
     return check_summary("test_cdr");
 }

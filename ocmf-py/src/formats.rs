@@ -161,7 +161,7 @@ pub(crate) struct FormatResult {
 }
 
 impl FormatResult {
-    fn new(check: FormatCheck, lang: Lang) -> Self {
+    pub(crate) fn new(check: FormatCheck, lang: Lang) -> Self {
         let value = check.to_json(lang);
         Self {
             message: value["message"].as_str().unwrap_or_default().to_owned(),

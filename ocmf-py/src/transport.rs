@@ -7,8 +7,10 @@ use ocmf_core::transport::{self as tr, GroupReport, SignedValue, Transport};
 use pyo3::prelude::*;
 
 use crate::boundary::{core_error, guarded, invalid_argument, text_or_bytes};
+use crate::formats::FormatResult;
 use crate::registry::Registry;
 use crate::session::{SessionArgs, SessionOutcome};
+use ocmf_core::formats::Format;
 
 /// One signed value found in the input.
 #[pyclass(module = "ocmf._ocmf", frozen, get_all)]
@@ -34,6 +36,8 @@ pub(crate) struct Value {
     billed_kwh: Option<String>,
     /// What the CDR shows as the value's plain text (OCPI `plain_data`).
     plain_data: Option<String>,
+    /// The format of the value: None for OCMF, else `ALFEN`, `EDL40`, ...
+    format: Option<&'static str>,
 }
 
 impl Value {
@@ -56,6 +60,7 @@ impl Value {
             token: v.token.clone(),
             billed_kwh: v.billed_kwh.map(|d| d.to_string()),
             plain_data: v.plain_data.clone(),
+            format: v.format.map(Format::as_str),
         }
     }
 }
@@ -103,6 +108,9 @@ pub(crate) struct GroupSession {
     group: Py<GroupInfo>,
     #[pyo3(get)]
     session: Py<SessionOutcome>,
+    /// The format check of each value in another format: (value index, result).
+    #[pyo3(get)]
+    formats: Vec<(usize, Py<FormatResult>)>,
     #[pyo3(get)]
     json: String,
 }
@@ -161,6 +169,19 @@ fn value_in(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<Signe
     v.token = attr(py, i, item, "token")?;
     v.billed_kwh = billed_in(py, i, item)?;
     v.plain_data = attr(py, i, item, "plain_data")?;
+    // `format` is optional (a value built before it existed is OCMF).
+    let format: Option<String> = item
+        .getattr("format")
+        .ok()
+        .and_then(|a| a.extract().ok())
+        .flatten();
+    v.format =
+        match format {
+            None => None,
+            Some(name) => Some(Format::from_name(&name).ok_or_else(|| {
+                invalid_argument(py, &format!("value {i}: unknown format {name:?}"))
+            })?),
+        };
     Ok(v)
 }
 
@@ -271,16 +292,25 @@ impl Extraction {
                 .iter()
                 .map(|g| {
                     let outcome = SessionOutcome::of(&g.report, lang);
-                    (g.group.clone(), outcome, g.to_json_string(lang))
+                    let formats: Vec<(usize, FormatResult)> = g
+                        .formats
+                        .iter()
+                        .map(|f| (f.value, FormatResult::new(f.check.clone(), lang)))
+                        .collect();
+                    (g.group.clone(), outcome, formats, g.to_json_string(lang))
                 })
                 .collect::<Vec<_>>()
         })?;
         checked
             .into_iter()
-            .map(|(group, session, json)| {
+            .map(|(group, session, formats, json)| {
                 Ok(GroupSession {
                     group: Py::new(py, GroupInfo::of(group))?,
                     session: Py::new(py, session)?,
+                    formats: formats
+                        .into_iter()
+                        .map(|(i, r)| Ok((i, Py::new(py, r)?)))
+                        .collect::<PyResult<_>>()?,
                     json,
                 })
             })

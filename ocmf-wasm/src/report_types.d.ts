@@ -186,7 +186,9 @@ export interface GroupSessionData {
   evse: number | null;
   /** The EVSE id as text (charge detail records). */
   evseId: string | null;
-  /** The session's report. */
+  /** The format check of each value in another format than OCMF. */
+  formats: ValueFormatCheck[];
+  /** The session's report (of the OCMF values). */
   report: SessionReportData;
   /** The station id. */
   station: string | null;
@@ -370,6 +372,8 @@ export interface SignedValue {
   evse: number | null;
   /** The EVSE id as text (charge detail records). */
   evseId: string | null;
+  /** The format of the value: `null` for OCMF, else the other format's stable name (`ALFEN`, `EDL40`, ...). */
+  format: FormatName | null;
   /** Where in the input the value was found. */
   origin: Origin;
   /** The plain text a charge detail record shows for the value. */
@@ -428,6 +432,14 @@ export type TrustStatus = "trusted" | "untrusted" | "mismatch" | "expired" | "un
 
 /** `IS`: a boolean, or a legacy status string. */
 export type UserAssigned = boolean | string;
+
+/** The JSON of a `ValueFormatCheck`. */
+export interface ValueFormatCheck {
+  /** The format check. */
+  check: FormatCheck;
+  /** The index into the extraction's `values`. */
+  value: number;
+}
 
 export type Verdict = "valid" | "invalid-signature" | "malformed" | "unsupported";
 

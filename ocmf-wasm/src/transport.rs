@@ -227,6 +227,10 @@ fn read_signed_value(item: &JsValue) -> Result<SignedValue, JsValue> {
     v.evse_id = s("evseId")?;
     v.token = s("token")?;
     v.plain_data = s("plainData")?;
+    v.format = match s("format")? {
+        None => None,
+        Some(f) => Some(ocmf_core::formats::Format::from_name(&f).ok_or_else(|| arg_error(F))?),
+    };
     v.billed_kwh = match s("billedKwh")? {
         None => None,
         Some(t) => Some(ExactDecimal::parse(&t).ok_or_else(|| arg_error(F))?),

@@ -93,6 +93,17 @@ impl Checker<'_> {
     /// `too_large` before any reader sees it.
     #[must_use]
     pub fn verify_format(&self, input: &[u8], key: KeyInput<'_>) -> FormatCheck {
+        self.verify_format_as(input, key, KeyOrigin::Caller)
+    }
+
+    /// [`Checker::verify_format`] with `key` reported as coming from
+    /// `origin` (a container's key is [`KeyOrigin::Carried`]).
+    pub(crate) fn verify_format_as(
+        &self,
+        input: &[u8],
+        key: KeyInput<'_>,
+        origin: KeyOrigin,
+    ) -> FormatCheck {
         let backend = self.backend_kind();
         // A value is a record: the record size limit bounds what the
         // readers (XML, JSON, SML) allocate.
@@ -127,7 +138,7 @@ impl Checker<'_> {
             };
         // The caller's key, else the carried one (origin kept).
         let given = match key.decode(backend) {
-            Some(Ok(k)) => Some(((*k).clone(), KeyOrigin::Caller)),
+            Some(Ok(k)) => Some(((*k).clone(), origin)),
             Some(Err(e)) => {
                 let report = FormatReport::new(e.verdict(), e.code.name());
                 return done(report, None, value);

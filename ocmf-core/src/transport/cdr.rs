@@ -12,10 +12,12 @@ use alloc::{
 use serde_json::{Map, Value, value::RawValue};
 
 use super::decode::decode_record;
+use super::kind::format_value;
 use super::text::line_at;
 use super::{Builder, InputFormat, Transport, ocpi, oicp};
 use crate::decimal::ExactDecimal;
 use crate::error::{ErrorCode, Span};
+use crate::formats::Format;
 
 /// One CDR object with its members still raw.
 pub(crate) type Raw<'a> = BTreeMap<String, &'a RawValue>;
@@ -279,9 +281,18 @@ pub(crate) fn energy(m: &Raw<'_>, key: &str) -> Result<Option<ExactDecimal>, Str
 }
 
 /// A carried signed value decoded to its record, with the transport its
-/// encoding names among the carrier's `[plain, hex, base64]`.
-pub(crate) fn decode(text: &str, via: [Transport; 3]) -> Result<(String, Transport), String> {
-    decode_record(text).map(|(record, enc)| (record, enc.transport(via)))
+/// encoding names among the carrier's `[plain, hex, base64]`: an OCMF
+/// record, or, where the CDR `declared` another format, that format's value
+/// ([`format_value`]).
+pub(crate) fn decode(
+    text: &str,
+    declared: Option<Format>,
+    via: [Transport; 3],
+) -> Result<(String, Transport, Option<Format>), String> {
+    match declared {
+        None => decode_record(text).map(|(record, enc)| (record, enc.transport(via), None)),
+        Some(f) => format_value(text, Some(f)).map(|(r, f, enc)| (r, enc.transport(via), Some(f))),
+    }
 }
 
 /// An id for messages: at most 64 characters of it.

@@ -62,11 +62,31 @@
 //!   and `MeteringSignatureEncodingFormat`. Notifications of other types carry
 //!   no signed values and are skipped.
 //! * The key in a CDR is a carried key, like an OCPP `publicKey`.
-//! * A CDR whose encoding is not OCMF (OCPI `encoding_method` other than
-//!   `OCMF`; OICP `MeteringSignatureEncodingFormat` that does not name OCMF
-//!   while its values are no OCMF records) is one
-//!   [`ErrorCode::UnsupportedEncoding`] entry naming the CDR and the
-//!   encoding: its values are not read, the rest of the input is.
+//! * A CDR whose encoding names another format (OCPI "Alfen Eichrecht",
+//!   "EDL40 E-Mobility Extension", "EDL40 Mennekes"; OICP the same names,
+//!   or values that are all of other formats) is read as that format (see
+//!   *Other formats* below). A CDR whose encoding is neither OCMF nor a
+//!   format this crate reads is one [`ErrorCode::UnsupportedEncoding`] entry
+//!   naming the CDR and the encoding: its values are not read, the rest of
+//!   the input is.
+//!
+//! ## Other formats (issue 19)
+//!
+//! A value in another [`Format`](crate::formats::Format) has
+//! [`SignedValue::format`] set and its value text in
+//! [`SignedValue::record`] (the text the format reader reads, never
+//! re-serialised: an SML frame stays its hex or base64 text, a hex or base64
+//! encoded `AP;` line or PCDF text is decoded). It is found in S.A.F.E. XML
+//! by `<signedData format=…>` (`ALFEN`, `EDL_40_P` / `SML_EDL40_P`,
+//! `ISA_EDL_40_P`, `EDL_40_SIG`, `EDL_40_MENNEKES`, `PCDF`, and this crate's
+//! stable names; an unknown name is 806), in OCPP 1.6 `SignedData` by the
+//! format detection, in OCPP 2.0.1 by `encodingMethod` naming a format or
+//! by the detection, and in CDRs as above. [`value_format`] is the one
+//! rule that says which reader a value is for.
+//! [`Checker::sessions`](crate::Checker::sessions) checks each such value
+//! with [`Checker::verify_format_carried`](crate::Checker::verify_format_carried)
+//! ([`GroupReport::formats`]), outside the OCMF session; [`to_xml`] writes
+//! it back with its S.A.F.E. format.
 //!
 //! ## OCPP logs
 //!
@@ -186,6 +206,7 @@
 mod cdr;
 mod decode;
 mod group;
+mod kind;
 mod ocpi;
 mod ocpp;
 mod oicp;
@@ -200,7 +221,8 @@ use alloc::{string::String, vec::Vec};
 use crate::decimal::ExactDecimal;
 use crate::error::ErrorCode;
 
-pub use sessions::GroupReport;
+pub use kind::value_format;
+pub use sessions::{GroupReport, ValueFormatCheck};
 pub use split::{BlockSplitter, PieceKind, RecordPiece, SplitRecords, split_records};
 pub use xml::to_xml;
 
@@ -401,8 +423,13 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct SignedValue {
-    /// The decoded OCMF record text, byte-exact as signed (surrounding white space removed).
+    /// The decoded OCMF record text, byte-exact as signed (surrounding white
+    /// space removed); for a value in another [`format`](SignedValue::format),
+    /// the value text as that format's reader reads it (see [`value_format`]).
     pub record: String,
+    /// The format of the value: `None` for OCMF, else the other format
+    /// ([`Checker::verify_format`](crate::Checker::verify_format) checks it).
+    pub format: Option<crate::formats::Format>,
     /// The key text as carried, for [`PublicKey::parse`](crate::PublicKey::parse);
     /// `None` when absent or empty.
     pub public_key: Option<String>,
@@ -441,6 +468,7 @@ impl SignedValue {
     pub fn new(record: String, transport: Transport) -> Self {
         Self {
             record,
+            format: None,
             public_key: None,
             transport,
             station: None,

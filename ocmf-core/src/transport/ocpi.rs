@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::cdr::{Raw, decode, energy, short, text, text_of, value};
 use super::decode::key_text;
+use super::kind::{Named, encoding_format};
 use super::{Builder, SignedValue, Transport};
 use crate::error::ErrorCode;
 
@@ -44,19 +45,24 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
         bad(b, format!("OCPI CDR {name} has no signed_data object"));
         return;
     };
-    match sd.get("encoding_method") {
-        Some(Value::String(e)) if e.trim().eq_ignore_ascii_case("OCMF") => {}
-        Some(Value::String(e)) => {
-            b.error(
-                ErrorCode::UnsupportedEncoding,
-                Some(line),
-                format!(
-                    "OCPI CDR {name}: encoding_method \"{}\" is not OCMF; its signed values are not checked",
-                    short(e)
-                ),
-            );
-            return;
-        }
+    // OCMF, or one of the other formats the specification lists
+    // ("Alfen Eichrecht", "EDL40 E-Mobility Extension", "EDL40 Mennekes").
+    let declared = match sd.get("encoding_method") {
+        Some(Value::String(e)) => match encoding_format(e) {
+            Some(Named::Ocmf) => None,
+            Some(Named::Format(f)) => Some(f),
+            None => {
+                b.error(
+                    ErrorCode::UnsupportedEncoding,
+                    Some(line),
+                    format!(
+                        "OCPI CDR {name}: encoding_method \"{}\" is not OCMF; its signed values are not checked",
+                        short(e)
+                    ),
+                );
+                return;
+            }
+        },
         _ => {
             bad(
                 b,
@@ -64,7 +70,7 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
             );
             return;
         }
-    }
+    };
     t.public_key = match sd.get("public_key") {
         Some(Value::String(k)) => match key_text(k) {
             Ok(k) => k,
@@ -92,15 +98,17 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
         };
         match decode(
             data,
+            declared,
             [
                 Transport::OcpiRaw,
                 Transport::OcpiHex,
                 Transport::OcpiBase64,
             ],
         ) {
-            Ok((record, transport)) => {
+            Ok((record, transport, format)) => {
                 let mut v = t.clone();
                 v.record = record;
+                v.format = format;
                 v.transport = transport;
                 v.context = context(sv.get("nature").and_then(Value::as_str)).map(Into::into);
                 v.plain_data = sv

@@ -10,8 +10,10 @@ use alloc::{
 use serde_json::{Map, Value, value::RawValue};
 
 use super::decode::{Enc, decode_record, key_text};
+use super::kind::{Named, encoding_format, format_value, value_format};
 use super::{Builder, SignedValue, Transport, TxEvent, TxKind};
 use crate::error::ErrorCode;
+use crate::formats::Format;
 
 /// Where a message sits in the input and what it belongs to.
 #[derive(Debug, Clone, Copy)]
@@ -273,8 +275,9 @@ fn sampled(b: &mut Builder, sv: &Map<String, Value>, template: &SignedValue) -> 
         let Some(smv) = smv.as_object() else {
             return Err("signedMeterValue is not an object".to_string());
         };
-        let (record, enc, key) = envelope(smv, "signedMeterData")?;
+        let (record, enc, key, format) = envelope(smv, "signedMeterData")?;
         v.record = record;
+        v.format = format;
         v.public_key = key;
         v.transport = enc.transport([
             Transport::Ocpp20Raw,
@@ -294,7 +297,9 @@ fn sampled(b: &mut Builder, sv: &Map<String, Value>, template: &SignedValue) -> 
     if !signed_format && !t.starts_with("OCMF|") {
         return Ok(());
     }
-    if t.starts_with('{') {
+    // A value of another format (an `AP;` line, SML, the vendor's XML or
+    // JSON), raw or hex / base64 encoded, where it is no OCMF record.
+    if t.starts_with('{') && value_format(t.as_bytes()).is_none() {
         let obj: Map<String, Value> = serde_json::from_str(t)
             .map_err(|e| format!("SignedData value is not a JSON envelope: {e}"))?;
         let (field, transport) = if obj.contains_key("signedMeterData") {
@@ -306,13 +311,21 @@ fn sampled(b: &mut Builder, sv: &Map<String, Value>, template: &SignedValue) -> 
                 "SignedData envelope has neither signedMeterData nor signedMeterValue".to_string(),
             );
         };
-        let (record, _, key) = envelope(&obj, field)?;
+        let (record, _, key, format) = envelope(&obj, field)?;
         v.record = record;
+        v.format = format;
         v.public_key = key;
         v.transport = transport;
     } else {
-        let (record, enc) = decode_record(t)?;
+        let (record, enc, format) = match decode_record(t) {
+            Ok((record, enc)) => (record, enc, None),
+            Err(e) => match format_value(t, None) {
+                Ok((record, format, enc)) => (record, enc, Some(format)),
+                Err(_) => return Err(e),
+            },
+        };
         v.record = record;
+        v.format = format;
         v.transport = enc.transport([
             Transport::Ocpp16Plain,
             Transport::Ocpp16Hex,
@@ -323,30 +336,51 @@ fn sampled(b: &mut Builder, sv: &Map<String, Value>, template: &SignedValue) -> 
     Ok(())
 }
 
-/// A `SignedMeterValueType`-like object: the record under `field`,
-/// `encodingMethod` (must be OCMF when present), `publicKey`.
-fn envelope(m: &Map<String, Value>, field: &str) -> Result<(String, Enc, Option<String>), String> {
-    match m.get("encodingMethod") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(e)) if e.trim().eq_ignore_ascii_case("OCMF") => {}
-        Some(Value::String(e)) => {
-            return Err(format!(
+/// A `SignedMeterValueType`-like object: the value under `field`,
+/// `encodingMethod`, `publicKey`. An `encodingMethod` that names another
+/// format ([`encoding_format`]), or a value the format detection reads,
+/// gives a value of that format; any other `encodingMethod` than OCMF is
+/// an error.
+fn envelope(m: &Map<String, Value>, field: &str) -> Result<Enveloped, String> {
+    let declared = match m.get("encodingMethod") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(e)) if e.trim().is_empty() => None,
+        Some(Value::String(e)) => match encoding_format(e) {
+            Some(Named::Ocmf) => None,
+            Some(Named::Format(f)) => Some(Ok(f)),
+            None => Some(Err(format!(
                 "encodingMethod \"{}\" is not OCMF",
                 e.chars().take(50).collect::<String>()
-            ));
-        }
+            ))),
+        },
         Some(_) => return Err("encodingMethod is not a string".to_string()),
-    }
+    };
     let Some(data) = str_of(m, field) else {
         return Err(format!("{field} is missing or not a string"));
     };
-    let (record, enc) = decode_record(data).map_err(|e| format!("{field}: {e}"))?;
     let key = match m.get("publicKey") {
         Some(Value::String(k)) => key_text(k)?,
         _ => None,
     };
-    Ok((record, enc, key))
+    let other = |declared| format_value(data, declared).map_err(|e| format!("{field}: {e}"));
+    match declared {
+        Some(Ok(f)) => other(Some(f)).map(|(r, f, enc)| (r, enc, key, Some(f))),
+        Some(Err(e)) => match format_value(data, None) {
+            Ok((r, f, enc)) => Ok((r, enc, key, Some(f))),
+            Err(_) => Err(e),
+        },
+        None => match decode_record(data) {
+            Ok((record, enc)) => Ok((record, enc, key, None)),
+            Err(e) => match format_value(data, None) {
+                Ok((r, f, enc)) => Ok((r, enc, key, Some(f))),
+                Err(_) => Err(format!("{field}: {e}")),
+            },
+        },
+    }
 }
+
+/// A value read from an envelope: text, encoding, carried key, format.
+type Enveloped = (String, Enc, Option<String>, Option<Format>);
 
 // ---------------------------------------------------------------------------
 // Single messages and logs

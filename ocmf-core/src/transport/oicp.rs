@@ -8,8 +8,10 @@ use serde_json::{Map, Value};
 
 use super::cdr::{Raw, decode, energy, short, text, text_of, value};
 use super::decode::{decode_record, key_text};
+use super::kind::{Named, encoding_format, format_value};
 use super::{Builder, SignedValue, Transport};
 use crate::error::ErrorCode;
+use crate::formats::Format;
 
 /// The reading context of a `MeteringStatus` (`Progress1` … `Progress8` occur too).
 fn context(status: Option<&str>) -> Option<&'static str> {
@@ -103,17 +105,20 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
             )
         })
         .collect();
-    if let Some(format) = foreign_format(info, &entries) {
-        b.error(
+    let reading = match encoding(info, &entries) {
+        Ok(r) => r,
+        Err(format) => {
+            b.error(
             ErrorCode::UnsupportedEncoding,
             Some(line),
             format!(
                 "{what} {name}: MeteringSignatureEncodingFormat \"{}\" is not OCMF; its signed values are not checked",
                 short(format)
             ),
-        );
-        return;
-    }
+            );
+            return;
+        }
+    };
     t.public_key = match info.and_then(|i| i.get("PublicKey")) {
         Some(Value::String(k)) => match key_text(k) {
             Ok(k) => k,
@@ -137,17 +142,25 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
             );
             continue;
         };
+        let declared = match reading {
+            Reading::Ocmf => None,
+            Reading::Other(Some(f)) => Some(f),
+            // Each value names its own format (the detection's).
+            Reading::Other(None) => format_value(data, None).ok().map(|(_, f, _)| f),
+        };
         match decode(
             data,
+            declared,
             [
                 Transport::OicpRaw,
                 Transport::OicpHex,
                 Transport::OicpBase64,
             ],
         ) {
-            Ok((record, transport)) => {
+            Ok((record, transport, format)) => {
                 let mut v = t.clone();
                 v.record = record;
+                v.format = format;
                 v.transport = transport;
                 v.context = context(status).map(Into::into);
                 b.push(v);
@@ -160,25 +173,51 @@ pub(crate) fn cdr(m: &Raw<'_>, line: usize, b: &mut Builder) {
     }
 }
 
-/// The encoding format when it names something other than OCMF and the
-/// values are not OCMF records either. The field is free text ("EDL40
-/// Mennekes: V1", and even "UTF-8" in the specification's example), so a
-/// format that does not say OCMF over values that are OCMF is read as OCMF.
-fn foreign_format<'i>(
+/// How the values of a CDR are read.
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    /// As OCMF records.
+    Ocmf,
+    /// As values of another format: the one the CDR names, or (`None`)
+    /// each value's own, by the format detection.
+    Other(Option<Format>),
+}
+
+/// How the values are read, from `MeteringSignatureEncodingFormat` and the
+/// values: the field is free text ("EDL40 Mennekes: V1", "EDL", and even
+/// "UTF-8" in the specification's example), so a name that says OCMF, or
+/// values that are all OCMF records, are read as OCMF; a name of another
+/// format ([`encoding_format`]) as that format; values that are all of
+/// other formats by their own formats.
+///
+/// # Errors
+/// The name, when it is none of these.
+fn encoding<'i>(
     info: Option<&'i Map<String, Value>>,
     entries: &[Entry<'_>],
-) -> Option<&'i str> {
-    let format = info?
-        .get("MeteringSignatureEncodingFormat")?
-        .as_str()
+) -> Result<Reading, &'i str> {
+    let Some(format) = info
+        .and_then(|i| i.get("MeteringSignatureEncodingFormat"))
+        .and_then(Value::as_str)
         .map(str::trim)
-        .filter(|f| !f.is_empty())?;
+        .filter(|f| !f.is_empty())
+    else {
+        return Ok(Reading::Ocmf);
+    };
     if format.to_ascii_uppercase().contains("OCMF") {
-        return None;
+        return Ok(Reading::Ocmf);
     }
-    let all_ocmf = !entries.is_empty()
-        && entries
-            .iter()
-            .all(|(_, d, _)| d.is_some_and(|d| decode_record(d).is_ok()));
-    (!all_ocmf).then_some(format)
+    if let Some(Named::Format(f)) = encoding_format(format) {
+        return Ok(Reading::Other(Some(f)));
+    }
+    let all = |ok: &dyn Fn(&str) -> bool| {
+        !entries.is_empty() && entries.iter().all(|(_, d, _)| d.is_some_and(ok))
+    };
+    if all(&|d| decode_record(d).is_ok()) {
+        Ok(Reading::Ocmf)
+    } else if all(&|d| format_value(d, None).is_ok()) {
+        Ok(Reading::Other(None))
+    } else {
+        Err(format)
+    }
 }

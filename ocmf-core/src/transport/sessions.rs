@@ -8,7 +8,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Extraction, Group};
+use crate::Checker;
+use crate::checker::KeyInput;
 use crate::error::Lang;
+use crate::formats::FormatCheck;
+use crate::formats::check::FormatCheckJson;
 use crate::json::{ExtractionJson, to_string, to_value};
 use crate::session::json::SessionJson;
 use crate::session::{Claims, SessionContext, SessionRecord, SessionReport, evaluate_claimed};
@@ -18,8 +22,44 @@ use crate::session::{Claims, SessionContext, SessionRecord, SessionReport, evalu
 pub struct GroupReport<'a> {
     /// The group (station, transaction, EVSE, value indices).
     pub group: Group,
-    /// The session evaluated from the group's values, in session order.
+    /// The session evaluated from the group's OCMF values, in session order
+    /// (a group of values in other formats only has no OCMF session: its
+    /// report is `malformed` with `session_empty`, and [`GroupReport::formats`]
+    /// holds the answers).
     pub report: SessionReport<'a>,
+    /// The format check of each value of the group in another format
+    /// ([`SignedValue::format`](super::SignedValue::format)), in session order.
+    pub formats: Vec<ValueFormatCheck>,
+}
+
+/// The format check of one value of an extraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValueFormatCheck {
+    /// The index into [`Extraction::values`].
+    pub value: usize,
+    /// What [`Checker::verify_format`](crate::Checker::verify_format) answers for it.
+    pub check: FormatCheck,
+}
+
+impl GroupReport<'_> {
+    /// Whether the group holds an OCMF value (so that [`GroupReport::report`]
+    /// is a session of its values, not an empty one).
+    #[must_use]
+    pub fn has_ocmf(&self) -> bool {
+        self.group.values.len() > self.formats.len()
+    }
+}
+
+/// The JSON of a [`ValueFormatCheck`].
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ValueFormatCheck"))]
+pub(crate) struct ValueFormatCheckJson<'a> {
+    /// The format check.
+    check: FormatCheckJson<'a>,
+    /// The index into the extraction's `values`.
+    value: usize,
 }
 
 /// The JSON of a [`GroupReport`] (fields in sorted order).
@@ -31,7 +71,9 @@ pub(crate) struct GroupReportJson<'a> {
     evse: Option<u32>,
     /// The EVSE id as text (charge detail records).
     evse_id: Option<&'a str>,
-    /// The session's report.
+    /// The format check of each value in another format than OCMF.
+    formats: Vec<ValueFormatCheckJson<'a>>,
+    /// The session's report (of the OCMF values).
     report: SessionJson<'a>,
     /// The station id.
     station: Option<&'a str>,
@@ -59,6 +101,14 @@ impl GroupReport<'_> {
         GroupReportJson {
             evse: self.group.evse,
             evse_id: self.group.evse_id.as_deref(),
+            formats: self
+                .formats
+                .iter()
+                .map(|f| ValueFormatCheckJson {
+                    check: FormatCheckJson::new(&f.check, lang),
+                    value: f.value,
+                })
+                .collect(),
             report: self.report.json(lang),
             station: self.group.station.as_deref(),
             token: self.group.token.as_deref(),
@@ -67,7 +117,7 @@ impl GroupReport<'_> {
         }
     }
 
-    /// `{evse, evse_id, report, station, token, transaction_id, values}`.
+    /// `{evse, evse_id, formats, report, station, token, transaction_id, values}`.
     #[must_use]
     pub fn to_json(&self, lang: Lang) -> Value {
         to_value(&self.json(lang))
@@ -84,30 +134,55 @@ impl Extraction {
     /// Evaluates every group ([`Extraction::groups`]) as one session. Each
     /// value's carried key goes with it; its OCPP message id is the label.
     /// A group of values from a charge detail record is also checked
-    /// against what the CDR claims (billed energy, plain text).
+    /// against what the CDR claims (billed energy, plain text). A value in
+    /// another format is checked on its own ([`Checker::verify_format`]
+    /// with the user's key, else the key carried with it, else the key
+    /// inside the value) and left out of the OCMF session.
     #[must_use]
     pub(crate) fn sessions(&self, ctx: &SessionContext<'_>) -> Vec<GroupReport<'_>> {
+        let checker = Checker::new()
+            .with_options(ctx.options)
+            .registry(ctx.registry);
         self.groups()
             .into_iter()
             .map(|group| {
-                let records: Vec<SessionRecord<'_>> = group
-                    .values
-                    .iter()
-                    .filter_map(|&i| self.values.get(i))
-                    .map(|v| SessionRecord {
+                let values = || {
+                    group
+                        .values
+                        .iter()
+                        .filter_map(|&i| self.values.get(i).map(|v| (i, v)))
+                };
+                let records: Vec<SessionRecord<'_>> = values()
+                    .filter(|(_, v)| v.format.is_none())
+                    .map(|(_, v)| SessionRecord {
                         record: &v.record,
                         key: v.public_key.as_deref(),
                         label: v.origin.message_id.as_deref(),
                     })
                     .collect();
-                let values = || group.values.iter().filter_map(|&i| self.values.get(i));
-                let from_cdr = values().any(|v| v.transport.is_cdr());
+                let formats = values()
+                    .filter(|(_, v)| v.format.is_some())
+                    .map(|(i, v)| ValueFormatCheck {
+                        value: i,
+                        check: checker.verify_format_carried(
+                            v.record.as_bytes(),
+                            ctx.key.map_or(KeyInput::None, KeyInput::Decoded),
+                            v.public_key.as_deref(),
+                        ),
+                    })
+                    .collect();
+                let ocmf = || values().map(|(_, v)| v).filter(|v| v.format.is_none());
+                let from_cdr = ocmf().any(|v| v.transport.is_cdr());
                 let claims = from_cdr.then(|| Claims {
-                    billed_kwh: values().find_map(|v| v.billed_kwh),
-                    plain_data: values().map(|v| v.plain_data.as_deref()).collect(),
+                    billed_kwh: ocmf().find_map(|v| v.billed_kwh),
+                    plain_data: ocmf().map(|v| v.plain_data.as_deref()).collect(),
                 });
                 let report = evaluate_claimed(&records, ctx, claims.as_ref());
-                GroupReport { group, report }
+                GroupReport {
+                    group,
+                    report,
+                    formats,
+                }
             })
             .collect()
     }

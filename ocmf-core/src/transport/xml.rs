@@ -35,6 +35,7 @@ use core::fmt::Write;
 use roxmltree::{Document, Node, ParsingOptions};
 
 use super::decode::{decode_record, is_hex, key_text};
+use super::kind::{Named, format_value, safe_format, safe_name};
 use super::{Builder, SignedValue, Transport};
 use crate::error::ErrorCode;
 
@@ -143,27 +144,45 @@ fn value(b: &mut Builder, node: Node<'_, '_>, line: usize) {
         xml_err(b, Some(line), "<value> has no <signedData>".to_string());
         return;
     };
-    if let Some(f) = data.attribute("format") {
-        if !f.trim().eq_ignore_ascii_case("OCMF") {
-            xml_err(
-                b,
-                Some(line),
-                format!(
-                    "signedData format \"{}\" is not OCMF",
-                    f.chars().take(50).collect::<String>()
-                ),
-            );
-            return;
-        }
-    }
-    let record = match decode_record(&text_of(data)) {
-        Ok((r, _)) => r,
+    let text = text_of(data);
+    let declared = match data.attribute("format").filter(|f| !f.trim().is_empty()) {
+        None => None,
+        Some(f) => match safe_format(f) {
+            Some(Named::Ocmf) => None,
+            Some(Named::Format(f)) => Some(f),
+            None => {
+                xml_err(
+                    b,
+                    Some(line),
+                    format!(
+                        "signedData format \"{}\" is not OCMF and no format this crate reads",
+                        f.chars().take(50).collect::<String>()
+                    ),
+                );
+                return;
+            }
+        },
+    };
+    // A value without a format name is OCMF unless it reads as another format.
+    let read = match declared {
+        Some(f) => format_value(&text, Some(f)).map(|(r, f, _)| (r, Some(f))),
+        None => match decode_record(&text) {
+            Ok((r, _)) => Ok((r, None)),
+            Err(e) => match format_value(&text, None) {
+                Ok((r, f, _)) if data.attribute("format").is_none() => Ok((r, Some(f))),
+                _ => Err(e),
+            },
+        },
+    };
+    let (record, format) = match read {
+        Ok(r) => r,
         Err(e) => {
             xml_err(b, Some(line), e);
             return;
         }
     };
     let mut v = SignedValue::new(record, Transport::TpsXml);
+    v.format = format;
     v.context = attr(node, "context");
     v.transaction_id = ext_attr(node, "transactionId").or_else(|| attr(node, "transactionId"));
     v.station = ext_attr(node, "station");
@@ -256,7 +275,9 @@ pub fn to_xml(values: &[super::SignedValue]) -> String {
         if v.transaction_inferred {
             attr_out(&mut out, "ocmf:inferred", "true");
         }
-        out.push_str(">\n    <signedData format=\"OCMF\" encoding=\"");
+        out.push_str(">\n    <signedData format=\"");
+        out.push_str(v.format.map_or("OCMF", safe_name));
+        out.push_str("\" encoding=\"");
         if v.record.chars().all(xml_char) {
             out.push_str("plain\">");
             escape_into(&mut out, &v.record, false);

@@ -14,7 +14,7 @@ from typing import Iterable, Optional, Tuple, Union
 
 from . import _ocmf
 from ._errors import InvalidArgumentError, TransportError, error_class_for_code
-from ._ocmf import Key
+from ._ocmf import FormatResult, Key
 from ._registry import Registry, native_registry
 from ._session import SessionResult
 
@@ -73,6 +73,9 @@ class SignedValue:
     """The energy the CDR bills, in kWh, exactly as written (never a float)."""
     plain_data: Optional[str] = None
     """What the CDR shows as the value's plain text (OCPI ``plain_data``)."""
+    format: Optional[str] = None
+    """None for OCMF, else the other format (``ALFEN``, ``EDL40``, ...): then
+    ``record`` is the value text its reader reads (:func:`ocmf.verify_format`)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class Group:
 class GroupSession:
     """One group of an extraction and its session verdict (``result``)."""
 
-    __slots__ = ("station", "transaction_id", "evse", "evse_id", "token", "values", "result", "_json")
+    __slots__ = ("station", "transaction_id", "evse", "evse_id", "token", "values", "result", "formats", "_json")
 
     station: Optional[str]
     transaction_id: Optional[str]
@@ -123,6 +126,8 @@ class GroupSession:
     token: Optional[str]
     values: Tuple[int, ...]
     result: SessionResult
+    formats: Tuple[Tuple[int, "FormatResult"], ...]
+    """The format check of each value in another format: ``(value index, result)``."""
 
     def __init__(
         self,
@@ -134,7 +139,9 @@ class GroupSession:
         json_text: str,
         evse_id: Optional[str] = None,
         token: Optional[str] = None,
+        formats: Tuple[Tuple[int, "FormatResult"], ...] = (),
     ) -> None:
+        self.formats = formats
         self.station = station
         self.transaction_id = transaction_id
         self.evse = evse
@@ -220,6 +227,7 @@ class Extraction:
                 token=v.token,
                 billed_kwh=None if v.billed_kwh is None else Decimal(v.billed_kwh),
                 plain_data=v.plain_data,
+                format=v.format,
             )
             for v in native.values()
         )
@@ -259,6 +267,7 @@ class Extraction:
                     json_text=g.json,
                     evse_id=group.evse_id,
                     token=group.token,
+                    formats=tuple(g.formats),
                 )
             )
         return out

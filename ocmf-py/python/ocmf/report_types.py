@@ -237,8 +237,10 @@ class GroupSessionDict(TypedDict):
     """The EVSE (or connector) the values name."""
     evse_id: Optional[str]
     """The EVSE id as text (charge detail records)."""
+    formats: list["ValueFormatCheckDict"]
+    """The format check of each value in another format than OCMF."""
     report: "SessionReportDict"
-    """The session's report."""
+    """The session's report (of the OCMF values)."""
     station: Optional[str]
     """The station id."""
     token: Optional[str]
@@ -462,6 +464,8 @@ class SignedValueDict(TypedDict):
     """The EVSE."""
     evse_id: Optional[str]
     """The EVSE id as text (charge detail records)."""
+    format: Union[FormatName, None]
+    """The format of the value: `null` for OCMF, else the other format's stable name (`ALFEN`, `EDL40`, ...)."""
     origin: "OriginDict"
     """Where in the input the value was found."""
     plain_data: Optional[str]
@@ -513,4 +517,13 @@ class TrustDict(TypedDict):
     status: TrustStatus
     """`trusted`, `untrusted`, `mismatch`, `expired` or `unknown`."""
 
-__all__ = ["FormatKeySource", "FormatName", "FormatReadingKind", "KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "BilledEnergyDict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "FormatCheckDict", "FormatErrorDict", "FormatFindingDict", "FormatKeyDict", "FormatReadingDict", "FormatSessionDict", "FormatSessionValueDict", "FormatSignatureDict", "FormatValueDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict"]
+
+class ValueFormatCheckDict(TypedDict):
+    """The JSON of a `ValueFormatCheck`."""
+
+    check: "FormatCheckDict"
+    """The format check."""
+    value: int
+    """The index into the extraction's `values`."""
+
+__all__ = ["FormatKeySource", "FormatName", "FormatReadingKind", "KeySource", "Profile", "SessionVerdict", "Severity", "TimeStatus", "TransportName", "TrustStatus", "UserAssignedDict", "Verdict", "BilledEnergyDict", "EnergyDict", "ExtractionDict", "ExtractionWithSessionsDict", "FindingDict", "FormatCheckDict", "FormatErrorDict", "FormatFindingDict", "FormatKeyDict", "FormatReadingDict", "FormatSessionDict", "FormatSessionValueDict", "FormatSignatureDict", "FormatValueDict", "GroupDict", "GroupSessionDict", "MessagesDict", "OriginDict", "PayloadDict", "ReadingDict", "RegisterSummaryDict", "ReportDict", "SessionFindingDict", "SessionRecordOutcomeDict", "SessionReportDict", "SessionTimeDict", "SignedValueDict", "TransportErrorDict", "TrustDict", "ValueFormatCheckDict"]

@@ -138,7 +138,7 @@ write("ocpi_cdr_plain_mismatch.json", pretty(ocpi_cdr(
     0.15, key=BSM_KEY)))
 alfen = ocpi_cdr("CDR-ALFEN-1", [{"nature": "End", "plain_data": "",
                                   "signed_data": "AP////8BAAAAAAAAAAAAAAAAAAAA"}],
-                 4.2, key="MIIBCgKCAQEAx", method="Alfen Eichrecht", loc="LOC3")
+                 4.2, key="MIIBCgKCAQEAx", method="GraphDefined", loc="LOC3")
 page = {"data": [ocpi_cdr("CDR-BSM-1", bsm, 0.15, key=BSM_KEY), alfen,
                  ocpi_cdr("CDR-WEB-3", [ocpi_sv("End", rec(WEB), "raw")], num("0.0001"),
                           key=key_b64(WEB), loc="LOC4", evse="DE*ABC*E000004")],
@@ -211,7 +211,7 @@ write("oicp_cdr_missing_end.json", pretty(oicp_cdr(
     "b2c3d4e5-0006", [oicp_smv("Start", rec(BSM_B))], 0.15, key=BSM_HEX)))
 mennekes = oicp_cdr("b2c3d4e5-0007", [{"SignedMeteringValue": "4D454E4E454B45530102030405",
                                         "MeteringStatus": "End"}],
-                    3.5, key="04AABB", fmt="EDL40 Mennekes: V1")
+                    3.5, key="04AABB", fmt="chargeIT Mobility: V1")
 opage = {"content": [oicp_cdr("b2c3d4e5-0001", obsm, 0.15, key=BSM_HEX), mennekes,
                      oicp_cdr("b2c3d4e5-0003", [oicp_smv("End", rec(WEB), "raw")], num("0.0001"),
                               key=key_hex(WEB), evse="DE*XYZ*ETEST3")],
