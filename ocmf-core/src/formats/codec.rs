@@ -66,7 +66,10 @@ pub(super) fn by_name(
 /// base64, recognised by the SML start escape `1b1b1b1b 01010101`.
 pub(super) fn sml_text(text: &str) -> Option<Vec<u8>> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let bytes = if compact.len() >= 16 && compact[..16].eq_ignore_ascii_case("1b1b1b1b01010101") {
+    // Compared as bytes: the text may hold any character (slicing the
+    // string at byte 16 could cut one: a fuzz finding).
+    let start = compact.as_bytes().get(..16);
+    let bytes = if start.is_some_and(|b| b.eq_ignore_ascii_case(b"1b1b1b1b01010101")) {
         HEXLOWER_PERMISSIVE.decode(compact.as_bytes()).ok()?
     } else if compact.starts_with("GxsbGwEBAQ") {
         BASE64
