@@ -9,9 +9,11 @@ extern crate std;
 #[cfg(target_pointer_width = "64")]
 mod fiat;
 pub mod secp192k1;
+pub mod secp224k1;
 mod vartime;
 
 pub use secp192k1::Secp192k1;
+pub use secp224k1::Secp224k1;
 
 use ecdsa::{EcdsaCurve, Signature};
 
