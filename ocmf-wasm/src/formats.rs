@@ -1,6 +1,7 @@
 //! `verifyFormat`, `verifyFormatJson` and `FormatResult`: signed meter values
 //! in the formats other than OCMF (Alfen, EDL40, ISA-EDL40, SML
-//! signature-only, Mennekes, PCDF, EMH chargeIT, BAUER BSM-WS36A) through
+//! signature-only, Mennekes, PCDF, EMH chargeIT, BAUER BSM-WS36A,
+//! ChargePoint) through
 //! the core's [`Checker::verify_format`](ocmf_core::Checker::verify_format).
 //!
 //! Detection, reading, the key rule (caller's, carried or registered key)
