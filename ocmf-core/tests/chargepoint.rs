@@ -184,6 +184,9 @@ fn secp224k1_is_no_ocmf_algorithm() {
     );
     let e = Algorithm::from_name("secp224k1").unwrap_err();
     assert_eq!(e.code, ErrorCode::AlgorithmNotInSpec);
+    // No OCMF record can be signed on it.
+    let e = ocmf_core::sign("{}", &[7; 28], Algorithm::ecdsa_sha256(Curve::Secp224k1)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::AlgorithmNotInSpec);
     // An OCMF record cannot name it.
     let e = Algorithm::from_name("ECDSA-secp224k1-SHA256").unwrap_err();
     assert!(
