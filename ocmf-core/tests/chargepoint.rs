@@ -84,11 +84,17 @@ fn without_a_key_or_with_one_on_another_curve_it_is_unsupported() {
         (Verdict::Unsupported, "key_missing")
     );
     assert!(out.value.is_some());
-    // A P-256 key (the secp256r1 re-signed test data's curve).
+    // A P-256 key (newer firmware's curve): a curve ChargePoint has, but
+    // not this signature's.
     let p256 = "04\
         6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296\
         4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5";
     let out = check(&value, Some(p256));
+    assert_eq!(out.verdict(), Verdict::InvalidSignature, "{}", out.code());
+    assert_eq!(out.report.curve, Some(Curve::P256));
+    // A key on a curve ChargePoint does not use (secp192k1's generator).
+    let k192 = "04db4ff10ec057e9ae26b07d0280b7f4341da5d1b1eae06c7d9b2f2f6d9c5628a7844163d015be86344082aa88d95e2f9d";
+    let out = check(&value, Some(k192));
     assert_eq!(out.verdict(), Verdict::Unsupported, "{}", out.code());
     assert_eq!(out.code(), "key_curve_mismatch");
     // Another secp224k1 key: the signature does not verify.
@@ -164,6 +170,24 @@ fn a_225_bit_s_and_the_chargy_field_names() {
     let value = json!({"secrrct": spaced, "signature": der}).to_string();
     assert_eq!(
         check(&value, Some(key)).verdict(),
+        Verdict::InvalidSignature
+    );
+}
+
+#[test]
+fn newer_firmware_signs_on_p256() {
+    // A secrrct signed with `openssl dgst -sha256 -sign` on a P-256 key
+    // (as ChargePoint's secp256r1 test data is made).
+    let secrrct = r#"{"meter_serial":"T1","meter_startreading":1.5,"meter_endreading":2.5}"#;
+    let der = "30440220790fd0d2b3d0db37a849010991f6d455e580ccedc5366b182490ab738cf401c102202436dbcca6eafb2d8925f3178b877f741c90c49ab27e10ef8a7e5cb2fcd9eae7";
+    let key = "046c1ed29043705f2eaf18ea7a54cfb5c725199da5e7d874ffeae13898dde2589cee49890168b24d14095858e24df030ead95a28e3556f3ee76eb770534266b214";
+    let value = json!({"secrrct": secrrct, "signature": der}).to_string();
+    let out = check(&value, Some(key));
+    assert_eq!(out.verdict(), Verdict::Valid, "{}", out.code());
+    assert_eq!(out.report.curve, Some(Curve::P256));
+    let tampered = json!({"secrrct": secrrct.replace("2.5", "2.6"), "signature": der}).to_string();
+    assert_eq!(
+        check(&tampered, Some(key)).verdict(),
         Verdict::InvalidSignature
     );
 }

@@ -1,8 +1,10 @@
 //! ChargePoint `secrrct` files (Chargy `ChargePointCrypt01`,
 //! `notes/formats/chargepoint.md`): a JSON document whose exact bytes are
 //! signed, ECDSA with SHA-256 on secp224k1 (the digest cut to the order's
-//! 225 bits), the signature a separate DER file `secrrct.sign`, the key a
-//! separate PEM/SPKI file (given by the caller, or the registry's).
+//! 225 bits; older station firmware) or secp256r1 (newer firmware, Chargy's
+//! `ChargePointCrypt01`), chosen by the key, the signature a separate DER
+//! file `secrrct.sign`, the key a separate PEM/SPKI file (given by the
+//! caller, or the registry's).
 //!
 //! As users have it the value is two files, so the value this reader takes
 //! is a JSON object with both:
@@ -32,7 +34,6 @@ use super::{
     CurveRule, Format, FormatError, FormatErrorKind as K, FormatReading, FormatTime, FormatValue,
     ReadingKind, SignedPart,
 };
-use crate::algorithm::Curve;
 use crate::decimal::ExactDecimal;
 use crate::grammar::TimeStatus;
 
@@ -75,7 +76,7 @@ pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
         label: "value",
         signed_bytes: signed,
         signature,
-        curve: CurveRule::Fixed(Curve::Secp224k1),
+        curve: CurveRule::Secp224k1OrP256,
     });
     Ok(value)
 }

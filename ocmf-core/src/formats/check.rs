@@ -181,7 +181,7 @@ impl FormatValue {
     fn curve(&self) -> Option<Curve> {
         self.signed.iter().find_map(|p| match p.curve {
             CurveRule::Fixed(c) => Some(c),
-            CurveRule::P192OrP256 => None,
+            CurveRule::P192OrP256 | CurveRule::Secp224k1OrP256 => None,
         })
     }
 

@@ -15,7 +15,7 @@
 //! | PCDF text | `pcdf` | text before `(SG:` | P-256 | in the value |
 //! | EMH in chargeIT JSON | `emh` | 320-byte block | P-192 | in the value |
 //! | BAUER BSM-WS36A JSON | `bsm` | concatenated data points | P-256 | in the value |
-//! | ChargePoint `secrrct` + `secrrct.sign` | `chargepoint` | the `secrrct` file | secp224k1 | given |
+//! | ChargePoint `secrrct` + `secrrct.sign` | `chargepoint` | the `secrrct` file | secp224k1 / P-256 | given |
 //!
 //! A key carried inside the value proves integrity, not origin: the report
 //! says which key was used and where it came from ([`KeyOrigin`]).
@@ -210,6 +210,9 @@ pub enum CurveRule {
     Fixed(Curve),
     /// P-192 or P-256, chosen by the key's size (EDL40: the key is given).
     P192OrP256,
+    /// secp224k1 or P-256, chosen by the key (ChargePoint: older station
+    /// firmware signs on secp224k1, newer on secp256r1; the key is given).
+    Secp224k1OrP256,
 }
 
 /// One signature of a value and the exact bytes it covers.
@@ -539,18 +542,18 @@ impl FormatValue {
         }
         for part in &self.signed {
             let curve = match part.curve {
-                CurveRule::Fixed(c) => c,
-                CurveRule::P192OrP256 => match key
+                CurveRule::Fixed(c) => Some(c),
+                CurveRule::P192OrP256 => key
                     .curves()
-                    .find(|c| matches!(c, Curve::P192 | Curve::P256))
-                {
-                    Some(c) => c,
-                    None => {
-                        report.verdict = Verdict::Unsupported;
-                        report.code = ErrorCode::KeyCurveMismatch.name();
-                        return report;
-                    }
-                },
+                    .find(|c| matches!(c, Curve::P192 | Curve::P256)),
+                CurveRule::Secp224k1OrP256 => key
+                    .curves()
+                    .find(|c| matches!(c, Curve::Secp224k1 | Curve::P256)),
+            };
+            let Some(curve) = curve else {
+                report.verdict = Verdict::Unsupported;
+                report.code = ErrorCode::KeyCurveMismatch.name();
+                return report;
             };
             report.curve = Some(curve);
             let algorithm = Algorithm::ecdsa_sha256(curve);
