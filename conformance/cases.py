@@ -263,14 +263,25 @@ def _registry_csv(outdir: str, path: str, rows: list[tuple[str, str]], what: str
 
 
 def _format_cases(outdir: str, samples_path: str, ocmf_bin: str) -> list[dict]:
-    """The other formats (issue 19): every sample of `samples_path` but
-    CHARGEPOINT (an OCMF record, not another format) in en and de, with its
-    key where it has one; every valid sample whose key travels inside the
+    """The other formats (issue 19): every sample of `samples_path` in en
+    and de, with its key where it has one (CHARGEPOINT's two files, `secrrct`
+    and its detached signature, as the one object verify_format takes, and
+    its one-digit tamper as one more value); every valid sample whose key travels inside the
     value against a registry naming that key for its meter (trusted) and
     one naming it for another meter only (untrusted); FORMAT_UNREADABLE in
     en and de, and once with a registry (trust unknown)."""
     os.makedirs(f"{outdir}/inputs/formats", exist_ok=True)
-    samples = [s for s in _read_jsonl(samples_path) if s["format"] != "CHARGEPOINT"]
+    samples = []
+    for s in _read_jsonl(samples_path):
+        sig = s.get("detached_signature_hex")
+        if sig is None:
+            samples.append(s)
+            continue
+        tampered = s["signed_value"].replace("86.6", "86.7", 1)
+        assert tampered != s["signed_value"], s["id"]
+        for id_, secrrct in ((s["id"], s["signed_value"]), (f"{s['id']}-tampered", tampered)):
+            both = json.dumps({"secrrct": secrrct, "signature": sig})
+            samples.append(dict(s, id=id_, signed_value=both))
     # Any OCMF file will do for asking whether the CLI decodes a key.
     probe = "inputs/formats/key-probe.ocmf"
     with open(f"{outdir}/{probe}", "w", encoding="utf-8") as f:

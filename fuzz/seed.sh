@@ -156,11 +156,17 @@ for n in (16, 32, 64, 128, 256):
     for _ in range(8):
         put("engine_differential", bytes(rng.getrandbits(8) for _ in range(n)))
 
-# formats: every shared sample of the other formats, as users have them.
+# formats: every shared sample of the other formats, as users have them
+# (ChargePoint: the secrrct text and its detached signature in one object,
+# and the secrrct alone).
 with open("../ocmf-core/tests/data/formats/samples.jsonl", encoding="utf-8") as f:
     for line in f:
         if line.strip():
-            put("formats", json.loads(line)["signed_value"])
+            v = json.loads(line)
+            put("formats", v["signed_value"])
+            if v.get("detached_signature_hex"):
+                put("formats", json.dumps({"secrrct": v["signed_value"],
+                                           "signature": v["detached_signature_hex"]}))
 
 for t in sorted(counts):
     print(f"seed: {t}: {counts[t]} files")

@@ -5,7 +5,7 @@
 // checks every record (`verify`) and every charging session
 // (`Extraction.sessions`), with an optional key registry (`KeyRegistry`).
 // Input without an OCMF record may be a signed value in another format
-// (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER): `verifyFormat` detects and
+// (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER, ChargePoint): `verifyFormat` detects and
 // checks it.
 // Every verdict, trust and finding text comes from the core (`explainVerdict`,
 // `explainTrust`, the reports' messages); `T` holds only the page's own labels.
@@ -17,7 +17,7 @@ const T = {
   en: {
     title: 'OCMF verifier', subtitle: 'Checks signed meter values locally in your browser. Nothing is uploaded.',
     language: 'Language', profile: 'Profile',
-    recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs, OCPI/OICP charge detail records, or a signed value in another format (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER)',
+    recordLabel: 'Signed records (OCMF|…|…), transparency-software XML, OCPP messages or logs, OCPI/OICP charge detail records, or a signed value in another format (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER, ChargePoint)',
     drop: 'Drop a file here or', keyLabel: 'Public key (optional: hex, base64 or PEM)', check: 'Check',
     registryLabel: 'Trusted keys (optional: key registry, CSV or JSON)', export: 'Export XML',
     record: 'Record', found: 'records found', none: 'No OCMF record or other signed meter value found in the input.',
@@ -38,7 +38,7 @@ const T = {
   de: {
     title: 'OCMF-Prüfung', subtitle: 'Prüft signierte Messwerte lokal im Browser. Es wird nichts hochgeladen.',
     language: 'Sprache', profile: 'Profil',
-    recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs, OCPI/OICP-Ladedatensätze (CDR) oder ein signierter Messwert in einem anderen Format (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER)',
+    recordLabel: 'Signierte Datensätze (OCMF|…|…), XML der Transparenzsoftware, OCPP-Nachrichten oder -Logs, OCPI/OICP-Ladedatensätze (CDR) oder ein signierter Messwert in einem anderen Format (Alfen, EDL40, SML, Mennekes, PCDF, EMH, BAUER, ChargePoint)',
     drop: 'Datei hierher ziehen oder', keyLabel: 'Öffentlicher Schlüssel (optional: hex, base64 oder PEM)', check: 'Prüfen',
     registryLabel: 'Vertrauenswürdige Schlüssel (optional: Schlüsselverzeichnis, CSV oder JSON)', export: 'Als XML exportieren',
     record: 'Datensatz', found: 'Datensätze gefunden', none: 'Kein OCMF-Datensatz und kein anderer signierter Messwert in der Eingabe gefunden.',

@@ -29,13 +29,22 @@ fn samples() -> Vec<Sample> {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["format"] != "CHARGEPOINT")
         .map(|v| Sample {
             id: v["id"].as_str().unwrap().to_owned(),
-            value: v["signed_value"].as_str().unwrap().to_owned(),
+            value: value_as_given(&v),
             key: v["public_key"].as_str().map(str::to_owned),
         })
         .collect()
+}
+
+/// The value as a user gives it: the signed value, or for ChargePoint (the
+/// `secrrct` file and its detached `secrrct.sign`) the object holding both.
+fn value_as_given(v: &Value) -> String {
+    let signed = v["signed_value"].as_str().unwrap();
+    match v["detached_signature_hex"].as_str() {
+        Some(sig) => serde_json::json!({"secrrct": signed, "signature": sig}).to_string(),
+        None => signed.to_owned(),
+    }
 }
 
 fn exit_for(v: Verdict) -> i32 {
@@ -108,7 +117,7 @@ fn verify_json_is_the_cores_answer_for_every_sample() {
         }
         n += 1;
     }
-    assert_eq!(n, 40);
+    assert_eq!(n, 41);
     std::fs::remove_dir_all(d).unwrap();
 }
 
@@ -213,4 +222,33 @@ fn extract_and_verify_the_formats_inside_every_container() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("value 0: ALFEN: valid"), "{text}");
     assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn a_one_digit_change_in_the_chargepoint_secrrct_is_an_invalid_signature() {
+    let d = dir("chargepoint");
+    let s = samples()
+        .into_iter()
+        .find(|s| s.id == "chargepoint-076")
+        .unwrap();
+    let key = s.key.as_deref().unwrap();
+    for (name, value, verdict, exit) in [
+        ("as-is", s.value.clone(), "valid", 0),
+        (
+            "tampered",
+            s.value.replacen("86.6", "86.7", 1),
+            "invalid-signature",
+            1,
+        ),
+    ] {
+        let file = d.join(name);
+        std::fs::write(&file, &value).unwrap();
+        let out = ocmf(&["verify", "--json", file.to_str().unwrap(), "--key", key]);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["format"], "CHARGEPOINT", "{name}");
+        assert_eq!(json["verdict"], verdict, "{name}");
+        assert_eq!(json["curve"], "secp224k1", "{name}");
+        assert_eq!(out.status.code(), Some(exit), "{name}");
+    }
+    std::fs::remove_dir_all(d).unwrap();
 }

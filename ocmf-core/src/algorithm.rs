@@ -2,7 +2,9 @@
 
 use core::fmt;
 
-/// The seven elliptic curves of the OCMF specification.
+/// The elliptic curves signatures are verified on: the seven of the OCMF
+/// specification ([`Curve::ALL`]) and secp224k1, which only the ChargePoint
+/// format uses (no OCMF `SA` names it: [`Curve::is_ocmf`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Curve {
@@ -20,10 +22,13 @@ pub enum Curve {
     BrainpoolP256r1,
     /// brainpoolP384r1.
     BrainpoolP384r1,
+    /// secp224k1 (SEC 2; ChargePoint's `secrrct` signatures). Not an OCMF
+    /// curve: not in [`Curve::ALL`], and [`Algorithm::from_name`] refuses it.
+    Secp224k1,
 }
 
 impl Curve {
-    /// Every curve.
+    /// Every curve of the OCMF specification (every `SA` names one of these).
     pub const ALL: [Curve; 7] = [
         Curve::Secp192k1,
         Curve::P192,
@@ -34,13 +39,43 @@ impl Curve {
         Curve::BrainpoolP384r1,
     ];
 
-    /// Size of a field element / scalar in bytes.
+    /// Every curve: [`Curve::ALL`] and the curves of the other formats
+    /// (secp224k1).
+    pub const EVERY: [Curve; 8] = [
+        Curve::Secp192k1,
+        Curve::P192,
+        Curve::P256,
+        Curve::Secp256k1,
+        Curve::P384,
+        Curve::BrainpoolP256r1,
+        Curve::BrainpoolP384r1,
+        Curve::Secp224k1,
+    ];
+
+    /// Whether OCMF has this curve (an `SA` of [`Algorithm::sa`] names it).
+    #[must_use]
+    pub const fn is_ocmf(self) -> bool {
+        !matches!(self, Self::Secp224k1)
+    }
+
+    /// Size of a field element (a coordinate of a SEC1 point) in bytes.
     #[must_use]
     pub const fn field_bytes(self) -> usize {
         match self {
             Self::Secp192k1 | Self::P192 => 24,
+            Self::Secp224k1 => 28,
             Self::P256 | Self::Secp256k1 | Self::BrainpoolP256r1 => 32,
             Self::P384 | Self::BrainpoolP384r1 => 48,
+        }
+    }
+
+    /// Size of a scalar (`r`, `s`) in bytes: [`Curve::field_bytes`], but 29
+    /// for secp224k1, whose order has 225 bits.
+    #[must_use]
+    pub const fn scalar_bytes(self) -> usize {
+        match self {
+            Self::Secp224k1 => 29,
+            other => other.field_bytes(),
         }
     }
 
@@ -55,6 +90,7 @@ impl Curve {
             Self::P384 => "secp384r1",
             Self::BrainpoolP256r1 => "brainpoolP256r1",
             Self::BrainpoolP384r1 => "brainpoolP384r1",
+            Self::Secp224k1 => "secp224k1",
         }
     }
 
@@ -79,13 +115,14 @@ impl Curve {
             Self::P384 => "1.3.132.0.34",
             Self::BrainpoolP256r1 => "1.3.36.3.3.2.8.1.1.7",
             Self::BrainpoolP384r1 => "1.3.36.3.3.2.8.1.1.11",
+            Self::Secp224k1 => "1.3.132.0.32",
         }
     }
 
     /// The curve of a named-curve OID.
     #[must_use]
     pub fn from_oid(oid: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.oid() == oid)
+        Self::EVERY.into_iter().find(|c| c.oid() == oid)
     }
 
     /// Parses a curve name (SEC 2, NIST, RFC 5639 or OCMF spelling; case-insensitive).
@@ -93,7 +130,7 @@ impl Curve {
     pub fn from_name(s: &str) -> Option<Self> {
         let s = s.trim();
         let eq = |x: &str| s.eq_ignore_ascii_case(x);
-        Self::ALL
+        Self::EVERY
             .into_iter()
             .find(|c| eq(c.name()) || eq(c.ocmf_name()))
             .or_else(|| {
@@ -139,11 +176,14 @@ impl Algorithm {
     /// # Errors
     /// [`ErrorCode::UnknownAlgorithm`](crate::ErrorCode::UnknownAlgorithm), or
     /// [`ErrorCode::AlgorithmNotInSpec`](crate::ErrorCode::AlgorithmNotInSpec)
-    /// for an algorithm OCMF does not define (EdDSA, ML-DSA).
+    /// for an algorithm OCMF does not define (EdDSA, ML-DSA, secp224k1).
     pub fn from_name(name: &str) -> Result<Self, crate::Error> {
         use crate::{Error, ErrorCode};
         let name = name.trim();
         if let Some(curve) = Curve::from_name(name) {
+            if !curve.is_ocmf() {
+                return Err(Error::new(ErrorCode::AlgorithmNotInSpec));
+            }
             return Ok(Self::ecdsa_sha256(curve));
         }
         crate::grammar::parse_algorithm(name)
@@ -160,7 +200,8 @@ impl Algorithm {
     /// The default when `SA` is absent: `ECDSA-secp256r1-SHA256`.
     pub const DEFAULT: Self = Self::ecdsa_sha256(Curve::P256);
 
-    /// The `SA` identifier as the specification spells it.
+    /// The `SA` identifier as the specification spells it (for secp224k1,
+    /// which OCMF does not have, the same pattern: no record carries it).
     #[must_use]
     pub const fn sa(self) -> &'static str {
         match self.curve {
@@ -171,6 +212,7 @@ impl Algorithm {
             Curve::P384 => "ECDSA-secp384r1-SHA256",
             Curve::BrainpoolP256r1 => "ECDSA-brainpool256r1-SHA256",
             Curve::BrainpoolP384r1 => "ECDSA-brainpool384r1-SHA256",
+            Curve::Secp224k1 => "ECDSA-secp224k1-SHA256",
         }
     }
 }

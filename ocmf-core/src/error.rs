@@ -293,7 +293,7 @@ error_codes! {
     UnsupportedEncoding = 807, "the signed values are in an encoding other than OCMF, which is not checked", "die signierten werte liegen in einer anderen kodierung als OCMF vor, die nicht geprüft wird";
 
     /// The input is none of the other signed-value formats (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH, BAUER).
-    FormatUnrecognised = 900, "not a signed meter value in any known format (tried ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A)", "kein signierter messwert in einem bekannten format (versucht: ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A)";
+    FormatUnrecognised = 900, "not a signed meter value in any known format (tried ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A, CHARGEPOINT)", "kein signierter messwert in einem bekannten format (versucht: ALFEN, EDL40, ISA_EDL40, SML_SIGNATURE_ONLY, EDL_MENNEKES, PCDF, EMH_CHARGEIT, BSM_WS36A, CHARGEPOINT)";
     /// A value of another format has bad base32, base64 or hex text.
     FormatBadEncoding = 901, "bad base32, base64 or hex text", "fehlerhafter base32-, base64- oder hex-text";
     /// A field of a value of another format has the wrong length.

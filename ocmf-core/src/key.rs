@@ -61,13 +61,13 @@ pub struct PublicKey {
     /// The form of the bytes.
     pub form: KeyForm,
     sec1: Vec<u8>,
-    decoded: [Option<CurveKey>; 7],
+    decoded: [Option<CurveKey>; 8],
 }
 
 const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 
 fn curve_index(c: Curve) -> usize {
-    Curve::ALL.iter().position(|x| *x == c).unwrap_or(0)
+    Curve::EVERY.iter().position(|x| *x == c).unwrap_or(0)
 }
 
 fn err(code: ErrorCode) -> Error {
@@ -272,10 +272,10 @@ impl PublicKey {
             }
             _ => return Err(err(ErrorCode::KeyLength)),
         };
-        let mut decoded = [const { None }; 7];
+        let mut decoded = [const { None }; 8];
         let candidates: &[Curve] = match declared {
             Some(ref c) => core::slice::from_ref(c),
-            None => &Curve::ALL,
+            None => &Curve::EVERY,
         };
         let coord = match sec1.first() {
             Some(0x04) => (sec1.len() - 1) / 2,

@@ -292,10 +292,11 @@ pub fn verify_digest(
     signature: &[u8],
 ) -> Result<(SignatureShape, bool), Error> {
     let hex = base16ct::upper::encode_string(signature);
+    // Scalars, not field elements: secp224k1's `s` may have 29 bytes.
     let sig = sigdata::decode(
         &hex,
         false,
-        2 * algorithm.curve.field_bytes(),
+        2 * algorithm.curve.scalar_bytes(),
         Span::default(),
     )?;
     let point = key.for_curve(algorithm.curve)?;

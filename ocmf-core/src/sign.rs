@@ -76,8 +76,13 @@ fn der(r: &[u8], s: &[u8]) -> alloc::vec::Vec<u8> {
 /// # Errors
 /// [`ErrorCode::SecretKey`] for a secret that is zero, too long or not below
 /// the curve order; [`ErrorCode::PipeInString`] / [`ErrorCode::MissingSection`]
-/// when the payload could not be read back as a record.
+/// when the payload could not be read back as a record;
+/// [`ErrorCode::AlgorithmNotInSpec`] for a curve OCMF has no `SA` for
+/// (secp224k1).
 pub fn sign(payload: &str, secret: &[u8], algorithm: Algorithm) -> Result<Signed, Error> {
+    if !algorithm.curve.is_ocmf() {
+        return Err(Error::new(ErrorCode::AlgorithmNotInSpec));
+    }
     if payload.contains('|') {
         return Err(Error::new(ErrorCode::PipeInString));
     }

@@ -29,14 +29,23 @@ fn samples() -> Vec<Sample> {
             Sample {
                 id: s("id").unwrap(),
                 format: s("format").unwrap(),
-                value: s("signed_value").unwrap(),
+                value: value_as_given(&v),
                 key: s("public_key"),
                 check: s("independent_check").unwrap(),
             }
         })
-        // ChargePoint (secp224k1, a detached signature) is the stretch goal.
-        .filter(|s| s.format != "CHARGEPOINT")
         .collect()
+}
+
+/// The value as `verify_format` takes it: the signed value, or for
+/// ChargePoint (two files: `secrrct` and its detached `secrrct.sign`) the
+/// object holding both.
+fn value_as_given(v: &Value) -> String {
+    let signed = v["signed_value"].as_str().unwrap();
+    match v["detached_signature_hex"].as_str() {
+        Some(sig) => serde_json::json!({"secrrct": signed, "signature": sig}).to_string(),
+        None => signed.to_owned(),
+    }
 }
 
 fn verify(s: &Sample, text: &str) -> (FormatValue, FormatReport) {
@@ -91,7 +100,7 @@ fn every_sample_gives_its_independent_verdict() {
         failures.is_empty(),
         "differ from independent_check: {failures:?}"
     );
-    assert_eq!(rows.len(), 40);
+    assert_eq!(rows.len(), 41);
 }
 
 /// Bumps the last digit of the first run of digits after `anchor` (then
@@ -188,6 +197,8 @@ fn tamper_signed(s: &Sample) -> String {
         "PCDF" => bump_digit_after(v, "(RV:", ""),
         "EMH_CHARGEIT" => bump_digit_after(v, "\"measuredValue\"", "\"value\""),
         "BSM_WS36A" => bump_digit_after(v, "\"TotWhImp\"", "\"value\""),
+        // The end reading inside the `secrrct` text.
+        "CHARGEPOINT" => bump_digit_after(v, "meter_endreading", ""),
         other => panic!("no tamper rule for {other}"),
     }
 }
@@ -208,7 +219,7 @@ fn one_digit_inside_the_signed_part_breaks_every_valid_sample() {
         );
         n += 1;
     }
-    assert_eq!(n, 29);
+    assert_eq!(n, 30);
 }
 
 /// A change outside the signed part, and what the format says about it.
@@ -254,6 +265,15 @@ fn changes_outside_the_signed_part() {
                     serde_json::to_string_pretty(&json).unwrap(),
                     Some("unsigned_field_differs"),
                 )
+            }
+            // The container is not signed: its layout and member order.
+            "CHARGEPOINT" => {
+                let json: Value = serde_json::from_str(v).unwrap();
+                let changed = format!(
+                    "{{\n  \"signature\": {},\n  \"secrrct\": {}\n}}",
+                    json["signature"], json["secrrct"]
+                );
+                (changed, None)
             }
             other => panic!("{other}"),
         };
@@ -319,6 +339,32 @@ fn fields_of_known_samples() {
     let (v, _) = verify(get("alfen-000"), &get("alfen-000").value);
     assert_eq!(v.signed[0].signed_bytes.len(), 82);
     assert_eq!(v.readings[0].obis.as_deref(), Some("1-0:1.8.0*255"));
+    // ChargePoint: the secrrct file's bytes are the signed bytes; start and
+    // end readings from its members, exact; the given key, on secp224k1.
+    let cp = get("chargepoint-076");
+    let (v, r) = verify(cp, &cp.value);
+    let json: Value = serde_json::from_str(&cp.value).unwrap();
+    assert_eq!(
+        v.signed[0].signed_bytes,
+        json["secrrct"].as_str().unwrap().as_bytes()
+    );
+    assert_eq!(v.meter_serial, "240008S");
+    assert_eq!(v.readings.len(), 2);
+    assert_eq!(v.readings[0].kind, formats::ReadingKind::Start);
+    assert_eq!(
+        (v.readings[0].value.as_str(), v.readings[0].unit),
+        ("74.6", "kWh")
+    );
+    assert_eq!(v.readings[1].value, "86.6");
+    assert_eq!(v.readings[0].time.unwrap().utc_seconds, 1_581_763_758);
+    assert_eq!(v.readings[1].time.unwrap().utc_seconds, 1_581_772_802);
+    assert_eq!(v.transaction.as_deref(), Some("55"));
+    assert_eq!(
+        v.contract.as_deref(),
+        Some("b2dd852e99433cab70ccd45dad5aff55")
+    );
+    assert_eq!(r.curve, Some(ocmf_core::Curve::Secp224k1));
+    assert_eq!(r.key.as_ref().unwrap().1, formats::KeyOrigin::Caller);
 }
 
 #[test]
@@ -364,6 +410,39 @@ fn typed_errors_for_bad_input() {
     let pcdf = get("pcdf-054");
     let cut = &pcdf[..pcdf.find("(SG:").unwrap()];
     assert_eq!(kind(cut), FormatErrorKind::MissingField);
+    // ChargePoint: the secrrct file alone (its signature is the other file),
+    // a signature that is not hex/base64 or not DER, a secrrct that is not
+    // JSON, a reading that is a string, a missing meter.
+    let cp: Value = serde_json::from_str(&get("chargepoint-076")).unwrap();
+    let secrrct = cp["secrrct"].as_str().unwrap();
+    let sig = cp["signature"].as_str().unwrap();
+    let with = |secrrct: &str, sig: &str| {
+        serde_json::json!({"secrrct": secrrct, "signature": sig}).to_string()
+    };
+    let e = formats::read(secrrct.as_bytes()).unwrap_err();
+    assert_eq!(
+        (e.kind, e.format, e.field),
+        (
+            FormatErrorKind::MissingField,
+            Some(Format::ChargePoint),
+            "signature"
+        )
+    );
+    assert_eq!(kind(&with(secrrct, "30!!")), FormatErrorKind::Encoding);
+    assert_eq!(kind(&with(secrrct, "00ff")), FormatErrorKind::BadField);
+    assert_eq!(kind(&with("not json", sig)), FormatErrorKind::Json);
+    assert_eq!(
+        kind(&with(&secrrct.replacen("74.6", "\"74.6\"", 1), sig)),
+        FormatErrorKind::BadField
+    );
+    assert_eq!(
+        kind(&with(&secrrct.replacen("meter_serial", "meter_id", 1), sig)),
+        FormatErrorKind::MissingField
+    );
+    assert_eq!(
+        kind(&serde_json::json!({"secrrct": 5, "signature": sig}).to_string()),
+        FormatErrorKind::BadField
+    );
 }
 
 #[test]

@@ -238,7 +238,7 @@ mod tests {
 
 /// Reads and verifies a signed meter value in one of the formats other
 /// than OCMF (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF,
-/// EMH chargeIT, BAUER BSM-WS36A), detecting which, and writes the core's
+/// EMH chargeIT, BAUER BSM-WS36A, ChargePoint), detecting which, and writes the core's
 /// canonical JSON answer (one line, the same bytes as `ocmf verify --json`
 /// and every other binding) plus a NUL into `buf`.
 ///

@@ -9,7 +9,10 @@ newline.
   scripts/expected-verdicts) next to it, parse-only for None.
 - --formats ocmf-core/tests/data/formats/samples.jsonl (test_formats.c):
   the value is `signed_value`, the expected verdict `independent_check`;
-  CHARGEPOINT (not read yet) is left out.
+  CHARGEPOINT's two files (`secrrct` and its detached signature) become the
+  one object `{"secrrct": ..., "signature": ...}` verify_format takes, and
+  its one-digit tamper (end reading 86.6 -> 86.7) is one more entry whose
+  expected answer is `tampered` (invalid-signature).
 
 Usage: corpus_to_tsv.py [--formats] in.jsonl out.tsv
 """
@@ -33,10 +36,16 @@ def entries(src, formats):
             if not line.strip():
                 continue
             v = json.loads(line)
-            if formats and v["format"] == "CHARGEPOINT":
-                continue
             value = v["signed_value" if formats else "ocmf"]
             expected = v["independent_check"] if formats else answers[v["id"]]
+            sig = v.get("detached_signature_hex") if formats else None
+            if sig is not None:
+                tampered = value.replace("86.6", "86.7", 1)
+                assert tampered != value
+                both = lambda secrrct: json.dumps({"secrrct": secrrct, "signature": sig})
+                yield v["id"], expected, both(value), v.get("public_key")
+                yield v["id"] + "-tampered", "tampered", both(tampered), v.get("public_key")
+                continue
             yield v["id"], expected, value, v.get("public_key")
 
 
@@ -53,7 +62,7 @@ def main():
             head = f"{ident}\t{expected}\t{len(rec)}\t{len(key) if key is not None else -1}\n"
             out.write(head.encode("utf-8") + rec + (key or b"") + b"\n")
             n += 1
-    want = 40 if formats else 253
+    want = 42 if formats else 253
     if n != want:
         sys.exit(f"corpus size changed: {n} entries, not {want}")
     print(f"converted {n} entries")

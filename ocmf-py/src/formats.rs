@@ -1,6 +1,6 @@
 //! `verify_format` and `format_session`: the other signed meter value formats (Alfen, EDL40,
 //! ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH chargeIT, BAUER
-//! BSM-WS36A) through the core's [`Checker::verify_format`] and
+//! BSM-WS36A, ChargePoint) through the core's [`Checker::verify_format`] and
 //! [`Checker::format_session`].
 //!
 //! An adapter only: the core detects the format, reads the value, picks the

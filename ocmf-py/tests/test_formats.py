@@ -1,8 +1,9 @@
 """ocmf.verify_format: the other signed meter value formats through the core's
 ``Checker::verify_format`` (issue 19), via the installed wheel.
 
-Every shared sample (ocmf-core/tests/data/formats/samples.jsonl, ChargePoint
-left out: not supported) must give its ``independent_check`` verdict, the
+Every shared sample (ocmf-core/tests/data/formats/samples.jsonl; ChargePoint's
+two files, ``secrrct`` and its detached signature, given as the one object
+``{"secrrct": ..., "signature": ...}``) must give its ``independent_check`` verdict, the
 registry must decide trust as for OCMF, and what cannot be read is
 ``malformed`` with a ``format_*`` code, never an invalid signature.
 """
@@ -23,7 +24,15 @@ SAMPLES = Path(__file__).resolve().parents[2] / "ocmf-core" / "tests" / "data" /
 def _samples() -> list[dict[str, Any]]:
     with open(SAMPLES, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    return [r for r in rows if r["format"] != "CHARGEPOINT"]
+    return [_as_given(r) for r in rows]
+
+
+def _as_given(row: dict[str, Any]) -> dict[str, Any]:
+    """The sample with its value as verify_format takes it."""
+    sig = row.get("detached_signature_hex")
+    if sig is None:
+        return row
+    return dict(row, signed_value=json.dumps({"secrrct": row["signed_value"], "signature": sig}))
 
 
 ALL = _samples()
@@ -48,7 +57,7 @@ def agrees(result: ocmf.FormatResult, independent: str) -> bool:
 
 
 def test_the_sample_set_is_the_one_the_core_reads() -> None:
-    assert len(ALL) == 40
+    assert len(ALL) == 41
     assert {s["independent_check"] for s in ALL} == {"valid", "invalid", "no-key"}
 
 
@@ -187,6 +196,21 @@ def test_one_changed_character_in_an_alfen_value_is_an_invalid_signature() -> No
         assert not r.signature_verified and r.format == "ALFEN"
         changed += 1
     assert changed >= 4, changed
+
+
+def test_one_changed_digit_in_the_chargepoint_secrrct_is_an_invalid_signature() -> None:
+    (sample,) = [s for s in ALL if s["format"] == "CHARGEPOINT"]
+    r = check(sample)
+    assert (r.verdict, r.curve, r.key_source) == ("valid", "secp224k1", "caller")
+    assert [x.value for x in r.readings] == ["74.6", "86.6"]
+    tampered = sample["signed_value"].replace("86.6", "86.7", 1)
+    assert tampered != sample["signed_value"]
+    t = ocmf.verify_format(tampered, sample["public_key"])
+    assert (t.verdict, t.code, t.format) == ("invalid-signature", "invalid_signature", "CHARGEPOINT")
+    # The secrrct file alone: its signature is missing, not invalid.
+    alone = json.loads(sample["signed_value"])["secrrct"]
+    m = ocmf.verify_format(alone, sample["public_key"])
+    assert (m.verdict, m.code, m.format) == ("malformed", "format_missing_field", "CHARGEPOINT")
 
 
 def test_str_bytes_and_a_key_object_give_the_same_answer() -> None:

@@ -11,9 +11,11 @@ mod fiat;
 #[cfg(target_pointer_width = "64")]
 mod p256_mont;
 pub mod secp192k1;
+pub mod secp224k1;
 mod vartime;
 
 pub use secp192k1::Secp192k1;
+pub use secp224k1::Secp224k1;
 
 use ecdsa::{EcdsaCurve, Signature};
 

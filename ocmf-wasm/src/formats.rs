@@ -1,8 +1,9 @@
 //! `verifyFormat`, `verifyFormatJson`, `FormatResult`, `formatSession` and
 //! `formatSessionJson`: signed meter values in the formats other than OCMF
 //! (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH chargeIT,
-//! BAUER BSM-WS36A) through the core's [`Checker::verify_format`](ocmf_core::Checker::verify_format)
-//! and [`Checker::format_session`](ocmf_core::Checker::format_session).
+//! BAUER BSM-WS36A, ChargePoint) through the core's
+//! [`Checker::verify_format`](ocmf_core::Checker::verify_format) and
+//! [`Checker::format_session`](ocmf_core::Checker::format_session).
 //!
 //! Detection, reading, the key rule (caller's, carried or registered key)
 //! and trust are the core's; this module maps the answer onto getters.

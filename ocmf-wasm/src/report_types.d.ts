@@ -100,7 +100,7 @@ export interface FormatKey {
 
 export type FormatKeySource = "caller" | "carried" | "registry";
 
-export type FormatName = "ALFEN" | "EDL40" | "ISA_EDL40" | "SML_SIGNATURE_ONLY" | "EDL_MENNEKES" | "PCDF" | "EMH_CHARGEIT" | "BSM_WS36A";
+export type FormatName = "ALFEN" | "EDL40" | "ISA_EDL40" | "SML_SIGNATURE_ONLY" | "EDL_MENNEKES" | "PCDF" | "EMH_CHARGEIT" | "BSM_WS36A" | "CHARGEPOINT";
 
 export interface FormatReading {
   kind: FormatReadingKind;

@@ -1,5 +1,6 @@
 // The other signed meter value formats (issue 19: Alfen, EDL40, ISA-EDL40,
-// SML signature-only, Mennekes, PCDF, EMH chargeIT, BAUER BSM-WS36A) through
+// SML signature-only, Mennekes, PCDF, EMH chargeIT, BAUER BSM-WS36A,
+// ChargePoint) through
 // the PACKED npm package: `verifyFormat` / `verifyFormatJson` on the shared
 // samples (ocmf-core/tests/data/formats/samples.jsonl), as the core's
 // tests/formats.rs and tests/format_check.rs check them.
@@ -12,8 +13,11 @@ import { verifyFormat, verifyFormatJson, FormatResult, KeyRegistry, Key, isOcmfE
 const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname;
 const SAMPLES = readFileSync(join(REPO, 'ocmf-core/tests/data/formats/samples.jsonl'), 'utf8')
   .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l))
-  // ChargePoint (secp224k1, a detached signature) is not read.
-  .filter((s) => s.format !== 'CHARGEPOINT');
+  // ChargePoint is two files (`secrrct` and its detached signature): the
+  // value is the object holding both.
+  .map((s) => (s.detached_signature_hex === undefined ? s : {
+    ...s, signed_value: JSON.stringify({ secrrct: s.signed_value, signature: s.detached_signature_hex }),
+  }));
 
 const keyOf = (s) => s.public_key ?? undefined;
 
@@ -41,7 +45,7 @@ function agrees(check, r) {
 }
 
 test('every sample gives its independent verdict', () => {
-  assert.equal(SAMPLES.length, 40);
+  assert.equal(SAMPLES.length, 41);
   const seen = new Set();
   const differ = [];
   for (const s of SAMPLES) {
@@ -212,6 +216,23 @@ test('a one-character change in the signed part of a valid Alfen line is invalid
     assert.equal(r.verdict, 'invalid-signature', `${s.id}: ${r.code}`);
     assert.equal(r.signatureVerified, false, s.id);
   }
+});
+
+test('a one-digit change in the ChargePoint secrrct is invalid-signature', () => {
+  const s = SAMPLES.find((x) => x.format === 'CHARGEPOINT');
+  const ok = verifyFormat(s.signed_value, { key: s.public_key });
+  assert.equal(ok.verdict, 'valid', ok.code);
+  assert.equal(ok.curve, 'secp224k1');
+  assert.deepEqual(ok.readings.map((r) => r.value), ['74.6', '86.6']);
+  const tampered = s.signed_value.replace('86.6', '86.7');
+  assert.notEqual(tampered, s.signed_value);
+  const r = verifyFormat(tampered, { key: s.public_key });
+  assert.equal(r.verdict, 'invalid-signature', r.code);
+  assert.equal(r.format, 'CHARGEPOINT');
+  // The secrrct file alone: the signature is missing, not invalid.
+  const alone = verifyFormat(JSON.parse(s.signed_value).secrrct, { key: s.public_key });
+  assert.equal(alone.verdict, 'malformed');
+  assert.equal(alone.code, 'format_missing_field');
 });
 
 test('bad arguments throw OcmfError', () => {

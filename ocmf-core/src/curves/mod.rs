@@ -25,7 +25,7 @@ mod native;
 
 use alloc::{boxed::Box, vec::Vec};
 
-use ocmf_vartime_verify::{EngineCurve, Key as EngineKey, Secp192k1};
+use ocmf_vartime_verify::{EngineCurve, Key as EngineKey, Secp192k1, Secp224k1, secp224k1};
 
 use ecdsa::{EcdsaCurve, Signature, hazmat};
 use elliptic_curve::{
@@ -119,6 +119,9 @@ pub(crate) enum CurveKey {
     P384(Box<TabledKey<p384::NistP384>>, Backend),
     Bp256(Box<TabledKey<bp256::r1::BrainpoolP256r1>>, Backend),
     Bp384(Box<TabledKey<bp384::r1::BrainpoolP384r1>>, Backend),
+    /// Not an engine curve: every backend verifies with RustCrypto's
+    /// `verify_prehashed` ([`verify_secp224k1`]).
+    Secp224k1(Box<secp224k1::ProjectivePoint>, Backend),
 }
 
 impl core::fmt::Debug for CurveKey {
@@ -140,6 +143,7 @@ impl PartialEq for CurveKey {
             (Self::P384(a, _), Self::P384(b, _)) => a.point == b.point,
             (Self::Bp256(a, _), Self::Bp256(b, _)) => a.point == b.point,
             (Self::Bp384(a, _), Self::Bp384(b, _)) => a.point == b.point,
+            (Self::Secp224k1(a, _), Self::Secp224k1(b, _)) => a == b,
             _ => false,
         }
     }
@@ -211,6 +215,23 @@ where
 {
     let (sig, high_s) = scalars::<C>(r, s)?;
     hazmat::verify_prehashed::<C>(q, digest, &sig)
+        .ok()
+        .map(|()| high_s)
+}
+
+/// secp224k1 on every backend: RustCrypto's `verify_prehashed` with no
+/// tables (ChargePoint values are verified one at a time; the engine has
+/// no secp224k1), over the digest's leftmost 225 bits
+/// ([`secp224k1::prehash`]: `ecdsa`'s own cut is not SEC 1's for a
+/// 225-bit order).
+fn verify_secp224k1(
+    q: &secp224k1::ProjectivePoint,
+    digest: &[u8; 32],
+    r: &[u8],
+    s: &[u8],
+) -> Option<bool> {
+    let (sig, high_s) = scalars::<Secp224k1>(r, s)?;
+    hazmat::verify_prehashed::<Secp224k1>(q, &secp224k1::prehash(digest), &sig)
         .ok()
         .map(|()| high_s)
 }
@@ -339,6 +360,7 @@ macro_rules! per_curve {
             Curve::P384 => $m!(p384::NistP384, P384, $($args)*),
             Curve::BrainpoolP256r1 => $m!(bp256::r1::BrainpoolP256r1, Bp256, $($args)*),
             Curve::BrainpoolP384r1 => $m!(bp384::r1::BrainpoolP384r1, Bp384, $($args)*),
+            Curve::Secp224k1 => $m!(@secp224k1 Secp224k1, Secp224k1, $($args)*),
         }
     };
 }
@@ -349,6 +371,9 @@ macro_rules! per_curve {
 /// `None` when `r` or `s` is zero or not below `n`.
 pub(crate) fn normalized_rs(curve: Curve, r: &[u8], s: &[u8]) -> Option<Vec<u8>> {
     macro_rules! norm {
+        (@secp224k1 $c:ty, $v:ident, $r:expr, $s:expr) => {
+            norm!($c, $v, $r, $s)
+        };
         ($c:ty, $v:ident, $r:expr, $s:expr) => {
             scalars::<$c>($r, $s).map(|(sig, _)| {
                 let (rb, sb) = sig.split_bytes();
@@ -372,6 +397,13 @@ impl CurveKey {
             Curve::P384 => Self::P384(decode_tabled(curve, sec1)?, b),
             Curve::BrainpoolP256r1 => Self::Bp256(decode_tabled(curve, sec1)?, b),
             Curve::BrainpoolP384r1 => Self::Bp384(decode_tabled(curve, sec1)?, b),
+            // The standard 28-byte coordinates, as the curve type reads them.
+            Curve::Secp224k1 => Self::Secp224k1(
+                Box::new(decode_point::<Secp224k1>(&secp224k1::sec1_from_standard(
+                    sec1,
+                )?)?),
+                b,
+            ),
         })
     }
 
@@ -386,6 +418,7 @@ impl CurveKey {
             Self::P384(k, _) => k.precompute(large),
             Self::Bp256(k, _) => k.precompute(large),
             Self::Bp384(k, _) => k.precompute(large),
+            Self::Secp224k1(..) => {}
         }
     }
 
@@ -400,6 +433,7 @@ impl CurveKey {
             Self::P384(k, _) => k.is_wide(),
             Self::Bp256(k, _) => k.is_wide(),
             Self::Bp384(k, _) => k.is_wide(),
+            Self::Secp224k1(..) => false,
         }
     }
 
@@ -413,6 +447,7 @@ impl CurveKey {
             Self::P384(..) => Curve::P384,
             Self::Bp256(..) => Curve::BrainpoolP256r1,
             Self::Bp384(..) => Curve::BrainpoolP384r1,
+            Self::Secp224k1(..) => Curve::Secp224k1,
         }
     }
 
@@ -425,7 +460,8 @@ impl CurveKey {
             | Self::Secp256k1(_, b)
             | Self::P384(_, b)
             | Self::Bp256(_, b)
-            | Self::Bp384(_, b) => *b,
+            | Self::Bp384(_, b)
+            | Self::Secp224k1(_, b) => *b,
         }
     }
 
@@ -438,7 +474,8 @@ impl CurveKey {
             | Self::Secp256k1(_, b)
             | Self::P384(_, b)
             | Self::Bp256(_, b)
-            | Self::Bp384(_, b) => *b = backend,
+            | Self::Bp384(_, b)
+            | Self::Secp224k1(_, b) => *b = backend,
         }
     }
 
@@ -461,6 +498,7 @@ impl CurveKey {
             Self::P384(k, b) => tabled!(p384::NistP384, k, b),
             Self::Bp256(k, b) => tabled!(bp256::r1::BrainpoolP256r1, k, b),
             Self::Bp384(k, b) => tabled!(bp384::r1::BrainpoolP384r1, k, b),
+            Self::Secp224k1(q, _) => verify_secp224k1(q, digest, r, s),
         }
     }
 }
@@ -496,6 +534,12 @@ pub(crate) fn sign_prehashed(
     digest: &[u8; 32],
 ) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>)> {
     macro_rules! sig {
+        // No signing on secp224k1: OCMF has no `SA` for it, and `ecdsa`'s
+        // RFC 6979 path would cut the digest as SEC 1 does not.
+        (@secp224k1 $c:ty, $v:ident, $s:expr, $d:expr) => {{
+            let _ = ($s, $d);
+            None
+        }};
         ($c:ty, $v:ident, $s:expr, $d:expr) => {
             sign_rs::<$c>($s, $d)
         };

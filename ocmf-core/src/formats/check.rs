@@ -78,7 +78,7 @@ impl FormatCheck {
 impl Checker<'_> {
     /// Reads and verifies a signed value in one of the other [`Format`]s
     /// (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH,
-    /// BAUER), detecting which.
+    /// BAUER, ChargePoint), detecting which.
     ///
     /// The key is the caller's `key`, else the key the value carries. With
     /// a registry, the registry decides as for OCMF: the registered key of
@@ -209,7 +209,7 @@ impl FormatValue {
     fn curve(&self) -> Option<Curve> {
         self.signed.iter().find_map(|p| match p.curve {
             CurveRule::Fixed(c) => Some(c),
-            CurveRule::P192OrP256 => None,
+            CurveRule::P192OrP256 | CurveRule::Secp224k1OrP256 => None,
         })
     }
 

@@ -15,6 +15,7 @@
 //! | PCDF text | `pcdf` | text before `(SG:` | P-256 | in the value |
 //! | EMH in chargeIT JSON | `emh` | 320-byte block | P-192 | in the value |
 //! | BAUER BSM-WS36A JSON | `bsm` | concatenated data points | P-256 | in the value |
+//! | ChargePoint `secrrct` + `secrrct.sign` | `chargepoint` | the `secrrct` file | secp224k1 / P-256 | given |
 //!
 //! A key carried inside the value proves integrity, not origin: the report
 //! says which key was used and where it came from ([`KeyOrigin`]).
@@ -32,6 +33,7 @@ use crate::key::PublicKey;
 mod alfen;
 mod block;
 mod bsm;
+mod chargepoint;
 pub(crate) mod check;
 mod codec;
 mod edl40;
@@ -65,6 +67,9 @@ pub enum Format {
     EmhChargeit,
     /// BAUER BSM-WS36A signed snapshot JSON (Chargy `BSMCrypt01`).
     BsmWs36a,
+    /// ChargePoint `secrrct` JSON with its detached `secrrct.sign`
+    /// signature, on secp224k1 (Chargy `ChargePointCrypt01`).
+    ChargePoint,
 }
 
 impl Format {
@@ -78,6 +83,7 @@ impl Format {
         Self::Pcdf,
         Self::EmhChargeit,
         Self::BsmWs36a,
+        Self::ChargePoint,
     ];
 
     /// The stable name (as the shared samples write it), e.g. `ALFEN`.
@@ -92,6 +98,7 @@ impl Format {
             Self::Pcdf => "PCDF",
             Self::EmhChargeit => "EMH_CHARGEIT",
             Self::BsmWs36a => "BSM_WS36A",
+            Self::ChargePoint => "CHARGEPOINT",
         }
     }
 
@@ -205,6 +212,9 @@ pub enum CurveRule {
     Fixed(Curve),
     /// P-192 or P-256, chosen by the key's size (EDL40: the key is given).
     P192OrP256,
+    /// secp224k1 or P-256, chosen by the key (ChargePoint: older station
+    /// firmware signs on secp224k1, newer on secp256r1; the key is given).
+    Secp224k1OrP256,
 }
 
 /// One signature of a value and the exact bytes it covers.
@@ -464,10 +474,15 @@ fn read_json(t: &str) -> Result<FormatValue, FormatError> {
 }
 
 fn read_json_value(v: &serde_json::Value) -> Result<FormatValue, FormatError> {
-    if bsm::looks_like(v) {
+    if chargepoint::looks_like(v) {
+        chargepoint::read(v)
+    } else if bsm::looks_like(v) {
         bsm::read(v)
     } else if emh::looks_like(v) {
         emh::read(v)
+    } else if chargepoint::looks_like_document(v) {
+        // The `secrrct` file alone: its signature is the other file.
+        Err(chargepoint::missing_signature())
     } else {
         Err(FormatError {
             kind: FormatErrorKind::Unrecognised,
@@ -529,18 +544,18 @@ impl FormatValue {
         }
         for part in &self.signed {
             let curve = match part.curve {
-                CurveRule::Fixed(c) => c,
-                CurveRule::P192OrP256 => match key
+                CurveRule::Fixed(c) => Some(c),
+                CurveRule::P192OrP256 => key
                     .curves()
-                    .find(|c| matches!(c, Curve::P192 | Curve::P256))
-                {
-                    Some(c) => c,
-                    None => {
-                        report.verdict = Verdict::Unsupported;
-                        report.code = ErrorCode::KeyCurveMismatch.name();
-                        return report;
-                    }
-                },
+                    .find(|c| matches!(c, Curve::P192 | Curve::P256)),
+                CurveRule::Secp224k1OrP256 => key
+                    .curves()
+                    .find(|c| matches!(c, Curve::Secp224k1 | Curve::P256)),
+            };
+            let Some(curve) = curve else {
+                report.verdict = Verdict::Unsupported;
+                report.code = ErrorCode::KeyCurveMismatch.name();
+                return report;
             };
             report.curve = Some(curve);
             let algorithm = Algorithm::ecdsa_sha256(curve);

@@ -18,7 +18,7 @@ Python bindings for the Rust crate ``ocmf-core``::
 
     ocmf.evaluate_session([begin, end], key=key).verdict     # "valid" | "incomplete" | ...
 
-    r = ocmf.verify_format(alfen_value)  # Alfen, EDL40, ISA-EDL40, SML, Mennekes, PCDF, EMH, BSM
+    r = ocmf.verify_format(alfen_value)  # Alfen, EDL40, ISA-EDL40, SML, Mennekes, PCDF, EMH, BSM, ChargePoint
     r.format, r.verdict, r.code, r.key_source, r.readings[0].value
 
 :func:`verify`, :func:`verify_format`, :func:`evaluate_session` and :func:`extract` never raise
@@ -209,7 +209,9 @@ def verify_format(
 ) -> FormatResult:
     """Checks one signed meter value in one of the other formats (Alfen,
     EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF, EMH chargeIT,
-    BAUER BSM-WS36A), detecting which; never raises for a bad value.
+    BAUER BSM-WS36A, ChargePoint), detecting which; never raises for a bad
+    value. A ChargePoint value is its two files in one JSON object:
+    ``{"secrrct": <the file's text>, "signature": <secrrct.sign, hex>}``.
 
     ``key`` is the caller's public key (as for :func:`verify`); without one
     the key the value carries is used (it proves integrity only). With

@@ -12,7 +12,7 @@ except ImportError:  # Python < 3.11
 
 FormatKeySource = Literal["caller", "carried", "registry"]
 
-FormatName = Literal["ALFEN", "EDL40", "ISA_EDL40", "SML_SIGNATURE_ONLY", "EDL_MENNEKES", "PCDF", "EMH_CHARGEIT", "BSM_WS36A"]
+FormatName = Literal["ALFEN", "EDL40", "ISA_EDL40", "SML_SIGNATURE_ONLY", "EDL_MENNEKES", "PCDF", "EMH_CHARGEIT", "BSM_WS36A", "CHARGEPOINT"]
 
 FormatReadingKind = Literal["start", "stop", "intermediate", "unknown"]
 
