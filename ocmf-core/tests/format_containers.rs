@@ -87,9 +87,21 @@ fn every_fixture_gives_each_sample_its_format_and_its_own_check() {
             n += 1;
         }
     }
+    // ChargePoint travels as its two files: S.A.F.E., OCPP and the roaming
+    // specifications name no container for it.
+    let carried: Vec<&str> = Format::ALL
+        .iter()
+        .filter(|f| **f != Format::ChargePoint)
+        .map(|f| f.as_str())
+        .collect();
     assert_eq!(
-        seen.len(),
-        Format::ALL.len(),
+        seen.iter().copied().collect::<Vec<_>>(),
+        carried
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>(),
         "every format in some container"
     );
     assert!(n >= 40, "{n}");
