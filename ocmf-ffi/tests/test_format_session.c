@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
     int r;
     while (N_ENTRIES < MAX_ENTRIES && (r = tsv_next(f, &ENTRIES[N_ENTRIES])) == 1) N_ENTRIES++;
     fclose(f);
-    CHECK_EQ_U(N_ENTRIES, 40);
+    CHECK_EQ_U(N_ENTRIES, 42); /* 41 samples and the ChargePoint tamper */
 
     const char *alfen[] = {"alfen-011", "alfen-012"};
     expect(alfen, 2, OCMF_SESSION_VERDICT_VALID, OCMF_RESULT_OK, "2100.000");
