@@ -265,6 +265,13 @@ fn a_users_key_overrides_the_carried_one_and_a_tampered_value_is_invalid() {
         Verdict::InvalidSignature
     );
     assert_eq!(groups[0].formats[1].check.verdict(), Verdict::Valid);
+    // The group's format session is invalid, with the value's own code.
+    let fs = groups[0].format_session.as_ref().unwrap();
+    assert_eq!(
+        groups[0].verdict(),
+        ocmf_core::session::SessionVerdict::Invalid
+    );
+    assert_eq!(fs.code(), ErrorCode::InvalidSignature, "{fs:#?}");
 }
 
 #[test]
@@ -292,4 +299,76 @@ fn unknown_encodings_stay_errors_and_broken_values_are_the_formats_answer() {
     assert_eq!(transport::value_format(b"AP;0;3;"), Some(Format::Alfen));
     assert_eq!(transport::value_format(b"x OCMF|{}"), None);
     assert_eq!(transport::value_format(b"plain text"), None);
+}
+
+/// A group's values in other formats are one format session: the same
+/// answer as [`Checker::format_session`] on the samples' raw values, and
+/// the group's verdict is that session's.
+#[test]
+fn a_group_of_format_values_is_checked_as_one_format_session() {
+    use ocmf_core::session::SessionVerdict;
+    let samples = samples();
+    let checker = Checker::new();
+    for (name, pair, kwh) in [
+        ("ocpi_alfen.json", ["alfen-011", "alfen-012"], "2100.000"),
+        ("ocpi_edl40.json", ["edl40-025", "edl40-026"], "0.0019"),
+        (
+            "oicp_sig_only.json",
+            ["sml_signature_only-037", "sml_signature_only-038"],
+            "1.0451",
+        ),
+    ] {
+        let x = extract(name);
+        let groups = checker.sessions(&x, KeyInput::None).unwrap();
+        assert_eq!(groups.len(), 1, "{name}");
+        let g = &groups[0];
+        let fs = g.format_session.as_ref().expect(name);
+        assert_eq!(fs.verdict, SessionVerdict::Valid, "{name}: {fs:#?}");
+        assert_eq!(g.verdict(), SessionVerdict::Valid, "{name}");
+        // The OCMF report of a group without OCMF values stays empty.
+        assert_eq!(g.report.verdict, SessionVerdict::Malformed, "{name}");
+        let energy = fs.energy.as_ref().expect(name);
+        assert_eq!(energy.kwh.to_string(), kwh, "{name}");
+        // The values are the group's, in the same order as `formats`.
+        assert_eq!(fs.values.len(), g.formats.len(), "{name}");
+        for (v, f) in fs.values.iter().zip(&g.formats) {
+            assert_eq!(v.check, f.check, "{name}");
+        }
+        // The raw samples, with their own keys, give the same session.
+        let key = samples[pair[0]].key.as_deref();
+        let raw: Vec<&[u8]> = pair
+            .iter()
+            .map(|id| samples[*id].value.as_bytes())
+            .collect();
+        let direct = checker.format_session(&raw, KeyInput::text(key));
+        assert_eq!(direct.verdict, fs.verdict, "{name}");
+        assert_eq!(direct.energy, fs.energy, "{name}");
+        assert_eq!(direct.meter_serial, fs.meter_serial, "{name}");
+        assert_eq!(direct.start, fs.start, "{name}");
+        assert_eq!(direct.end, fs.end, "{name}");
+        // The JSON holds it, and the group's verdict.
+        let j = x.json_with_sessions(&groups, Lang::En);
+        let s = &j["sessions"][0];
+        assert_eq!(s["verdict"], "valid", "{name}");
+        assert_eq!(s["format_session"]["verdict"], "valid", "{name}");
+        assert_eq!(s["format_session"]["energy"]["kwh"], kwh, "{name}");
+        assert_eq!(s["report"]["verdict"], "malformed", "{name}");
+    }
+    // An OCMF group has no format session; its verdict is its report's.
+    let ocmf = transport::extract(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/cdr/ocpi_cdr_base64.json"
+        ))
+        .unwrap(),
+    );
+    let g = checker.sessions(&ocmf, KeyInput::None).unwrap();
+    assert!(g[0].format_session.is_none());
+    assert_eq!(g[0].verdict(), g[0].report.verdict);
+    let j = ocmf.json_with_sessions(&g, Lang::En);
+    assert!(j["sessions"][0]["format_session"].is_null());
+    assert_eq!(
+        j["sessions"][0]["verdict"],
+        j["sessions"][0]["report"]["verdict"]
+    );
 }

@@ -186,6 +186,8 @@ export interface GroupSessionData {
   evse: number | null;
   /** The EVSE id as text (charge detail records). */
   evseId: string | null;
+  /** The values in other formats checked as one session (null when the group has none). */
+  formatSession: FormatSessionData | null;
   /** The format check of each value in another format than OCMF. */
   formats: ValueFormatCheck[];
   /** The session's report (of the OCMF values). */
@@ -198,6 +200,8 @@ export interface GroupSessionData {
   transactionId: string | null;
   /** Indices into the extraction's `values`, in session order. */
   values: number[];
+  /** The group's verdict: the OCMF session's, the format session's, or the worse of the two. */
+  verdict: SessionVerdict;
 }
 
 export type KeySource = "caller" | "record";

@@ -155,11 +155,22 @@ impl FormatSession {
 }
 
 impl Checker<'_> {
-    /// The rule behind [`Checker::format_session`].
+    /// The rule behind [`Checker::format_session`]: every value checked
+    /// with `key`.
     pub(crate) fn evaluate_format_session(
         &self,
         values: &[&[u8]],
         key: KeyInput<'_>,
+    ) -> FormatSession {
+        self.format_session_of(values, |_, input| self.verify_format(input, key))
+    }
+
+    /// The session of `values`, each checked by `check(index, value)` (an
+    /// extraction checks each value with the key its container carried).
+    pub(crate) fn format_session_of(
+        &self,
+        values: &[&[u8]],
+        mut check: impl FnMut(usize, &[u8]) -> FormatCheck,
     ) -> FormatSession {
         let profile = self.options_ref().profile;
         let mut sink = Sink {
@@ -189,7 +200,7 @@ impl Checker<'_> {
             return session;
         }
         for (index, input) in values.iter().enumerate() {
-            let check = self.verify_format(input, key);
+            let check = check(index, input);
             let duplicate_of = session
                 .values
                 .iter()
@@ -808,7 +819,7 @@ struct FormatSessionValueJson<'r> {
 }
 
 impl<'r> FormatSessionJson<'r> {
-    fn new(s: &'r FormatSession, lang: Lang) -> Self {
+    pub(crate) fn new(s: &'r FormatSession, lang: Lang) -> Self {
         let code = s.code();
         Self {
             code: code.code(),

@@ -11,11 +11,14 @@ use super::{Extraction, Group};
 use crate::Checker;
 use crate::checker::KeyInput;
 use crate::error::Lang;
-use crate::formats::FormatCheck;
 use crate::formats::check::FormatCheckJson;
+use crate::formats::session::FormatSessionJson;
+use crate::formats::{FormatCheck, FormatSession};
 use crate::json::{ExtractionJson, to_string, to_value};
 use crate::session::json::SessionJson;
-use crate::session::{Claims, SessionContext, SessionRecord, SessionReport, evaluate_claimed};
+use crate::session::{
+    Claims, SessionContext, SessionRecord, SessionReport, SessionVerdict, evaluate_claimed,
+};
 
 /// One group of an extraction and its session verdict.
 #[derive(Debug, Clone)]
@@ -24,12 +27,18 @@ pub struct GroupReport<'a> {
     pub group: Group,
     /// The session evaluated from the group's OCMF values, in session order
     /// (a group of values in other formats only has no OCMF session: its
-    /// report is `malformed` with `session_empty`, and [`GroupReport::formats`]
-    /// holds the answers).
+    /// report is `malformed` with `session_empty`, and
+    /// [`GroupReport::format_session`] answers; [`GroupReport::verdict`]
+    /// is the group's verdict either way).
     pub report: SessionReport<'a>,
     /// The format check of each value of the group in another format
     /// ([`SignedValue::format`](super::SignedValue::format)), in session order.
     pub formats: Vec<ValueFormatCheck>,
+    /// The values in other formats checked together as one session
+    /// ([`Checker::format_session`](crate::Checker::format_session)), in
+    /// session order (its value `i` is [`GroupReport::formats`]`[i]`), when
+    /// the group has such values.
+    pub format_session: Option<FormatSession>,
 }
 
 /// The format check of one value of an extraction.
@@ -48,6 +57,17 @@ impl GroupReport<'_> {
     #[must_use]
     pub fn has_ocmf(&self) -> bool {
         self.group.values.len() > self.formats.len()
+    }
+
+    /// The group's verdict: its OCMF session's, its format session's, or
+    /// the worse of the two when it holds both kinds of value.
+    #[must_use]
+    pub fn verdict(&self) -> SessionVerdict {
+        match (&self.format_session, self.has_ocmf()) {
+            (None, _) => self.report.verdict,
+            (Some(f), false) => f.verdict,
+            (Some(f), true) => f.verdict.max(self.report.verdict),
+        }
     }
 }
 
@@ -71,6 +91,9 @@ pub(crate) struct GroupReportJson<'a> {
     evse: Option<u32>,
     /// The EVSE id as text (charge detail records).
     evse_id: Option<&'a str>,
+    /// The values in other formats checked as one session (null when the
+    /// group has none).
+    format_session: Option<FormatSessionJson<'a>>,
     /// The format check of each value in another format than OCMF.
     formats: Vec<ValueFormatCheckJson<'a>>,
     /// The session's report (of the OCMF values).
@@ -83,6 +106,13 @@ pub(crate) struct GroupReportJson<'a> {
     transaction_id: Option<&'a str>,
     /// Indices into the extraction's `values`, in session order.
     values: &'a [usize],
+    /// The group's verdict: the OCMF session's, the format session's, or
+    /// the worse of the two.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::SessionVerdictWord")
+    )]
+    verdict: &'static str,
 }
 
 /// `{extraction, sessions}` (fields in sorted order).
@@ -101,6 +131,10 @@ impl GroupReport<'_> {
         GroupReportJson {
             evse: self.group.evse,
             evse_id: self.group.evse_id.as_deref(),
+            format_session: self
+                .format_session
+                .as_ref()
+                .map(|f| FormatSessionJson::new(f, lang)),
             formats: self
                 .formats
                 .iter()
@@ -114,10 +148,12 @@ impl GroupReport<'_> {
             token: self.group.token.as_deref(),
             transaction_id: self.group.transaction_id.as_deref(),
             values: &self.group.values,
+            verdict: self.verdict().as_str(),
         }
     }
 
-    /// `{evse, evse_id, formats, report, station, token, transaction_id, values}`.
+    /// `{evse, evse_id, format_session, formats, report, station, token,
+    /// transaction_id, values, verdict}`.
     #[must_use]
     pub fn to_json(&self, lang: Lang) -> Value {
         to_value(&self.json(lang))
@@ -137,7 +173,8 @@ impl Extraction {
     /// against what the CDR claims (billed energy, plain text). A value in
     /// another format is checked on its own ([`Checker::verify_format`]
     /// with the user's key, else the key carried with it, else the key
-    /// inside the value) and left out of the OCMF session.
+    /// inside the value) and left out of the OCMF session; the group's
+    /// values in other formats form a format session of their own.
     #[must_use]
     pub(crate) fn sessions(&self, ctx: &SessionContext<'_>) -> Vec<GroupReport<'_>> {
         let checker = Checker::new()
@@ -160,17 +197,7 @@ impl Extraction {
                         label: v.origin.message_id.as_deref(),
                     })
                     .collect();
-                let formats = values()
-                    .filter(|(_, v)| v.format.is_some())
-                    .map(|(i, v)| ValueFormatCheck {
-                        value: i,
-                        check: checker.verify_format_carried(
-                            v.record.as_bytes(),
-                            ctx.key.map_or(KeyInput::None, KeyInput::Decoded),
-                            v.public_key.as_deref(),
-                        ),
-                    })
-                    .collect();
+                let (format_session, formats) = self.format_values(&checker, ctx, &group);
                 let ocmf = || values().map(|(_, v)| v).filter(|v| v.format.is_none());
                 let from_cdr = ocmf().any(|v| v.transport.is_cdr());
                 let claims = from_cdr.then(|| Claims {
@@ -182,9 +209,43 @@ impl Extraction {
                     group,
                     report,
                     formats,
+                    format_session,
                 }
             })
             .collect()
+    }
+
+    /// The group's values in other formats: each one's check (with the
+    /// key its container carried) and their session.
+    fn format_values(
+        &self,
+        checker: &Checker<'_>,
+        ctx: &SessionContext<'_>,
+        group: &Group,
+    ) -> (Option<FormatSession>, Vec<ValueFormatCheck>) {
+        let found: Vec<(usize, &super::SignedValue)> = group
+            .values
+            .iter()
+            .filter_map(|&i| self.values.get(i).map(|v| (i, v)))
+            .filter(|(_, v)| v.format.is_some())
+            .collect();
+        if found.is_empty() {
+            return (None, Vec::new());
+        }
+        let inputs: Vec<&[u8]> = found.iter().map(|(_, v)| v.record.as_bytes()).collect();
+        let key = ctx.key.map_or(KeyInput::None, KeyInput::Decoded);
+        let session = checker.format_session_of(&inputs, |n, input| {
+            checker.verify_format_carried(input, key, found[n].1.public_key.as_deref())
+        });
+        let formats = found
+            .iter()
+            .zip(&session.values)
+            .map(|(&(value, _), v)| ValueFormatCheck {
+                value,
+                check: v.check.clone(),
+            })
+            .collect();
+        (Some(session), formats)
     }
 
     /// `{extraction, sessions}` from sessions already evaluated with

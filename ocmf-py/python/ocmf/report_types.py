@@ -237,6 +237,8 @@ class GroupSessionDict(TypedDict):
     """The EVSE (or connector) the values name."""
     evse_id: Optional[str]
     """The EVSE id as text (charge detail records)."""
+    format_session: Union["FormatSessionDict", None]
+    """The values in other formats checked as one session (null when the group has none)."""
     formats: list["ValueFormatCheckDict"]
     """The format check of each value in another format than OCMF."""
     report: "SessionReportDict"
@@ -249,6 +251,8 @@ class GroupSessionDict(TypedDict):
     """The transaction id."""
     values: list[int]
     """Indices into the extraction's `values`, in session order."""
+    verdict: SessionVerdict
+    """The group's verdict: the OCMF session's, the format session's, or the worse of the two."""
 
 
 class MessagesDict(TypedDict):
