@@ -155,13 +155,27 @@ function billedFact(b) {
   return [`${b.billedKwh} kWh ≠ ${b.signedKwh} kWh ✗ ${t('billedDiffers')}`, 'billed billed-differs'];
 }
 
-/** One charging session (from `Extraction.sessions`). */
+/** A value's check inside a session (`GroupSession.formats[].check`, the
+ * core's FormatCheck data) in the shape `renderFormat` reads. */
+function checkView(c) {
+  return {
+    verdict: c.verdict, format: c.format, curve: c.curve, message: c.message, code: c.code, error: c.error,
+    trust: c.trust?.status ?? null, keySource: c.key?.source ?? null,
+    meterSerial: c.value?.meterSerial ?? null, transaction: c.value?.transaction ?? null,
+    readings: c.value?.readings ?? [], findings: c.value?.findings ?? [],
+  };
+}
+
+/** One charging session (from `Extraction.sessions`): its OCMF session, or
+ * for a group of values in other formats only, their format session. */
 function renderSession(group, index) {
-  const r = group.report;
+  const onlyFormats = group.formatSession !== null && group.values.length === group.formats.length;
+  const r = onlyFormats ? group.formatSession : group.report;
   const kwh = r.energy?.kwh ?? '';
   const billed = r.billed ? (r.billed.agrees === null ? 'unchecked' : String(r.billed.agrees)) : '';
   const box = el('section', {
-    class: 'session', 'data-station': group.station ?? '', 'data-verdict': r.verdict,
+    class: 'session', 'data-station': group.station ?? '', 'data-verdict': group.verdict,
+    'data-format': onlyFormats ? (r.format ?? '') : '',
     'data-trust': r.trust ?? '', 'data-kwh': kwh, 'data-evse-id': group.evseId ?? '', 'data-billed': billed,
   });
   const title = [
@@ -257,7 +271,14 @@ function run() {
       sessions.append(el('h2', {}, t('sessions')));
       groups.forEach((g, i) => sessions.append(renderSession(g, i)));
     }
+    // A value in another format: its check as the session made it (with
+    // the key its container carried).
+    const checks = new Map(groups.flatMap((g) => g.formats.map((f) => [f.value, f.check])));
     values.forEach((v, i) => {
+      if (v.format !== null && checks.has(i)) {
+        results.append(renderFormat(checkView(checks.get(i))));
+        return;
+      }
       try {
         const report = verify(v.record, { key: typedKey ?? v.publicKey ?? undefined, registry, profile, lang: lang() });
         results.append(renderRecord(report, i, values.length));

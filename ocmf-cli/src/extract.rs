@@ -7,7 +7,7 @@ use ocmf_core::Lang;
 use ocmf_core::session::SessionRecord;
 use ocmf_core::transport::Extraction;
 
-use crate::output::{format_exit, print_format, print_format_session, print_session, session_exit};
+use crate::output::{print_format, print_format_session, print_session, session_exit};
 use crate::{Common, ConvertTo, EXIT_IO, EXIT_MALFORMED, OneInput, Setup, load, read_file};
 
 /// `session`: the values of every file, checked together as one session.
@@ -155,14 +155,9 @@ pub(crate) fn run_extract(c: &OneInput) -> u8 {
         print_summary(&mut out, &c.file, &ex, lang)
     };
     for g in &sessions {
-        // A group of values in other formats only has no OCMF session: its
-        // format checks answer.
-        if g.has_ocmf() {
-            worst = worst.max(session_exit(g.report.verdict));
-        }
-        for f in &g.formats {
-            worst = worst.max(format_exit(f.check.verdict()));
-        }
+        // The group's verdict: its OCMF session's, its format session's, or
+        // the worse of the two.
+        worst = worst.max(session_exit(g.verdict()));
         if !c.common.json {
             let title = format!(
                 "station {} transaction {} evse {}",
@@ -176,6 +171,9 @@ pub(crate) fn run_extract(c: &OneInput) -> u8 {
                 res = res.and_then(|()| print_session(&mut out, &title, &g.report, lang));
             } else {
                 res = res.and_then(|()| writeln!(out, "{title}"));
+            }
+            if let Some(fs) = &g.format_session {
+                res = res.and_then(|()| print_format_session(&mut out, fs, lang));
             }
             for f in &g.formats {
                 res = res

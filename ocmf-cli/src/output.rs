@@ -18,15 +18,6 @@ pub(crate) fn session_exit(v: SessionVerdict) -> u8 {
     }
 }
 
-/// The exit code of one format check's verdict (as [`session_exit`]).
-pub(crate) const fn format_exit(v: Verdict) -> u8 {
-    match v {
-        Verdict::Valid => 0,
-        Verdict::InvalidSignature => EXIT_INVALID,
-        _ => EXIT_MALFORMED,
-    }
-}
-
 /// `record N: verdict — message`, then the findings from warnings up, and
 /// the key's trust when the record was checked against a registry.
 pub(crate) fn print_human(

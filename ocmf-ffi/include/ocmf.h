@@ -954,8 +954,12 @@ ocmf_result ocmf_session_evaluate(const struct ocmf_session_record *records,
 // `ocmf_session_evaluate` does (each value's carried key goes with it).
 // Writes the canonical JSON `{"extraction": {format, values, errors,
 // duplicates, groups}, "sessions": [{station, transaction_id, evse, evse_id,
-// token, values, report}]}` plus a NUL into `buf`, and, when `out_summary` is not
-// NULL, the counts (of the same evaluation: each session is checked once).
+// token, values, report, formats, format_session, verdict}]}` plus a NUL
+// into `buf`, and, when `out_summary` is not NULL, the counts of the
+// groups' `verdict`s (of the same evaluation: each session is checked
+// once). A group's values in other formats than OCMF are checked as one
+// format session (`format_session`, as `ocmf_verify_format_session`);
+// its `verdict` is the OCMF session's, the format session's, or the worse.
 //
 // `key`, `registry`, `profile`, `lang` as for `ocmf_session_evaluate`.
 //

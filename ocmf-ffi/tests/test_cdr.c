@@ -281,6 +281,17 @@ static void test_format_cdr(void) {
         CHECK(json_is(json_get(check, "verdict"), "\"valid\""));
         CHECK(json_is(json_get(json_get(check, "key"), "source"), "\"carried\""));
     }
+    /* The two values are one format session: the group is valid, and so is
+     * the summary's count, although the group has no OCMF session. */
+    const char *group = json_at(json_get(json, "sessions"), 0);
+    CHECK(json_is(json_get(group, "verdict"), "\"valid\""));
+    const char *fs = json_get(group, "format_session");
+    CHECK(json_is(json_get(fs, "verdict"), "\"valid\""));
+    CHECK(json_is(json_get(json_get(fs, "energy"), "kwh"), "\"2100.000\""));
+    CHECK(json_is(json_get(json_get(group, "report"), "verdict"), "\"malformed\""));
+    CHECK_EQ_U(sum.sessions, 1);
+    CHECK_EQ_U(sum.valid, 1);
+    CHECK_EQ_U(sum.malformed, 0);
     free(json);
 }
 

@@ -111,6 +111,12 @@ pub(crate) struct GroupSession {
     /// The format check of each value in another format: (value index, result).
     #[pyo3(get)]
     formats: Vec<(usize, Py<FormatResult>)>,
+    /// The values in other formats checked as one session, when the group has such values.
+    #[pyo3(get)]
+    format_session: Option<Py<SessionOutcome>>,
+    /// The group's verdict (its OCMF session's, its format session's, or the worse).
+    #[pyo3(get)]
+    verdict: &'static str,
     #[pyo3(get)]
     json: String,
 }
@@ -297,13 +303,25 @@ impl Extraction {
                         .iter()
                         .map(|f| (f.value, FormatResult::new(f.check.clone(), lang)))
                         .collect();
-                    (g.group.clone(), outcome, formats, g.to_json_string(lang))
+                    let format_session = g
+                        .format_session
+                        .as_ref()
+                        .map(|f| SessionOutcome::of_format(f, lang));
+                    let json = g.to_json_string(lang);
+                    (
+                        g.group.clone(),
+                        outcome,
+                        formats,
+                        format_session,
+                        g.verdict(),
+                        json,
+                    )
                 })
                 .collect::<Vec<_>>()
         })?;
         checked
             .into_iter()
-            .map(|(group, session, formats, json)| {
+            .map(|(group, session, formats, format_session, verdict, json)| {
                 Ok(GroupSession {
                     group: Py::new(py, GroupInfo::of(group))?,
                     session: Py::new(py, session)?,
@@ -311,6 +329,8 @@ impl Extraction {
                         .into_iter()
                         .map(|(i, r)| Ok((i, Py::new(py, r)?)))
                         .collect::<PyResult<_>>()?,
+                    format_session: format_session.map(|f| Py::new(py, f)).transpose()?,
+                    verdict: verdict.as_str(),
                     json,
                 })
             })

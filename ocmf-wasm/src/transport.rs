@@ -119,6 +119,11 @@ impl JsExtraction {
                 let text = json_text(&value)?;
                 let obj: js_sys::Object = with_json(to_js_object(value)?, &text).unchecked_into();
                 set(&obj, "report", &session_object(&g.report, args.lang)?)?;
+                if let Some(fs) = &g.format_session {
+                    let session = to_js_object(fs.to_json(args.lang))?;
+                    let session = with_json(session, &fs.to_json_string(args.lang));
+                    set(&obj, "formatSession", &session)?;
+                }
                 out.push(&obj);
             }
             Ok(out.into())

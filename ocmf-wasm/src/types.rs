@@ -31,6 +31,8 @@ export interface FormatSession extends FormatSessionData {
 export interface GroupSession extends GroupSessionData {
   /** The session's report, with its canonical JSON. */
   report: SessionReport;
+  /** The group's values in other formats as one session, with its canonical JSON (null when it has none). */
+  formatSession: FormatSession | null;
   /** The canonical JSON of this group and report. */
   readonly json: string;
   toJSON(): unknown;

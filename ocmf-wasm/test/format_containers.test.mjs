@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extract, toXml, verifyFormat } from 'ocmf';
+import { extract, formatSession, toXml, verifyFormat } from 'ocmf';
 
 const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname;
 const DIR = join(REPO, 'ocmf-core/tests/data/containers');
@@ -42,3 +42,42 @@ for (const [name, ids] of Object.entries(MANIFEST)) {
     assert.deepEqual(back.values.map(f), ex.values.map(f));
   });
 }
+
+for (const [name, ids, kwh] of [
+  ['ocpi_alfen.json', ['alfen-011', 'alfen-012'], '2100.000'],
+  ['ocpi_edl40.json', ['edl40-025', 'edl40-026'], '0.0019'],
+  ['oicp_sig_only.json', ['sml_signature_only-037', 'sml_signature_only-038'], '1.0451'],
+]) {
+  test(`${name}: the group's format values are one format session`, () => {
+    const ex = extract(readFileSync(join(DIR, name)));
+    const [g, ...rest] = ex.sessions();
+    assert.equal(rest.length, 0);
+    assert.equal(g.verdict, 'valid');
+    assert.equal(g.report.verdict, 'malformed', 'no OCMF values: the OCMF session is empty');
+    const fs = g.formatSession;
+    assert.equal(fs.verdict, 'valid');
+    assert.equal(fs.energy.kwh, kwh);
+    const direct = formatSession(
+      ids.map((i) => SAMPLES[i].signed_value),
+      SAMPLES[ids[0]].public_key ? { key: SAMPLES[ids[0]].public_key } : undefined,
+    );
+    assert.deepEqual([direct.verdict, direct.energy.kwh, direct.meterSerial], [fs.verdict, fs.energy.kwh, fs.meterSerial]);
+    assert.deepEqual(JSON.parse(fs.json), JSON.parse(g.json).format_session);
+  });
+}
+
+test('an OCMF group has no format session; a tampered value fails the group', () => {
+  const [g] = extract(readFileSync(join(DIR, '../cdr/ocpi_cdr_base64.json'))).sessions();
+  assert.equal(g.formatSession, null);
+  assert.equal(g.verdict, g.report.verdict);
+  const text = readFileSync(join(DIR, 'ocpi_alfen.json'), 'utf8');
+  const line = extract(text).values[0].record;
+  const fields = line.split(';');
+  const d = fields[4];
+  fields[4] = d.slice(0, 10) + (d[10] === 'A' ? 'B' : 'A') + d.slice(11);
+  const b64 = (s) => Buffer.from(s).toString('base64');
+  assert.ok(text.includes(b64(line)));
+  const [t] = extract(text.replace(b64(line), b64(fields.join(';')))).sessions();
+  assert.equal(t.verdict, 'invalid');
+  assert.equal(t.formatSession.code, 600);
+});

@@ -16,6 +16,7 @@ from . import _ocmf
 from ._errors import InvalidArgumentError, TransportError, error_class_for_code
 from ._ocmf import FormatResult, Key
 from ._registry import Registry, native_registry
+from ._format_session import FormatSessionResult
 from ._session import SessionResult
 
 __all__ = [
@@ -115,9 +116,23 @@ class Group:
 
 
 class GroupSession:
-    """One group of an extraction and its session verdict (``result``)."""
+    """One group of an extraction and its session verdict: ``verdict`` is the
+    group's (the OCMF session's ``result``, the ``format_session`` of its
+    values in other formats, or the worse of the two)."""
 
-    __slots__ = ("station", "transaction_id", "evse", "evse_id", "token", "values", "result", "formats", "_json")
+    __slots__ = (
+        "station",
+        "transaction_id",
+        "evse",
+        "evse_id",
+        "token",
+        "values",
+        "result",
+        "formats",
+        "format_session",
+        "verdict",
+        "_json",
+    )
 
     station: Optional[str]
     transaction_id: Optional[str]
@@ -128,6 +143,10 @@ class GroupSession:
     result: SessionResult
     formats: Tuple[Tuple[int, "FormatResult"], ...]
     """The format check of each value in another format: ``(value index, result)``."""
+    format_session: Optional["FormatSessionResult"]
+    """The group's values in other formats checked as one session (None when it has none)."""
+    verdict: str
+    """The group's verdict: ``valid``, ``incomplete``, ``invalid`` or ``malformed``."""
 
     def __init__(
         self,
@@ -140,8 +159,12 @@ class GroupSession:
         evse_id: Optional[str] = None,
         token: Optional[str] = None,
         formats: Tuple[Tuple[int, "FormatResult"], ...] = (),
+        format_session: Optional["FormatSessionResult"] = None,
+        verdict: Optional[str] = None,
     ) -> None:
         self.formats = formats
+        self.format_session = format_session
+        self.verdict = verdict if verdict is not None else result.verdict
         self.station = station
         self.transaction_id = transaction_id
         self.evse = evse
@@ -164,13 +187,13 @@ class GroupSession:
         )
 
     def to_json(self) -> str:
-        """The core's JSON ``{station, transaction_id, evse, evse_id, token, values, report}`` (one element of the CLI's ``sessions``)."""
+        """The core's JSON ``{station, transaction_id, evse, evse_id, token, values, report, formats, format_session, verdict}`` (one element of the CLI's ``sessions``)."""
         return self._json
 
     def __repr__(self) -> str:
         return (
             f"GroupSession(station={self.station!r}, transaction_id={self.transaction_id!r},"
-            f" evse={self.evse!r}, result={self.result!r})"
+            f" evse={self.evse!r}, verdict={self.verdict!r}, result={self.result!r})"
         )
 
 
@@ -268,6 +291,12 @@ class Extraction:
                     evse_id=group.evse_id,
                     token=group.token,
                     formats=tuple(g.formats),
+                    format_session=(
+                        None
+                        if g.format_session is None
+                        else FormatSessionResult(g.format_session.verdict, g.format_session.code, g.format_session.json)
+                    ),
+                    verdict=g.verdict,
                 )
             )
         return out

@@ -31,6 +31,7 @@ const EXPECTED = [
 const CDR_DIR = path.join(REPO, 'ocmf-core/tests/data/cdr');
 const OCPI_PAGE = fs.readFileSync(path.join(CDR_DIR, 'ocpi_cdrs_page.json'), 'utf8');
 const OCPI_MISMATCH = fs.readFileSync(path.join(CDR_DIR, 'ocpi_cdr_billed_mismatch.json'), 'utf8');
+const OCPI_EDL40 = fs.readFileSync(path.join(CDR_DIR, '../containers/ocpi_edl40.json'), 'utf8');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 const SAMPLES = fs.readFileSync(path.join(REPO, 'ocmf-core/tests/data/formats/samples.jsonl'), 'utf8')
@@ -259,6 +260,20 @@ async function main() {
       c.length === 1 && c[0].billed === 'false' && c[0].differs && c[0].billedText.includes(`${billedKwh} kWh ≠`), JSON.stringify(c));
     check('OCPI billed != signed: billed_energy_mismatch (1190) listed', c[0]?.codes.includes('1190'), JSON.stringify(c[0]?.codes));
     check('OCPI billed != signed: session invalid', (await sessionsOf())[0]?.verdict === 'invalid');
+    // An OCPI CDR whose two values are EDL40 (key carried by the CDR): one
+    // format session with its energy, each value checked with the carried key.
+    r = await verdictOf(OCPI_EDL40, '');
+    const fsess = await page.$$eval('#sessions .session', (els) => els.map((e) => ({
+      verdict: e.dataset.verdict, format: e.dataset.format, kwh: e.dataset.kwh,
+    })));
+    check('OCPI EDL40 CDR: one valid EDL40 format session of 0.0019 kWh',
+      fsess.length === 1 && fsess[0].verdict === 'valid' && fsess[0].format === 'EDL40' && fsess[0].kwh === '0.0019',
+      JSON.stringify(fsess));
+    f = await formatOf();
+    check('OCPI EDL40 CDR: both values valid with the carried key',
+      f.length === 2 && f.every((x) => x.format === 'EDL40' && x.verdict === 'valid' && x.keySource === 'carried'),
+      JSON.stringify(f));
+    r = await verdictOf(OCPI_MISMATCH, '');
     await page.screenshot({ path: path.join(OUT, 'wasm-web-cdr.png'), fullPage: true });
     await page.selectOption('#lang', 'de');
     await page.waitForFunction(() => document.documentElement.lang === 'de');
