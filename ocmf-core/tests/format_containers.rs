@@ -372,3 +372,50 @@ fn a_group_of_format_values_is_checked_as_one_format_session() {
         j["sessions"][0]["report"]["verdict"]
     );
 }
+
+/// The same value carried twice with two different keys is two claims,
+/// each checked; carried twice with one key (in any text) it is one value.
+#[test]
+fn a_value_carried_with_another_key_is_not_a_duplicate() {
+    let xml = std::fs::read_to_string(format!("{DIR}/safe_edl40.xml")).unwrap();
+    let start = xml.find("<value ").unwrap();
+    let end = xml.find("</value>").unwrap() + "</value>".len();
+    let one = &xml[start..end];
+    let key_at = one.find("<publicKey encoding=\"hex\">").unwrap() + 26;
+    let key_end = one.find("</publicKey>").unwrap();
+    let key = &one[key_at..key_end];
+    let same_key = one.replace(key, &key.replace(' ', "").to_lowercase());
+    let other = samples()["isa_edl40-029"].key.clone().unwrap();
+    let other_key = one.replace(key, &other);
+    let doc = |vals: &[&str]| {
+        format!(
+            "<?xml version=\"1.0\"?><values xmlns=\"http://transparenz.software/schema/2018/07\">{}</values>",
+            vals.concat()
+        )
+    };
+    let x = transport::extract(&doc(&[one, &same_key]));
+    assert!(x.errors.is_empty(), "{:#?}", x.errors);
+    assert_eq!(
+        (x.values.len(), x.duplicates),
+        (1, 1),
+        "one key in two texts"
+    );
+    let x = transport::extract(&doc(&[one, &other_key, &same_key]));
+    assert_eq!(
+        (x.values.len(), x.duplicates),
+        (2, 1),
+        "another key is another value"
+    );
+    let groups = Checker::new().sessions(&x, KeyInput::None).unwrap();
+    let verdicts: Vec<Verdict> = groups
+        .iter()
+        .flat_map(|g| &g.formats)
+        .map(|f| f.check.verdict())
+        .collect();
+    assert_eq!(verdicts.len(), 2);
+    assert!(verdicts.contains(&Verdict::Valid), "{verdicts:?}");
+    assert!(
+        verdicts.iter().any(|v| *v != Verdict::Valid),
+        "{verdicts:?}"
+    );
+}

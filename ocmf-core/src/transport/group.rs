@@ -161,7 +161,10 @@ pub(crate) fn resolve(pending: Vec<Pending>, events: &[TxEvent]) -> (Vec<SignedV
         list.sort_unstable_by_key(|c| (c.0, c.1));
     }
     let mut out: Vec<SignedValue> = Vec::with_capacity(pending.len());
-    let mut seen: BTreeMap<(Option<String>, [u8; 32]), usize> = BTreeMap::new();
+    // Every kept copy of a record per (station, identity): a copy that
+    // carries another key than the kept one is another claim about the
+    // record and is kept (and checked) on its own.
+    let mut seen: BTreeMap<(Option<String>, [u8; 32]), Vec<usize>> = BTreeMap::new();
     let mut duplicates = 0usize;
     for Pending { mut value, seq } in pending {
         let v = &mut value;
@@ -193,19 +196,39 @@ pub(crate) fn resolve(pending: Vec<Pending>, events: &[TxEvent]) -> (Vec<SignedV
         // One record whatever the encoding of its signature (`record_identity`).
         let digest = crate::record::record_identity(&value.record);
         let key = (value.station.clone(), digest);
-        match seen.get(&key).and_then(|&i| out.get_mut(i)) {
+        let copies = seen.entry(key).or_default();
+        let same = copies.iter().copied().find(|&i| {
+            out.get(i).is_some_and(|kept| {
+                same_key(kept.public_key.as_deref(), value.public_key.as_deref())
+            })
+        });
+        match same.and_then(|i| out.get_mut(i)) {
             Some(kept) => {
                 duplicates += 1;
                 merge(kept, value);
             }
             None => {
-                seen.insert(key, out.len());
+                copies.push(out.len());
                 out.push(value);
             }
         }
     }
     infer::admit(&mut out);
     (out, duplicates)
+}
+
+/// Whether two copies of a record carry the same key: one or both carry
+/// none, the same text, or two texts of one key (hex and base64, say).
+fn same_key(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a.map(str::trim), b.map(str::trim)) {
+        (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() && a != b => {
+            match (crate::PublicKey::parse(a), crate::PublicKey::parse(b)) {
+                (Ok(x), Ok(y)) => x == y,
+                _ => false,
+            }
+        }
+        _ => true,
+    }
 }
 
 /// Fills what only the duplicate knows into the kept value.
