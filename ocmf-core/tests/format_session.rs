@@ -123,7 +123,8 @@ fn real_start_and_stop_values_are_valid_sessions_with_their_exact_energy() {
             "0.6484",
             "648.4",
         ),
-        // BAUER turn-on and turn-off snapshots (the total register).
+        // BAUER turn-on and turn-off snapshots (the total register), the
+        // session's begin and end.
         (
             &["bsm_ws36a-066", "bsm_ws36a-067"],
             "BSM_WS36A",
@@ -227,22 +228,33 @@ fn start_and_stop_signed_with_different_keys_are_not_one_session() {
 
 #[test]
 fn swapped_order_is_an_end_before_its_begin() {
-    let s = session(&["alfen-012", "alfen-011"]);
-    assert_eq!(s.verdict, SessionVerdict::Invalid);
-    let c = codes(&s);
-    assert!(c.contains(&FindingCode::SessionEndBeforeBegin), "{c:?}");
-    assert!(c.contains(&FindingCode::SessionValueDecreasing), "{c:?}");
-    assert!(c.contains(&FindingCode::SessionTimeOrder), "{c:?}");
-    assert_eq!(s.code(), ErrorCode::SessionInconsistent);
+    // Alfen start/stop lines; BAUER turn-off before its turn-on snapshot.
+    for ids in [
+        ["alfen-012", "alfen-011"],
+        ["bsm_ws36a-067", "bsm_ws36a-066"],
+    ] {
+        let s = session(&ids);
+        assert_eq!(s.verdict, SessionVerdict::Invalid, "{ids:?}");
+        let c = codes(&s);
+        assert!(
+            c.contains(&FindingCode::SessionEndBeforeBegin),
+            "{ids:?} {c:?}"
+        );
+        assert!(
+            c.contains(&FindingCode::SessionValueDecreasing),
+            "{ids:?} {c:?}"
+        );
+        assert!(c.contains(&FindingCode::SessionTimeOrder), "{ids:?} {c:?}");
+        assert_eq!(s.code(), ErrorCode::SessionInconsistent, "{ids:?}");
+    }
 }
 
 #[test]
 fn unmarked_readings_in_reverse_order_go_down() {
-    // EMH and BAUER do not mark start and stop: the first value is the
-    // start. The two real snapshots reversed: the value goes down.
+    // EMH and EDL40 do not mark start and stop: the first value is the
+    // start. The two real values reversed: the value goes down.
     for ids in [
         ["emh_chargeit-063", "emh_chargeit-062"],
-        ["bsm_ws36a-067", "bsm_ws36a-066"],
         ["edl40-026", "edl40-025"],
     ] {
         let s = session(&ids);
@@ -381,4 +393,23 @@ fn a_value_given_twice_counts_once() {
     assert!(s.has(FindingCode::SessionDuplicateRecord));
     assert_eq!(s.values[1].duplicate_of, Some(0));
     assert_eq!(kwh(&s).as_deref(), Some("2100.000"));
+}
+
+#[test]
+fn bauer_turn_on_and_turn_off_are_the_readings_begin_and_end() {
+    use ocmf_core::formats::{ReadingKind, read};
+    for (id, kind) in [
+        ("bsm_ws36a-066", ReadingKind::Start),
+        ("bsm_ws36a-067", ReadingKind::Stop),
+        ("bsm_ws36a-068", ReadingKind::Start),
+        ("bsm_ws36a-069", ReadingKind::Stop),
+    ] {
+        let v = read(sample(id).0.as_bytes()).unwrap();
+        assert!(!v.readings.is_empty(), "{id}");
+        assert!(
+            v.readings.iter().all(|r| r.kind == kind),
+            "{id}: {:?}",
+            v.readings
+        );
+    }
 }

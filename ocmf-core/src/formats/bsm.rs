@@ -155,9 +155,13 @@ pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
     ) else {
         return Err(FormatError::new(K::MissingField, F, "data points"));
     };
+    // Typ: 0 current, 1 turn-on, 2 turn-off, 3 start, 4 end. Firmware
+    // with only the first three snapshots (every shared sample) bounds a
+    // session by turn-on and turn-off (RCR counts from the turn-on), so
+    // those are its begin and end, as start and end are on newer firmware.
     let kind = match typ.value {
-        3 => ReadingKind::Start,
-        4 => ReadingKind::Stop,
+        1 | 3 => ReadingKind::Start,
+        2 | 4 => ReadingKind::Stop,
         0 => ReadingKind::Intermediate,
         _ => ReadingKind::Unknown,
     };
