@@ -99,6 +99,31 @@ struct OneInput {
     file: String,
 }
 
+/// The input of `verify` and `inspect`: one input, or a ChargePoint value's
+/// two files.
+#[derive(clap::Args)]
+struct CheckInput {
+    #[command(flatten)]
+    input: OneInput,
+    /// ChargePoint: the detached signature file (`secrrct.sign`; DER, hex
+    /// or base64) of the input, its `secrrct` file
+    #[arg(long, value_name = "FILE")]
+    signature: Option<String>,
+}
+
+impl CheckInput {
+    /// With `--signature`, the ChargePoint value the core joins of the two
+    /// files (read whole, never streamed). Prints the I/O error and returns
+    /// the exit code on failure.
+    fn joined(&self) -> Option<Result<Vec<u8>, u8>> {
+        let sig = self.signature.as_deref()?;
+        Some(read_file(&self.input.file).and_then(|document| {
+            let signature = read_file(sig)?;
+            Ok(ocmf_core::formats::chargepoint_value(&document, &signature).into_bytes())
+        }))
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ConvertTo {
     /// The XML format of the reference transparency software
@@ -114,9 +139,9 @@ enum ConvertTo {
 #[derive(Subcommand)]
 enum Command {
     /// Verify records and print one verdict per record
-    Verify(OneInput),
+    Verify(CheckInput),
     /// Show a readable table of each record: meter, readings, findings
-    Inspect(OneInput),
+    Inspect(CheckInput),
     /// Check the records of one charging session together (all files form one session;
     /// values in the other formats, e.g. two Alfen lines, one value per file)
     Session {

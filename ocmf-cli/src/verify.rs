@@ -10,7 +10,7 @@ use ocmf_core::{Error, ErrorCode, Item, KeyInput, Report, Verdict};
 
 use crate::output::print_errors;
 use crate::stream::{BLOCK, Input, Progress, Render, Stop, Stream, Tally};
-use crate::{EXIT_IO, EXIT_MALFORMED, OneInput, Setup};
+use crate::{CheckInput, EXIT_IO, EXIT_MALFORMED, OneInput, Setup};
 
 /// The records of an input, each with the key carried with it, and what
 /// could not be read.
@@ -85,7 +85,8 @@ fn streamed(head: &[u8], eof: bool) -> bool {
 }
 
 /// `verify` (one verdict line per record) or `inspect` (a table per record).
-pub(crate) fn run(c: &OneInput, inspect: bool) -> u8 {
+pub(crate) fn run(check: &CheckInput, inspect: bool) -> u8 {
+    let c = &check.input;
     let setup = match Setup::new(&c.common) {
         Ok(s) => s,
         Err(code) => return code,
@@ -94,6 +95,20 @@ pub(crate) fn run(c: &OneInput, inspect: bool) -> u8 {
         eprintln!("ocmf: cannot read {}: {e}", c.file);
         EXIT_IO
     };
+    let render = Render {
+        json: c.common.json,
+        inspect,
+        lang: setup.lang,
+    };
+    if let Some(joined) = check.joined() {
+        let bytes = match joined {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let progress = Progress::new(true, None);
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        return whole(c, &setup, &bytes, render, &mut out, &progress);
+    }
     let mut input = match Input::open(&c.file) {
         Ok(i) => i,
         Err(e) => return cannot_read(e),
@@ -102,11 +117,6 @@ pub(crate) fn run(c: &OneInput, inspect: bool) -> u8 {
     if let Err(e) = input.fill(&mut held, HEAD) {
         return cannot_read(e);
     }
-    let render = Render {
-        json: c.common.json,
-        inspect,
-        lang: setup.lang,
-    };
     let streamed = streamed(&held, input.eof);
     // Progress in bytes of a file that is streamed; else in records.
     let size = input.size.filter(|_| streamed);

@@ -267,3 +267,68 @@ fn a_one_digit_change_in_the_chargepoint_secrrct_is_an_invalid_signature() {
     }
     std::fs::remove_dir_all(d).unwrap();
 }
+
+/// The two ChargePoint files as users have them: `secrrct` and its binary
+/// `secrrct.sign` with `--signature`, through verify and inspect.
+#[test]
+fn chargepoint_signature_file() {
+    let d = dir("chargepoint-files");
+    let line = SAMPLES
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["id"] == "chargepoint-076")
+        .unwrap();
+    let document = line["signed_value"].as_str().unwrap();
+    let key = line["public_key"].as_str().unwrap();
+    let hex = line["detached_signature_hex"].as_str().unwrap();
+    let der: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    assert_eq!(der.first(), Some(&0x30));
+    let sign = d.join("secrrct.sign");
+    std::fs::write(&sign, &der).unwrap();
+    let sign = sign.to_str().unwrap();
+    for (name, text, verdict, exit) in [
+        ("secrrct", document.to_owned(), "valid", 0),
+        (
+            "tampered",
+            document.replacen("86.6", "86.7", 1),
+            "invalid-signature",
+            1,
+        ),
+    ] {
+        let file = d.join(name);
+        std::fs::write(&file, &text).unwrap();
+        let file = file.to_str().unwrap();
+        let out = ocmf(&["verify", "--json", file, "--signature", sign, "--key", key]);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["format"], "CHARGEPOINT", "{name}");
+        assert_eq!(json["verdict"], verdict, "{name}");
+        assert_eq!(out.status.code(), Some(exit), "{name}");
+        let out = ocmf(&["inspect", file, "--signature", sign, "--key", key]);
+        assert_eq!(out.status.code(), Some(exit), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("86."),
+            "{name}"
+        );
+        assert_eq!(out.status.code(), Some(exit), "{name}");
+    }
+    // Without the signature: the document alone is refused, typed.
+    let file = d.join("secrrct");
+    let out = ocmf(&["verify", "--json", file.to_str().unwrap(), "--key", key]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdict"], "malformed");
+    assert_eq!(json["code"], "format_missing_field");
+    assert_eq!(json["error"]["field"], "signature");
+    assert_eq!(out.status.code(), Some(2));
+    // A signature file that cannot be read is an I/O error.
+    let out = ocmf(&[
+        "verify",
+        file.to_str().unwrap(),
+        "--signature",
+        "/nonexistent/secrrct.sign",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    std::fs::remove_dir_all(d).unwrap();
+}

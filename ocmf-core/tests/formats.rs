@@ -553,3 +553,49 @@ fn edl40_extended_fields_are_signed() {
     }
     assert_eq!(extended, ["edl40-025", "edl40-026"]);
 }
+
+/// `chargepoint_value` joins the two files as users have them: the
+/// signature file as binary DER, hex or base64 text (with a line end) all
+/// give the object the reader verifies; a changed digit in the document is
+/// an invalid signature, and a file that is no signature a typed error.
+#[test]
+fn chargepoint_value_joins_the_two_files() {
+    let line = SAMPLES
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["id"] == "chargepoint-076")
+        .unwrap();
+    let document = line["signed_value"].as_str().unwrap();
+    let key = line["public_key"].as_str().unwrap();
+    let der = hex::decode(line["detached_signature_hex"].as_str().unwrap()).unwrap();
+    let b64 = data_encoding::BASE64.encode(&der);
+    let check = |doc: &str, sig: &[u8]| {
+        let value = formats::chargepoint_value(doc.as_bytes(), sig);
+        formats::read(value.as_bytes()).map(|v| v.verify_key_text(Some(key)).verdict)
+    };
+    for sig in [
+        der.clone(),
+        format!("{}\n", hex::encode(&der)).into_bytes(),
+        format!("{}\r\n", hex::encode_upper(&der)).into_bytes(),
+        format!("{b64}\n").into_bytes(),
+    ] {
+        assert_eq!(check(document, &sig).unwrap(), Verdict::Valid);
+        let tampered = document.replacen("86.6", "86.7", 1);
+        assert_ne!(tampered, document);
+        assert_eq!(check(&tampered, &sig).unwrap(), Verdict::InvalidSignature);
+    }
+    // The key file (PEM) given as the signature.
+    let e = check(document, key.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, FormatErrorKind::Encoding, "{e}");
+    assert_eq!(e.field, "signature");
+    // An empty signature file, and a document that is no UTF-8 JSON.
+    assert_eq!(
+        check(document, b"").unwrap_err().kind,
+        FormatErrorKind::MissingField
+    );
+    let value = formats::chargepoint_value(&[0xff, 0xfe, b'{'], &der);
+    assert_eq!(
+        formats::read(value.as_bytes()).unwrap_err().kind,
+        FormatErrorKind::Json
+    );
+}

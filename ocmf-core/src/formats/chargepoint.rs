@@ -81,6 +81,39 @@ pub(super) fn read(v: &Value) -> Result<FormatValue, FormatError> {
     Ok(value)
 }
 
+/// The value this reader takes, made of the two files as users have them:
+/// the `secrrct` file's bytes and the `secrrct.sign` file's bytes (binary
+/// DER, or its hex or base64 text). The document goes in as `secrrct` when
+/// it is UTF-8 text (its characters are the signed bytes), else as
+/// `original` in base64 (its bytes are then the signed bytes, and the
+/// reader refuses them as no JSON); a binary DER signature goes in as hex,
+/// a text one as written. The reader's rules decide the rest, so a wrong
+/// file gives its typed error there.
+#[must_use]
+pub fn join(secrrct: &[u8], signature: &[u8]) -> String {
+    let document = match core::str::from_utf8(secrrct) {
+        Ok(t) => ("secrrct", Value::String(t.into())),
+        Err(_) => (
+            "original",
+            Value::String(data_encoding::BASE64.encode(secrrct)),
+        ),
+    };
+    // Text is hex or base64 characters and blanks; binary DER is not (its
+    // INTEGER tags are 0x02).
+    let text = core::str::from_utf8(signature).ok().filter(|t| {
+        t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b) || b.is_ascii_whitespace())
+    });
+    let signature = match text {
+        Some(t) => t.trim().into(),
+        None => codec::to_hex(signature),
+    };
+    let mut object = serde_json::Map::new();
+    object.insert(document.0.into(), document.1);
+    object.insert("signature".into(), Value::String(signature));
+    Value::Object(object).to_string()
+}
+
 /// `secrrct.sign` as hex or base64: the DER `SEQUENCE` it must be starts
 /// with `30`, which base64 writes as `M`.
 fn signature_bytes(t: &str) -> Result<Vec<u8>, FormatError> {

@@ -44,6 +44,7 @@ pub(crate) mod session;
 mod sig_only;
 mod sml;
 
+pub use chargepoint::join as chargepoint_value;
 pub use check::FormatCheck;
 pub use session::{FormatSession, FormatSessionValue};
 
