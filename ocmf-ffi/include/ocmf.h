@@ -1010,6 +1010,29 @@ ocmf_result ocmf_to_xml(const uint8_t *input_data,
                         size_t cap,
                         size_t *out_len);
 
+// Joins a ChargePoint value's two files as users have them, the
+// `secrrct` file and its `secrrct.sign` (binary DER, hex or base64), by
+// the core's rule into the value `ocmf_verify_format` takes, and writes
+// it plus a NUL into `buf`. A wrong file is the check's typed answer.
+//
+// Returns `OCMF_RESULT_OK`; `OCMF_RESULT_INVALID_ARGUMENT` for a NULL
+// `out_len` or a NULL pointer with a non-zero length (nothing written);
+// `OCMF_RESULT_BUFFER_TOO_SMALL` writes only `*out_len` (the capacity
+// needed).
+//
+// # Safety
+// `secrrct` must be NULL (with `secrrct_len == 0`) or point to
+// `secrrct_len` readable bytes, and likewise `signature`; `buf` must be
+// NULL or valid for `cap` writes; `out_len` must be NULL or valid for one
+// write.
+ocmf_result ocmf_chargepoint_value(const uint8_t *secrrct,
+                                   size_t secrrct_len,
+                                   const uint8_t *signature,
+                                   size_t signature_len,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *out_len);
+
 // Reads and verifies a signed meter value in one of the formats other
 // than OCMF (Alfen, EDL40, ISA-EDL40, SML signature-only, Mennekes, PCDF,
 // EMH chargeIT, BAUER BSM-WS36A, ChargePoint), detecting which, and writes the core's

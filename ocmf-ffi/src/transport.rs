@@ -172,6 +172,49 @@ pub unsafe extern "C" fn ocmf_to_xml(
     })
 }
 
+/// Joins a ChargePoint value's two files as users have them, the
+/// `secrrct` file and its `secrrct.sign` (binary DER, hex or base64), by
+/// the core's rule into the value `ocmf_verify_format` takes, and writes
+/// it plus a NUL into `buf`. A wrong file is the check's typed answer.
+///
+/// Returns `OCMF_RESULT_OK`; `OCMF_RESULT_INVALID_ARGUMENT` for a NULL
+/// `out_len` or a NULL pointer with a non-zero length (nothing written);
+/// `OCMF_RESULT_BUFFER_TOO_SMALL` writes only `*out_len` (the capacity
+/// needed).
+///
+/// # Safety
+/// `secrrct` must be NULL (with `secrrct_len == 0`) or point to
+/// `secrrct_len` readable bytes, and likewise `signature`; `buf` must be
+/// NULL or valid for `cap` writes; `out_len` must be NULL or valid for one
+/// write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ocmf_chargepoint_value(
+    secrrct: *const u8,
+    secrrct_len: usize,
+    signature: *const u8,
+    signature_len: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> ocmf_result {
+    guard(|| {
+        if out_len.is_null() {
+            return Err(ocmf_result::InvalidArgument);
+        }
+        // SAFETY: the caller's contract.
+        let (document, sig) = unsafe {
+            (
+                input(secrrct, secrrct_len)?,
+                input(signature, signature_len)?,
+            )
+        };
+        let value = ocmf_core::formats::chargepoint_value(document, sig);
+        // SAFETY: the caller's contract.
+        unsafe { write_text(&value, buf, cap, out_len) }?;
+        Ok(ocmf_result::Ok)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use ocmf_core::registry::Registry;

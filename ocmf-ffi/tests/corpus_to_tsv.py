@@ -42,7 +42,7 @@ def entries(src, formats):
             if sig is not None:
                 tampered = value.replace("86.6", "86.7", 1)
                 assert tampered != value
-                both = lambda secrrct: json.dumps({"secrrct": secrrct, "signature": sig})
+                both = lambda secrrct: json.dumps({"secrrct": secrrct, "signature": sig}, separators=(",", ":"))
                 yield v["id"], expected, both(value), v.get("public_key")
                 yield v["id"] + "-tampered", "tampered", both(tampered), v.get("public_key")
                 continue

@@ -4,7 +4,8 @@
  * its one-digit tamper) through ocmf_verify_format gives its
  * independent verdict; the return code, the verdict and the JSON agree; a
  * registry that names a carried key for its meter makes it trusted; what
- * cannot be read is malformed with a 9xx code, never an invalid signature.
+ * cannot be read is malformed with a 9xx code, never an invalid signature;
+ * ocmf_chargepoint_value joins ChargePoint's two files as users have them.
  *
  *   test_formats formats.tsv
  */
@@ -151,6 +152,68 @@ int main(int argc, char **argv) {
     CHECK_EQ_U(total, 42); /* 41 samples and the ChargePoint tamper */
     CHECK_EQ_U(agree, total);
     CHECK(trusted >= 15);
+
+    /* ChargePoint's two files as users have them (the secrrct text and its
+     * binary secrrct.sign), joined by ocmf_chargepoint_value: the value
+     * verifies with the given key, and a changed digit does not. */
+    {
+        FILE *g = fopen(argv[1], "rb");
+        CHECK(g != NULL);
+        int joined = 0;
+        while (g != NULL && tsv_next(g, &e) == 1) {
+            char *text = malloc((size_t)e.value_len + 1);
+            char *doc = malloc((size_t)e.value_len + 1), hex[1024] = "";
+            if (text != NULL && doc != NULL && strcmp(e.expected, "valid") == 0) {
+                memcpy(text, e.value, (size_t)e.value_len);
+                text[e.value_len] = 0;
+                const char *d = text[0] == '{' ? json_get(text, "secrrct") : NULL;
+                const char *h = text[0] == '{' ? json_get(text, "signature") : NULL;
+                if (d != NULL && h != NULL && json_str(d, doc, (size_t)e.value_len + 1) != (size_t)-1 &&
+                    json_str(h, hex, sizeof hex) != (size_t)-1) {
+                    uint8_t der[512];
+                    size_t n = strlen(hex) / 2;
+                    CHECK(n <= sizeof der);
+                    for (size_t i = 0; i < n && i < sizeof der; i++) sscanf(hex + 2 * i, "%2hhx", &der[i]);
+                    CHECK_EQ_U(der[0], 0x30);
+                    ocmf_key *key = NULL;
+                    CHECK_EQ_U(ocmf_key_parse(e.key, (size_t)e.key_len, &key), OCMF_RESULT_OK);
+                    for (int tamper = 0; tamper < 2; tamper++) {
+                        char *at = strstr(doc, "86.6");
+                        CHECK(at != NULL);
+                        if (tamper && at != NULL) at[3] = '7';
+                        size_t need = 0, got = 0;
+                        CHECK_EQ_U(ocmf_chargepoint_value((const uint8_t *)doc, strlen(doc), der, n, NULL, 0, &need),
+                                   OCMF_RESULT_BUFFER_TOO_SMALL);
+                        char *value = malloc(need);
+                        CHECK(value != NULL);
+                        if (value == NULL) break;
+                        CHECK_EQ_U(ocmf_chargepoint_value((const uint8_t *)doc, strlen(doc), der, n, value, need, &got),
+                                   OCMF_RESULT_OK);
+                        ocmf_verdict v = 99;
+                        ocmf_result code = 0;
+                        char *json = verify_format((const uint8_t *)value, got, key, NULL, OCMF_PROFILE_INTEROP, &v,
+                                                   &code);
+                        CHECK_EQ_U(v, tamper ? OCMF_VERDICT_INVALID_SIGNATURE : OCMF_VERDICT_VALID);
+                        CHECK_EQ_U(code, tamper ? OCMF_RESULT_INVALID_SIGNATURE : OCMF_RESULT_OK);
+                        free(json);
+                        free(value);
+                    }
+                    ocmf_key_free(key);
+                    joined++;
+                }
+            }
+            free(text);
+            free(doc);
+            free(e.value);
+            free(e.key);
+        }
+        if (g != NULL) fclose(g);
+        CHECK_EQ_U(joined, 1);
+        size_t need = 0;
+        CHECK_EQ_U(ocmf_chargepoint_value(NULL, 3, NULL, 0, NULL, 0, &need), OCMF_RESULT_INVALID_ARGUMENT);
+        CHECK_EQ_U(ocmf_chargepoint_value((const uint8_t *)"{}", 2, NULL, 0, NULL, 0, NULL),
+                   OCMF_RESULT_INVALID_ARGUMENT);
+    }
 
     /* What cannot be read: malformed with a 9xx code, the JSON written. */
     const char *bad[] = {"hello", "AP;0;3;NOT-BASE32;;;", "<signedMeterValue><broken", "{\"signedMeterValues\": []}"};

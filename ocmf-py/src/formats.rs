@@ -370,6 +370,33 @@ pub(crate) fn verify_format(
     })
 }
 
+/// chargepoint_value(secrrct, signature) -> str: a ChargePoint value made
+/// of its two files as users have them (`secrrct`, and `secrrct.sign` as
+/// binary DER, hex or base64), the core's join: what `verify_format` takes.
+///
+/// Raises `InvalidArgumentError` (702) only when an argument is not str,
+/// bytes or bytearray; a wrong file is the check's typed answer.
+#[pyfunction]
+pub(crate) fn chargepoint_value(
+    py: Python<'_>,
+    secrrct: &Bound<'_, PyAny>,
+    signature: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    let file = |name: &str, obj: &Bound<'_, PyAny>| -> PyResult<Vec<u8>> {
+        text_or_bytes(obj)?.ok_or_else(|| {
+            let kind = obj
+                .get_type()
+                .name()
+                .map_or_else(|_| "?".into(), |n| n.to_string());
+            invalid_argument(py, &format!("{name} must be str or bytes, not {kind}"))
+        })
+    };
+    let (document, signature) = (file("secrrct", secrrct)?, file("signature", signature)?);
+    guarded(py, || {
+        ocmf_core::formats::chargepoint_value(&document, &signature)
+    })
+}
+
 /// format_session(values, key=None, registry=None, profile="interop", lang="en",
 /// *, backend="auto") -> SessionOutcome
 ///

@@ -12,7 +12,7 @@
 //! | [`boundary`] | exceptions, panic boundary, profile/lang/record arguments |
 //! | [`key`] | `Key`, the `key=` argument |
 //! | [`verify`] | `verify`, `parse` |
-//! | [`formats`] | `verify_format`, `format_session` and their results (the other formats) |
+//! | [`formats`] | `verify_format`, `format_session`, `chargepoint_value` and their results (the other formats) |
 //! | [`batch`] | `verify_chunk` |
 //! | [`registry`] | `Registry` and its entries |
 //! | [`session`] | `evaluate_session` |
@@ -76,6 +76,7 @@ fn _ocmf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify::verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify::parse, m)?)?;
     m.add_function(wrap_pyfunction!(formats::verify_format, m)?)?;
+    m.add_function(wrap_pyfunction!(formats::chargepoint_value, m)?)?;
     m.add_function(wrap_pyfunction!(formats::format_session, m)?)?;
     m.add_function(wrap_pyfunction!(verify::backend_name, m)?)?;
     m.add_function(wrap_pyfunction!(batch::verify_chunk, m)?)?;

@@ -213,6 +213,26 @@ def test_one_changed_digit_in_the_chargepoint_secrrct_is_an_invalid_signature() 
     assert (m.verdict, m.code, m.format) == ("malformed", "format_missing_field", "CHARGEPOINT")
 
 
+def test_chargepoint_value_joins_the_two_files_as_users_have_them() -> None:
+    (sample,) = [s for s in ALL if s["format"] == "CHARGEPOINT"]
+    both = json.loads(sample["signed_value"])
+    document, der = both["secrrct"], bytes.fromhex(both["signature"])
+    key = sample["public_key"]
+    import base64
+
+    for sig in (der, bytearray(der), der.hex() + "\n", base64.b64encode(der) + b"\r\n"):
+        value = ocmf.chargepoint_value(document.encode(), sig)
+        r = ocmf.verify_format(value, key)
+        assert (r.verdict, r.format) == ("valid", "CHARGEPOINT"), type(sig)
+        t = ocmf.verify_format(ocmf.chargepoint_value(document.replace("86.6", "86.7", 1), sig), key)
+        assert t.verdict == "invalid-signature"
+    # The key file given as the signature file: a typed answer, not a raise.
+    wrong = ocmf.verify_format(ocmf.chargepoint_value(document, key), key)
+    assert (wrong.verdict, wrong.code) == ("malformed", "format_bad_encoding")
+    with pytest.raises(ocmf.InvalidArgumentError):
+        ocmf.chargepoint_value(document, 42)  # type: ignore[arg-type]
+
+
 def test_str_bytes_and_a_key_object_give_the_same_answer() -> None:
     for sample in ALL:
         text = check(sample)

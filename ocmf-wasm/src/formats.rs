@@ -295,6 +295,26 @@ pub fn verify_format(
     })
 }
 
+/// A ChargePoint value made of its two files as users have them: the
+/// `secrrct` file and its `secrrct.sign` (binary DER, hex or base64), each
+/// a string or a `Uint8Array`, joined by the core's rule into the value
+/// `verifyFormat` takes. A wrong file is the check's typed answer.
+///
+/// # Errors
+/// Throws `OcmfError` 702 only when an argument is neither a string nor a
+/// `Uint8Array`.
+#[wasm_bindgen(js_name = chargePointValue)]
+pub fn chargepoint_value(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] secrrct: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] signature: &JsValue,
+) -> Result<String, JsValue> {
+    run(|| {
+        let document = read_data(secrrct).map_err(|_| arg_error("secrrct"))?;
+        let signature = read_data(signature).map_err(|_| arg_error("signature"))?;
+        Ok(ocmf_core::formats::chargepoint_value(&document, &signature))
+    })
+}
+
 /// As `verifyFormat`, returning the core's canonical JSON text unchanged.
 ///
 /// # Errors

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyFormat, verifyFormatJson, FormatResult, KeyRegistry, Key, isOcmfError } from 'ocmf';
+import { chargePointValue, verifyFormat, verifyFormatJson, FormatResult, KeyRegistry, Key, isOcmfError } from 'ocmf';
 
 const REPO = process.env.OCMF_REPO ?? new URL('../..', import.meta.url).pathname;
 const SAMPLES = readFileSync(join(REPO, 'ocmf-core/tests/data/formats/samples.jsonl'), 'utf8')
@@ -233,6 +233,24 @@ test('a one-digit change in the ChargePoint secrrct is invalid-signature', () =>
   const alone = verifyFormat(JSON.parse(s.signed_value).secrrct, { key: s.public_key });
   assert.equal(alone.verdict, 'malformed');
   assert.equal(alone.code, 'format_missing_field');
+});
+
+test('chargePointValue joins the two files as users have them', () => {
+  const s = SAMPLES.find((x) => x.format === 'CHARGEPOINT');
+  const { secrrct, signature } = JSON.parse(s.signed_value);
+  const der = Uint8Array.from(Buffer.from(signature, 'hex'));
+  const enc = new TextEncoder();
+  for (const sig of [der, `${signature}\n`, `${Buffer.from(der).toString('base64')}\r\n`]) {
+    const ok = verifyFormat(chargePointValue(enc.encode(secrrct), sig), { key: s.public_key });
+    assert.equal(ok.verdict, 'valid', ok.code);
+    const bad = verifyFormat(chargePointValue(secrrct.replace('86.6', '86.7'), sig), { key: s.public_key });
+    assert.equal(bad.verdict, 'invalid-signature', bad.code);
+  }
+  // The key file given as the signature file: a typed answer.
+  const wrong = verifyFormat(chargePointValue(secrrct, s.public_key), { key: s.public_key });
+  assert.deepEqual([wrong.verdict, wrong.code], ['malformed', 'format_bad_encoding']);
+  throwsOcmf(() => chargePointValue(secrrct, 42), 702, 'signature');
+  throwsOcmf(() => chargePointValue(undefined, der), 702, 'secrrct');
 });
 
 test('bad arguments throw OcmfError', () => {

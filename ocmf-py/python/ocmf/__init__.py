@@ -143,6 +143,7 @@ __all__ = [
     "UnsupportedError",
     "VerifyResult",
     "__version__",
+    "chargepoint_value",
     "evaluate_session",
     "extract",
     "format_session",
@@ -228,6 +229,24 @@ def verify_format(
     return _ocmf.verify_format(
         data, key, registry=native_registry(registry), backend=backend, lang=lang
     )
+
+
+def chargepoint_value(
+    secrrct: Union[str, bytes, bytearray], signature: Union[str, bytes, bytearray]
+) -> str:
+    """A ChargePoint value made of its two files as users have them: the
+    ``secrrct`` file and its ``secrrct.sign`` (binary DER, hex or base64),
+    joined by the core's rule into what :func:`verify_format` takes::
+
+        value = ocmf.chargepoint_value(open("secrrct", "rb").read(),
+                                       open("secrrct.sign", "rb").read())
+        ocmf.verify_format(value, key)
+
+    A wrong file is the check's typed answer (``malformed``, ``format_*``).
+    Raises :class:`InvalidArgumentError` (702) only for an argument that is
+    not str, bytes or bytearray.
+    """
+    return _ocmf.chargepoint_value(secrrct, signature)
 
 
 def verify_strict(

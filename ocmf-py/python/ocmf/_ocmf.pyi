@@ -31,6 +31,7 @@ __all__ = [
     "VerifyOutcome",
     "__version__",
     "backend_name",
+    "chargepoint_value",
     "code_info",
     "evaluate_session",
     "extract",
@@ -430,6 +431,9 @@ def evaluate_session(
 ) -> SessionOutcome: ...
 def extract(data: Union[str, bytes, bytearray]) -> Extraction: ...
 def to_xml(values: Iterable[object]) -> str: ...
+def chargepoint_value(
+    secrrct: Union[str, bytes, bytearray], signature: Union[str, bytes, bytearray]
+) -> str: ...
 def parse(record: Union[str, bytes, None]) -> str: ...
 def backend_name(name: str) -> str:
     """The core's name of a backend; `InvalidArgumentError` (702) for an unknown one."""
