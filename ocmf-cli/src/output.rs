@@ -3,7 +3,11 @@
 
 use std::io::{self, Write};
 
-use ocmf_core::session::{SessionReport, SessionVerdict};
+use ocmf_core::ExactDecimal;
+use ocmf_core::registry::Trust;
+use ocmf_core::session::{
+    BilledEnergy, Energy, SessionFinding, SessionReport, SessionTime, SessionVerdict,
+};
 use ocmf_core::transport::TransportError;
 use ocmf_core::{Lang, Report, Severity, Text, Verdict};
 
@@ -186,169 +190,160 @@ pub(crate) fn print_errors(
     Ok(!errors.is_empty())
 }
 
-/// A session: verdict, meter, energy, times, trust, its records and the
-/// findings from warnings up.
+/// What an OCMF session and a session in another format print alike.
+struct Summary<'a> {
+    verdict: SessionVerdict,
+    meter: Option<&'a str>,
+    energy: Option<&'a Energy>,
+    billed: Option<&'a BilledEnergy>,
+    start: Option<&'a SessionTime>,
+    end: Option<&'a SessionTime>,
+    duration: Option<ExactDecimal>,
+    trust: Option<&'a Trust>,
+    findings: &'a [SessionFinding],
+}
+
+impl Summary<'_> {
+    /// The verdict line, meter, energy, billed energy, times and key; then
+    /// the session's own lines (`items`: its records or values); then the
+    /// findings from warnings up.
+    fn print<W: Write>(
+        &self,
+        out: &mut W,
+        title: &str,
+        lang: Lang,
+        items: impl FnOnce(&mut W) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let de = lang == Lang::De;
+        let word = |en: &'static str, de_word: &'static str| if de { de_word } else { en };
+        writeln!(
+            out,
+            "{title}: {} — {}",
+            self.verdict,
+            self.verdict.explain(lang)
+        )?;
+        if let Some(m) = self.meter {
+            writeln!(out, "  {}: {m}", word("meter", "Zähler"))?;
+        }
+        if let Some(e) = self.energy {
+            let register = e
+                .register
+                .as_deref()
+                .map_or_else(String::new, |r| format!(", {r}"));
+            let energy = word("energy", "Energie");
+            writeln!(out, "  {energy}: {} kWh ({} Wh){register}", e.kwh, e.wh)?;
+        }
+        if let Some(b) = self.billed {
+            let signed = b
+                .signed_kwh
+                .map_or_else(|| "-".to_owned(), |k| format!("{k} kWh"));
+            let agrees = match b.agrees {
+                Some(true) => word("agrees", "stimmt überein"),
+                Some(false) => word("DIFFERS", "WEICHT AB"),
+                None => word("not comparable", "nicht vergleichbar"),
+            };
+            let (billed, signed_word) = (word("billed", "abgerechnet"), word("signed", "signiert"));
+            writeln!(
+                out,
+                "  {billed}: {} kWh, {signed_word}: {signed} — {agrees}",
+                b.billed_kwh
+            )?;
+        }
+        if let (Some(a), Some(b)) = (self.start, self.end) {
+            writeln!(out, "  {}: {} → {}", word("time", "Zeit"), a.text, b.text)?;
+        }
+        if let Some(d) = &self.duration {
+            writeln!(out, "  {}: {d} s", word("duration", "Dauer"))?;
+        }
+        if let Some(t) = self.trust {
+            let key = word("key", "Schlüssel");
+            writeln!(out, "  {key}: {} — {}", t.as_str(), t.explain(lang))?;
+        }
+        items(out)?;
+        for f in self
+            .findings
+            .iter()
+            .filter(|f| f.finding.severity >= Severity::Warning)
+        {
+            let detail = f
+                .detail
+                .as_deref()
+                .map_or_else(String::new, |d| format!(" {d}"));
+            let (sev, code) = (f.finding.severity.as_str(), f.finding.code);
+            let msg = f.message(lang);
+            writeln!(
+                out,
+                "  [{sev}] {} ({}){detail}: {msg}",
+                code.name(),
+                code.code()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// An OCMF session: the summary, and each record's verdict.
 pub(crate) fn print_session(
     out: &mut impl Write,
     title: &str,
     s: &SessionReport<'_>,
     lang: Lang,
 ) -> io::Result<()> {
-    let de = lang == Lang::De;
-    writeln!(out, "{title}: {} — {}", s.verdict, s.verdict.explain(lang))?;
-    if let Some(m) = &s.meter_serial {
-        writeln!(out, "  {}: {m}", if de { "Zähler" } else { "meter" })?;
-    }
-    if let Some(e) = &s.energy {
-        writeln!(
-            out,
-            "  {}: {} kWh ({} Wh){}",
-            if de { "Energie" } else { "energy" },
-            e.kwh,
-            e.wh,
-            e.register
-                .as_deref()
-                .map_or_else(String::new, |r| format!(", {r}"))
-        )?;
-    }
-    if let Some(b) = &s.billed {
-        let signed = b
-            .signed_kwh
-            .map_or_else(|| "-".to_owned(), |k| format!("{k} kWh"));
-        let agrees = match (b.agrees, de) {
-            (Some(true), false) => "agrees",
-            (Some(true), true) => "stimmt überein",
-            (Some(false), false) => "DIFFERS",
-            (Some(false), true) => "WEICHT AB",
-            (None, false) => "not comparable",
-            (None, true) => "nicht vergleichbar",
-        };
-        writeln!(
-            out,
-            "  {}: {} kWh, {}: {signed} — {agrees}",
-            if de { "abgerechnet" } else { "billed" },
-            b.billed_kwh,
-            if de { "signiert" } else { "signed" },
-        )?;
-    }
-    if let (Some(a), Some(b)) = (&s.start, &s.end) {
-        writeln!(
-            out,
-            "  {}: {} → {}",
-            if de { "Zeit" } else { "time" },
-            a.text,
-            b.text
-        )?;
-    }
-    if let Some(d) = s.duration_seconds() {
-        writeln!(out, "  {}: {d} s", if de { "Dauer" } else { "duration" })?;
-    }
-    if let Some(t) = &s.trust {
-        writeln!(
-            out,
-            "  {}: {} — {}",
-            if de { "Schlüssel" } else { "key" },
-            t.as_str(),
-            t.explain(lang)
-        )?;
-    }
-    for r in &s.records {
-        writeln!(
-            out,
-            "  record {}{}: {} ({})",
-            r.index + 1,
-            r.label.map_or_else(String::new, |l| format!(" [{l}]")),
-            r.checked.verdict,
-            r.checked.code().name()
-        )?;
-    }
-    for f in &s.findings {
-        if f.finding.severity >= Severity::Warning {
+    let summary = Summary {
+        verdict: s.verdict,
+        meter: s.meter_serial.as_deref(),
+        energy: s.energy.as_ref(),
+        billed: s.billed.as_ref(),
+        start: s.start.as_ref(),
+        end: s.end.as_ref(),
+        duration: s.duration_seconds(),
+        trust: s.trust.as_ref(),
+        findings: &s.findings,
+    };
+    summary.print(out, title, lang, |out| {
+        for r in &s.records {
             writeln!(
                 out,
-                "  [{}] {} ({}){}: {}",
-                f.finding.severity.as_str(),
-                f.finding.code.name(),
-                f.finding.code.code(),
-                f.detail
-                    .as_deref()
-                    .map_or_else(String::new, |d| format!(" {d}")),
-                f.message(lang)
+                "  record {}{}: {} ({})",
+                r.index + 1,
+                r.label.map_or_else(String::new, |l| format!(" [{l}]")),
+                r.checked.verdict,
+                r.checked.code().name()
             )?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// A session in another format: verdict, meter, energy, times, each value's
-/// verdict, and the findings from warnings up.
+/// A session in another format: the summary, and each value's verdict.
 pub(crate) fn print_format_session(
     out: &mut impl Write,
     s: &ocmf_core::formats::FormatSession,
     lang: Lang,
 ) -> io::Result<()> {
-    let de = lang == Lang::De;
-    let format = s.format.map_or("?", |f| f.as_str());
-    writeln!(
-        out,
-        "{format} session: {} — {}",
-        s.verdict,
-        s.verdict.explain(lang)
-    )?;
-    if let Some(m) = &s.meter_serial {
-        writeln!(out, "  {}: {m}", if de { "Zähler" } else { "meter" })?;
-    }
-    if let Some(e) = &s.energy {
-        let register = e
-            .register
-            .as_deref()
-            .map_or_else(String::new, |r| format!(", {r}"));
-        let energy = if de { "Energie" } else { "energy" };
-        writeln!(out, "  {energy}: {} kWh ({} Wh){register}", e.kwh, e.wh)?;
-    }
-    if let (Some(a), Some(b)) = (&s.start, &s.end) {
-        writeln!(
-            out,
-            "  {}: {} → {}",
-            if de { "Zeit" } else { "time" },
-            a.text,
-            b.text
-        )?;
-    }
-    if let Some(d) = s.duration_seconds() {
-        writeln!(out, "  {}: {d} s", if de { "Dauer" } else { "duration" })?;
-    }
-    if let Some(t) = &s.trust {
-        let key = if de { "Schlüssel" } else { "key" };
-        writeln!(out, "  {key}: {} — {}", t.as_str(), t.explain(lang))?;
-    }
-    for v in &s.values {
-        let copy = v
-            .duplicate_of
-            .map_or_else(String::new, |d| format!(" = value {}", d + 1));
-        let name = if de { "Wert" } else { "value" };
-        let (verdict, code) = (v.check.verdict(), v.check.code());
-        writeln!(out, "  {name} {}: {verdict} ({code}){copy}", v.index + 1)?;
-    }
-    for f in s
-        .findings
-        .iter()
-        .filter(|f| f.finding.severity >= Severity::Warning)
-    {
-        let detail = f
-            .detail
-            .as_deref()
-            .map_or_else(String::new, |d| format!(" {d}"));
-        let (sev, code) = (f.finding.severity.as_str(), f.finding.code);
-        let msg = f.message(lang);
-        writeln!(
-            out,
-            "  [{sev}] {} ({}){detail}: {msg}",
-            code.name(),
-            code.code()
-        )?;
-    }
-    Ok(())
+    let summary = Summary {
+        verdict: s.verdict,
+        meter: s.meter_serial.as_deref(),
+        energy: s.energy.as_ref(),
+        billed: None,
+        start: s.start.as_ref(),
+        end: s.end.as_ref(),
+        duration: s.duration_seconds(),
+        trust: s.trust.as_ref(),
+        findings: &s.findings,
+    };
+    let title = format!("{} session", s.format.map_or("?", |f| f.as_str()));
+    let name = if lang == Lang::De { "Wert" } else { "value" };
+    summary.print(out, &title, lang, |out| {
+        for v in &s.values {
+            let copy = v
+                .duplicate_of
+                .map_or_else(String::new, |d| format!(" = value {}", d + 1));
+            let (verdict, code) = (v.check.verdict(), v.check.code());
+            writeln!(out, "  {name} {}: {verdict} ({code}){copy}", v.index + 1)?;
+        }
+        Ok(())
+    })
 }
 
 /// One value in another format: its verdict line (format, key and where it

@@ -18,6 +18,16 @@ pub(crate) fn guard(f: impl FnOnce() -> Result<ocmf_result, ocmf_result>) -> ocm
     boundary(ocmf_result::Internal, || f().unwrap_or_else(|e| e))
 }
 
+/// `OCMF_RESULT_INVALID_ARGUMENT` for a NULL out-parameter the call must
+/// write: checked before any work, so such a call writes nothing.
+pub(crate) fn required<T>(out: *mut T) -> Result<(), ocmf_result> {
+    if out.is_null() {
+        Err(ocmf_result::InvalidArgument)
+    } else {
+        Ok(())
+    }
+}
+
 /// Borrows `len` bytes at `ptr`; NULL is accepted only with `len == 0`.
 ///
 /// # Safety

@@ -2,10 +2,12 @@
 //! validated here, and the core [`Checker`] a call's profile selects (with
 //! the `ocmf_backend` flag OR-ed into it, if any).
 
-use ocmf_core::{Backend, Checker, Lang, Profile};
+use ocmf_core::{Backend, Checker, KeyInput, Lang, Profile};
 
 use crate::boundary::{guard, input};
 use crate::error::ocmf_result;
+use crate::key::{key_input, ocmf_key};
+use crate::registry::{ocmf_registry, registry_ref};
 
 /// Checking profile, passed as a `uint32_t` (any other value is `OCMF_RESULT_INVALID_ARGUMENT`).
 #[repr(u32)]
@@ -142,6 +144,36 @@ pub(crate) fn checker(profile: ProfileArg) -> Result<Checker<'static>, ocmf_resu
     Ok(Checker::new()
         .profile(profile_of(profile & !BACKEND_BITS)?)
         .backend(backend))
+}
+
+/// What every call that checks with the caller's key and registry sets up
+/// from its arguments, in one order (the language, the checker of the
+/// profile's backend with the registry, the key), so that the same bad
+/// argument gives the same code in every such call.
+pub(crate) struct Call<'a> {
+    pub(crate) lang: Lang,
+    pub(crate) key: KeyInput<'a>,
+    pub(crate) checker: Checker<'a>,
+}
+
+/// The [`Call`] of these arguments.
+///
+/// # Safety
+/// `key` and `registry` must be NULL or live handles, unmodified for `'a`.
+pub(crate) unsafe fn call<'a>(
+    key: *const ocmf_key,
+    registry: *const ocmf_registry,
+    profile: ProfileArg,
+    lang: LangArg,
+) -> Result<Call<'a>, ocmf_result> {
+    let lang = lang_of(lang)?;
+    // SAFETY: NULL or live handles (the caller's contract).
+    let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
+    Ok(Call {
+        lang,
+        key,
+        checker: checker(profile)?.registry(registry),
+    })
 }
 
 #[cfg(test)]

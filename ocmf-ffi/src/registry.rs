@@ -6,7 +6,7 @@ use core::ffi::c_char;
 
 use ocmf_core::registry::{Registry, Trust};
 
-use crate::boundary::{free_handle, give_handle, guard, input, write_text};
+use crate::boundary::{free_handle, give_handle, guard, input, required, write_text};
 use crate::error::ocmf_result;
 use crate::options::{LangArg, lang_of};
 
@@ -146,9 +146,7 @@ pub unsafe extern "C" fn ocmf_registry_error_message(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
+        required(out_len)?;
         let lang = lang_of(lang)?;
         // SAFETY: the caller's contract.
         let bytes = unsafe { input(data, len) }?;

@@ -6,11 +6,11 @@ use core::ffi::c_char;
 use ocmf_core::PublicKey;
 use ocmf_core::session::{SessionRecord, SessionVerdict};
 
-use crate::boundary::{array_in, guard, input, optional_input, write_text};
+use crate::boundary::{array_in, guard, input, optional_input, required, write_text};
 use crate::error::ocmf_result;
-use crate::key::{key_input, ocmf_key};
-use crate::options::{LangArg, ProfileArg, checker, lang_of};
-use crate::registry::{ocmf_registry, registry_ref};
+use crate::key::ocmf_key;
+use crate::options::{Call, LangArg, ProfileArg, call};
+use crate::registry::ocmf_registry;
 
 /// The verdict on a whole charging session (see `ocmf_session_evaluate`).
 #[repr(u32)]
@@ -107,13 +107,10 @@ pub unsafe extern "C" fn ocmf_session_evaluate(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() || out_verdict.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
-        let lang = lang_of(lang)?;
+        required(out_len)?;
+        required(out_verdict)?;
         // SAFETY: NULL or live handles (the caller's contract).
-        let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
-        let checker = checker(profile)?.registry(registry);
+        let Call { lang, key, checker } = unsafe { call(key, registry, profile, lang) }?;
         // SAFETY: the caller's contract.
         let raw = unsafe { array_in(records, count) }?;
         let mut owned = Vec::with_capacity(raw.len());

@@ -5,7 +5,7 @@ use core::ffi::c_char;
 
 use ocmf_core::{Algorithm, Options, sign_hex, str_from_bytes};
 
-use crate::boundary::{copy_out, fits, guard, input};
+use crate::boundary::{copy_out, fits, guard, input, required};
 use crate::error::ocmf_result;
 
 /// Signs a payload (a JSON object, used byte for byte as the signed
@@ -48,9 +48,7 @@ pub unsafe extern "C" fn ocmf_sign(
     key_out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
+        required(out_len)?;
         // SAFETY: the caller's contract (three times).
         let (payload, secret, curve) = unsafe {
             (

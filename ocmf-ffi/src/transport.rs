@@ -7,11 +7,11 @@ use core::ffi::c_char;
 
 use ocmf_core::transport::{Extraction, GroupReport, extract_bytes};
 
-use crate::boundary::{array_in, guard, input, write_text};
+use crate::boundary::{array_in, guard, input, required, write_text};
 use crate::error::ocmf_result;
-use crate::key::{key_input, ocmf_key};
-use crate::options::{LangArg, ProfileArg, checker, lang_of};
-use crate::registry::{ocmf_registry, registry_ref};
+use crate::key::ocmf_key;
+use crate::options::{Call, LangArg, ProfileArg, call};
+use crate::registry::ocmf_registry;
 use crate::session::ocmf_session_verdict;
 use crate::verify::ocmf_verdict;
 
@@ -113,13 +113,9 @@ pub unsafe extern "C" fn ocmf_extract(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
-        let lang = lang_of(lang)?;
+        required(out_len)?;
         // SAFETY: NULL or live handles (the caller's contract).
-        let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
-        let checker = checker(profile)?.registry(registry);
+        let Call { lang, key, checker } = unsafe { call(key, registry, profile, lang) }?;
         // SAFETY: the caller's contract.
         let bytes = unsafe { input(input_data, len) }?;
         let ex = extract_bytes(bytes);
@@ -160,9 +156,7 @@ pub unsafe extern "C" fn ocmf_to_xml(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
+        required(out_len)?;
         // SAFETY: the caller's contract.
         let bytes = unsafe { input(input_data, len) }?;
         let ex = extract_bytes(bytes);
@@ -324,13 +318,9 @@ pub unsafe extern "C" fn ocmf_verify_format(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
-        let lang = lang_of(lang)?;
+        required(out_len)?;
         // SAFETY: NULL or live handles (the caller's contract).
-        let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
-        let checker = checker(profile)?.registry(registry);
+        let Call { lang, key, checker } = unsafe { call(key, registry, profile, lang) }?;
         // SAFETY: the caller's contract.
         let bytes = unsafe { input(input_data, len) }?;
         let check = checker.verify_format(bytes, key);
@@ -399,13 +389,10 @@ pub unsafe extern "C" fn ocmf_verify_format_session(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() || out_verdict.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
-        let lang = lang_of(lang)?;
+        required(out_len)?;
+        required(out_verdict)?;
         // SAFETY: NULL or live handles (the caller's contract).
-        let (key, registry) = unsafe { (key_input(key), registry_ref(registry)) };
-        let checker = checker(profile)?.registry(registry);
+        let Call { lang, key, checker } = unsafe { call(key, registry, profile, lang) }?;
         // SAFETY: the caller's contract.
         let raw = unsafe { array_in(values, count) }?;
         let mut bytes = Vec::with_capacity(raw.len());

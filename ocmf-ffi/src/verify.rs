@@ -7,7 +7,7 @@ use core::ffi::c_char;
 
 use ocmf_core::{KeyInput, Options, Verdict, parse_bytes, payload_json};
 
-use crate::boundary::{guard, input, optional_input, write_text};
+use crate::boundary::{guard, input, optional_input, required, write_text};
 use crate::error::ocmf_result;
 use crate::key::{key_input, ocmf_key};
 use crate::options::{LangArg, ProfileArg, checker, lang_of};
@@ -110,9 +110,7 @@ pub unsafe extern "C" fn ocmf_verify_report(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
+        required(out_len)?;
         let checker = checker(profile)?;
         let lang = lang_of(lang)?;
         // SAFETY: the caller's contract.
@@ -168,9 +166,8 @@ pub unsafe extern "C" fn ocmf_verify_trusted(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() || out_trust.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
+        required(out_len)?;
+        required(out_trust)?;
         let lang = lang_of(lang)?;
         // SAFETY: NULL or live (the caller's contract).
         let checker = checker(profile)?.registry(Some(unsafe { registry_or_empty(registry) }));
@@ -208,9 +205,7 @@ pub unsafe extern "C" fn ocmf_inspect(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
+        required(out_len)?;
         lang_of(lang)?;
         // SAFETY: the caller's contract.
         let bytes = unsafe { input(record, len) }?;
