@@ -8,6 +8,7 @@ extern crate std;
 
 #[cfg(target_pointer_width = "64")]
 mod fiat;
+mod koblitz;
 #[cfg(target_pointer_width = "64")]
 mod p256_mont;
 pub mod secp192k1;

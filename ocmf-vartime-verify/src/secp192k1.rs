@@ -10,31 +10,35 @@
 //! ECDSA takes the leftmost 192 bits of a longer digest (SEC 1 §4.1.4 / FIPS 186),
 //! which is what `ecdsa::hazmat::verify_prehashed` does for a 32-byte SHA-256 prehash.
 
-use elliptic_curve::{
-    CurveArithmetic, PrimeCurveArithmetic,
-    bigint::{Odd, U192},
-    consts::U24,
-    hazmat::FieldArithmetic,
-};
-use primeorder::{PrimeCurveParams, mul_backend, point_arithmetic};
+use elliptic_curve::{bigint::U192, consts::U24};
 
-pub use self::{field::FieldElement, scalar::Scalar};
-
-/// Field modulus `p = 2^192 - 2^32 - 4553`, big-endian hex.
-const MODULUS_HEX: &str = "fffffffffffffffffffffffffffffffffffffffeffffee37";
-
-/// Group order `n`, big-endian hex.
-const ORDER_HEX: &str = "fffffffffffffffffffffffe26f2fc170f69466a74defd8d";
-
-/// The secp192k1 elliptic curve (zero-sized marker type).
-#[derive(Copy, Clone, Debug, Default, Eq, PartialEq, PartialOrd, Ord, Hash)]
-pub struct Secp192k1;
-
-/// Point on secp192k1 in affine coordinates.
-pub type AffinePoint = primeorder::AffinePoint<Secp192k1>;
-
-/// Point on secp192k1 in projective coordinates.
-pub type ProjectivePoint = primeorder::ProjectivePoint<Secp192k1>;
+crate::koblitz::koblitz_curve! {
+    name: "secp192k1",
+    curve: Secp192k1,
+    uint: U192,
+    // The modulus's own 24 bytes.
+    field_bytes: U24,
+    // 2^192 - 2^32 - 4553
+    p: "fffffffffffffffffffffffffffffffffffffffeffffee37",
+    n: "fffffffffffffffffffffffe26f2fc170f69466a74defd8d",
+    b: 3,
+    g: (
+        "db4ff10ec057e9ae26b07d0280b7f4341da5d1b1eae06c7d",
+        "9b2f2f6d9c5628a7844163d015be86344082aa88d95e2f9d"
+    ),
+    // p - 1 = 2·3·7·11·q1·q2 (q1, q2 prime); 3 is the smallest generator of GF(p)*.
+    field_generator: 3,
+    // n - 1 = 2²·3·13²·17·31·41·q (q prime); 2 is the smallest generator of GF(n)*.
+    scalar_generator: 2,
+    // Field bytes as wide as the `Uint`: primefield's own impls fit.
+    scalar_reduce: {
+        primefield::monty_field_reduce! {
+            name: Scalar,
+            params: ScalarParams,
+            uint: U192,
+        }
+    },
+}
 
 /// ECDSA/secp192k1 public key.
 pub type VerifyingKey = ecdsa::VerifyingKey<Secp192k1>;
@@ -45,44 +49,6 @@ pub type SigningKey = ecdsa::SigningKey<Secp192k1>;
 /// ECDSA/secp192k1 signature as the fixed-size pair `(r, s)`.
 pub type Signature = ecdsa::Signature<Secp192k1>;
 
-impl elliptic_curve::Curve for Secp192k1 {
-    type FieldBytesSize = U24;
-    type Uint = U192;
-    const ORDER: Odd<U192> = Odd::<U192>::from_be_hex(ORDER_HEX);
-}
-
-impl elliptic_curve::PrimeCurve for Secp192k1 {}
-
-impl elliptic_curve::point::PointCompression for Secp192k1 {
-    const COMPRESS_POINTS: bool = false;
-}
-
-impl CurveArithmetic for Secp192k1 {
-    type AffinePoint = AffinePoint;
-    type ProjectivePoint = ProjectivePoint;
-    type Scalar = Scalar;
-}
-
-impl FieldArithmetic for Secp192k1 {
-    type FieldElement = FieldElement;
-}
-
-impl PrimeCurveArithmetic for Secp192k1 {
-    type CurveGroup = ProjectivePoint;
-}
-
-impl PrimeCurveParams for Secp192k1 {
-    type PointArithmetic = point_arithmetic::EquationAIsZero;
-    type Backend = mul_backend::VariableOnly;
-
-    const EQUATION_A: FieldElement = FieldElement::ZERO;
-    const EQUATION_B: FieldElement = FieldElement::from_u64(3);
-    const GENERATOR: (FieldElement, FieldElement) = (
-        FieldElement::from_hex_vartime("db4ff10ec057e9ae26b07d0280b7f4341da5d1b1eae06c7d"),
-        FieldElement::from_hex_vartime("9b2f2f6d9c5628a7844163d015be86344082aa88d95e2f9d"),
-    );
-}
-
 /// No low-S rule: signatures with `s > n/2` are accepted, as OCMF and its published
 /// vectors do not require normalised signatures.
 impl ecdsa::EcdsaCurve for Secp192k1 {
@@ -92,114 +58,6 @@ impl ecdsa::EcdsaCurve for Secp192k1 {
 /// SHA-256 is the digest OCMF pairs with this curve (`ECDSA-secp192k1-SHA256`).
 impl ecdsa::DigestAlgorithm for Secp192k1 {
     type Digest = sha2::Sha256;
-}
-
-/// Base field `GF(p)`.
-#[allow(
-    deprecated,
-    reason = "primefield 0.14.0's monty_field_params! calls Uint::bits (deprecated in crypto-bigint 0.7.11)"
-)]
-mod field {
-    use super::{MODULUS_HEX, U192};
-    use elliptic_curve::{
-        ff::PrimeField,
-        ops::BatchInvert,
-        subtle::{Choice, ConstantTimeEq, CtOption},
-    };
-
-    // p - 1 = 2·3·7·11·q1·q2 (q1, q2 prime); 3 is the smallest generator of GF(p)*.
-    primefield::monty_field_params! {
-        name: FieldParams,
-        modulus: MODULUS_HEX,
-        uint: U192,
-        byte_order: primefield::ByteOrder::BigEndian,
-        multiplicative_generator: 3,
-        doc: "Montgomery parameters for the secp192k1 base field modulus `p`."
-    }
-
-    primefield::monty_field_element! {
-        name: FieldElement,
-        params: FieldParams,
-        uint: U192,
-        doc: "Element of the secp192k1 base field `GF(p)`."
-    }
-
-    primefield::monty_field_arithmetic! {
-        name: FieldElement,
-        params: FieldParams,
-        uint: U192
-    }
-
-    impl BatchInvert for FieldElement {}
-}
-
-/// Scalar field `GF(n)`.
-#[allow(
-    deprecated,
-    reason = "primefield 0.14.0's monty_field_params! calls Uint::bits (deprecated in crypto-bigint 0.7.11)"
-)]
-mod scalar {
-    use super::{ORDER_HEX, Secp192k1, U192};
-    use elliptic_curve::{
-        Curve as _,
-        ff::PrimeField,
-        scalar::{FromUintUnchecked, IsHigh},
-        subtle::{Choice, ConstantTimeEq, ConstantTimeGreater, CtOption},
-    };
-
-    // n - 1 = 2²·3·13²·17·31·41·q (q prime); 2 is the smallest generator of GF(n)*.
-    primefield::monty_field_params! {
-        name: ScalarParams,
-        modulus: ORDER_HEX,
-        uint: U192,
-        byte_order: primefield::ByteOrder::BigEndian,
-        multiplicative_generator: 2,
-        doc: "Montgomery parameters for the secp192k1 group order `n`."
-    }
-
-    primefield::monty_field_element! {
-        name: Scalar,
-        params: ScalarParams,
-        uint: U192,
-        doc: "Element of the secp192k1 scalar field `GF(n)`."
-    }
-
-    primefield::monty_field_arithmetic! {
-        name: Scalar,
-        params: ScalarParams,
-        uint: U192
-    }
-
-    primefield::monty_field_reduce! {
-        name: Scalar,
-        params: ScalarParams,
-        uint: U192,
-    }
-
-    elliptic_curve::scalar_impls!(Secp192k1, Scalar);
-
-    primeorder::wnaf::impl_wnaf_size_for_scalar!(Scalar);
-
-    impl AsRef<Self> for Scalar {
-        fn as_ref(&self) -> &Self {
-            self
-        }
-    }
-
-    impl FromUintUnchecked for Scalar {
-        type Uint = U192;
-
-        fn from_uint_unchecked(uint: U192) -> Self {
-            Self::from_uint_unchecked(uint)
-        }
-    }
-
-    impl IsHigh for Scalar {
-        fn is_high(&self) -> Choice {
-            const HALF_ORDER: U192 = Secp192k1::ORDER.as_ref().shr_vartime(1);
-            self.to_canonical().ct_gt(&HALF_ORDER)
-        }
-    }
 }
 
 #[cfg(test)]

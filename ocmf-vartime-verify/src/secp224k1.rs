@@ -24,31 +24,46 @@
 //! The shared ChargePoint sample (`chargepoint-076`) verifies only with the
 //! 225-bit cut (checked in the tests, with OpenSSL as the independent check).
 
-use elliptic_curve::{
-    CurveArithmetic, PrimeCurveArithmetic,
-    bigint::{Odd, U256},
-    consts::U29,
-    hazmat::FieldArithmetic,
-};
-use primeorder::{PrimeCurveParams, mul_backend, point_arithmetic};
+use elliptic_curve::{bigint::U256, consts::U29};
 
-pub use self::{field::FieldElement, scalar::Scalar};
+crate::koblitz::koblitz_curve! {
+    name: "secp224k1",
+    curve: Secp224k1,
+    uint: U256,
+    // 29 bytes, one more than the modulus's 28: a scalar needs them (see the
+    // module's notes).
+    field_bytes: U29,
+    // 2^224 - 2^32 - 6803, as wide as `U256`.
+    p: "00000000fffffffffffffffffffffffffffffffffffffffffffffffeffffe56d",
+    // 225 bits, as wide as `U256`.
+    n: "000000010000000000000000000000000001dce8d2ec6184caf0a971769fb1f7",
+    b: 5,
+    g: (
+        "00a1455b334df099df30fc28a169a467e9e47075a90f7e650eb6b7a45c",
+        "007e089fed7fba344282cafbd6f7e319f7c0b0bd59e2ca4bdb556d61a5"
+    ),
+    // p - 1 = 2²·3²·7·3137·82837·42252061·q (q prime): 2 generates GF(p)*.
+    field_generator: 2,
+    // n - 1 = 2·3·q (q prime); 6 is the smallest generator of GF(n)*.
+    scalar_generator: 6,
+    // `primefield::monty_field_reduce!` by hand: its byte form assumes the
+    // field bytes are as wide as the `Uint` (29 here, 32 there).
+    scalar_reduce: {
+        impl elliptic_curve::bigint::Reduce<U256> for Scalar {
+            fn reduce(w: &U256) -> Self {
+                Self(primefield::MontyFieldElement::<ScalarParams, { U256::LIMBS }>::reduce(w))
+            }
+        }
 
-/// Field modulus `p = 2^224 - 2^32 - 6803`, big-endian hex (as wide as `U256`).
-const MODULUS_HEX: &str = "00000000fffffffffffffffffffffffffffffffffffffffffffffffeffffe56d";
-
-/// Group order `n` (225 bits), big-endian hex (as wide as `U256`).
-const ORDER_HEX: &str = "000000010000000000000000000000000001dce8d2ec6184caf0a971769fb1f7";
-
-/// The secp224k1 elliptic curve (zero-sized marker type).
-#[derive(Copy, Clone, Debug, Default, Eq, PartialEq, PartialOrd, Ord, Hash)]
-pub struct Secp224k1;
-
-/// Point on secp224k1 in affine coordinates.
-pub type AffinePoint = primeorder::AffinePoint<Secp224k1>;
-
-/// Point on secp224k1 in projective coordinates.
-pub type ProjectivePoint = primeorder::ProjectivePoint<Secp224k1>;
+        impl elliptic_curve::bigint::Reduce<elliptic_curve::FieldBytes<Secp224k1>> for Scalar {
+            fn reduce(bytes: &elliptic_curve::FieldBytes<Secp224k1>) -> Self {
+                let mut wide = [0u8; 32];
+                wide[32 - bytes.len()..].copy_from_slice(bytes);
+                <Self as elliptic_curve::bigint::Reduce<U256>>::reduce(&U256::from_be_slice(&wide))
+            }
+        }
+    },
+}
 
 /// ECDSA/secp224k1 signature as the fixed-size pair `(r, s)` (29 bytes each).
 pub type Signature = ecdsa::Signature<Secp224k1>;
@@ -58,48 +73,6 @@ pub const COORDINATE_BYTES: usize = 28;
 
 /// Bytes of a scalar (`n` has 225 bits), and of this type's field bytes.
 pub const SCALAR_BYTES: usize = 29;
-
-impl elliptic_curve::Curve for Secp224k1 {
-    type FieldBytesSize = U29;
-    type Uint = U256;
-    const ORDER: Odd<U256> = Odd::<U256>::from_be_hex(ORDER_HEX);
-}
-
-impl elliptic_curve::PrimeCurve for Secp224k1 {}
-
-impl elliptic_curve::point::PointCompression for Secp224k1 {
-    const COMPRESS_POINTS: bool = false;
-}
-
-impl CurveArithmetic for Secp224k1 {
-    type AffinePoint = AffinePoint;
-    type ProjectivePoint = ProjectivePoint;
-    type Scalar = Scalar;
-}
-
-impl FieldArithmetic for Secp224k1 {
-    type FieldElement = FieldElement;
-}
-
-impl PrimeCurveArithmetic for Secp224k1 {
-    type CurveGroup = ProjectivePoint;
-}
-
-impl PrimeCurveParams for Secp224k1 {
-    type PointArithmetic = point_arithmetic::EquationAIsZero;
-    type Backend = mul_backend::VariableOnly;
-
-    const EQUATION_A: FieldElement = FieldElement::ZERO;
-    const EQUATION_B: FieldElement = FieldElement::from_u64(5);
-    const GENERATOR: (FieldElement, FieldElement) = (
-        FieldElement::from_hex_vartime(
-            "00a1455b334df099df30fc28a169a467e9e47075a90f7e650eb6b7a45c",
-        ),
-        FieldElement::from_hex_vartime(
-            "007e089fed7fba344282cafbd6f7e319f7c0b0bd59e2ca4bdb556d61a5",
-        ),
-    );
-}
 
 /// No low-S rule (as for the OCMF curves): `s > n/2` is accepted.
 impl ecdsa::EcdsaCurve for Secp224k1 {
@@ -156,133 +129,6 @@ pub fn sec1_standard(point: &AffinePoint, compress: bool) -> alloc::vec::Vec<u8>
         out.extend_from_slice(&coord[1..]);
     }
     out
-}
-
-/// Base field `GF(p)`, serialised in 29 bytes (see the module's notes).
-#[allow(
-    deprecated,
-    reason = "primefield 0.14.0's field macros call Uint::bits (deprecated in crypto-bigint 0.7.11)"
-)]
-mod field {
-    use super::{MODULUS_HEX, U256};
-    use elliptic_curve::{
-        ff::PrimeField,
-        ops::BatchInvert,
-        subtle::{Choice, ConstantTimeEq, CtOption},
-    };
-
-    // `primefield::monty_field_params!` with the byte size set to the curve's 29
-    // bytes (the macro would take the modulus's 28).
-    use primefield::bigint::modular::ConstMontyParams;
-    primefield::bigint::const_prime_monty_params!(
-        FieldParams,
-        U256,
-        MODULUS_HEX,
-        // p - 1 = 2²·3²·7·3137·82837·42252061·q (q prime): 2 generates GF(p)*.
-        2,
-        "Montgomery parameters for the secp224k1 base field modulus `p`."
-    );
-
-    impl primefield::MontyFieldParams<{ U256::LIMBS }> for FieldParams {
-        type ByteSize = super::U29;
-        const BYTE_ORDER: primefield::ByteOrder = primefield::ByteOrder::BigEndian;
-        const MODULUS_HEX: &'static str = MODULUS_HEX;
-        const T: U256 = primefield::compute_t(FieldParams::PARAMS.modulus().as_ref());
-    }
-
-    primefield::monty_field_element! {
-        name: FieldElement,
-        params: FieldParams,
-        uint: U256,
-        doc: "Element of the secp224k1 base field `GF(p)`."
-    }
-
-    primefield::monty_field_arithmetic! {
-        name: FieldElement,
-        params: FieldParams,
-        uint: U256
-    }
-
-    impl BatchInvert for FieldElement {}
-}
-
-/// Scalar field `GF(n)` (29 bytes: `n` has 225 bits).
-#[allow(
-    deprecated,
-    reason = "primefield 0.14.0's monty_field_params! calls Uint::bits (deprecated in crypto-bigint 0.7.11)"
-)]
-mod scalar {
-    use super::{ORDER_HEX, Secp224k1, U256};
-    use elliptic_curve::{
-        Curve as _,
-        ff::PrimeField,
-        scalar::{FromUintUnchecked, IsHigh},
-        subtle::{Choice, ConstantTimeEq, ConstantTimeGreater, CtOption},
-    };
-
-    // n - 1 = 2·3·q (q prime); 6 is the smallest generator of GF(n)*.
-    primefield::monty_field_params! {
-        name: ScalarParams,
-        modulus: ORDER_HEX,
-        uint: U256,
-        byte_order: primefield::ByteOrder::BigEndian,
-        multiplicative_generator: 6,
-        doc: "Montgomery parameters for the secp224k1 group order `n`."
-    }
-
-    primefield::monty_field_element! {
-        name: Scalar,
-        params: ScalarParams,
-        uint: U256,
-        doc: "Element of the secp224k1 scalar field `GF(n)`."
-    }
-
-    primefield::monty_field_arithmetic! {
-        name: Scalar,
-        params: ScalarParams,
-        uint: U256
-    }
-
-    // `primefield::monty_field_reduce!` by hand: its byte form assumes the
-    // field bytes are as wide as the `Uint` (29 here, 32 there).
-    impl elliptic_curve::bigint::Reduce<U256> for Scalar {
-        fn reduce(w: &U256) -> Self {
-            Self(primefield::MontyFieldElement::<ScalarParams, { U256::LIMBS }>::reduce(w))
-        }
-    }
-
-    impl elliptic_curve::bigint::Reduce<elliptic_curve::FieldBytes<Secp224k1>> for Scalar {
-        fn reduce(bytes: &elliptic_curve::FieldBytes<Secp224k1>) -> Self {
-            let mut wide = [0u8; 32];
-            wide[32 - bytes.len()..].copy_from_slice(bytes);
-            <Self as elliptic_curve::bigint::Reduce<U256>>::reduce(&U256::from_be_slice(&wide))
-        }
-    }
-
-    elliptic_curve::scalar_impls!(Secp224k1, Scalar);
-
-    primeorder::wnaf::impl_wnaf_size_for_scalar!(Scalar);
-
-    impl AsRef<Self> for Scalar {
-        fn as_ref(&self) -> &Self {
-            self
-        }
-    }
-
-    impl FromUintUnchecked for Scalar {
-        type Uint = U256;
-
-        fn from_uint_unchecked(uint: U256) -> Self {
-            Self::from_uint_unchecked(uint)
-        }
-    }
-
-    impl IsHigh for Scalar {
-        fn is_high(&self) -> Choice {
-            const HALF_ORDER: U256 = Secp224k1::ORDER.as_ref().shr_vartime(1);
-            self.to_canonical().ct_gt(&HALF_ORDER)
-        }
-    }
 }
 
 #[cfg(test)]
