@@ -192,9 +192,7 @@ pub unsafe extern "C" fn ocmf_chargepoint_value(
     out_len: *mut usize,
 ) -> ocmf_result {
     guard(|| {
-        if out_len.is_null() {
-            return Err(ocmf_result::InvalidArgument);
-        }
+        required(out_len)?;
         // SAFETY: the caller's contract.
         let (document, sig) = unsafe {
             (
